@@ -1,0 +1,80 @@
+//! The command line: arguments in, exit code out. The only place that knows about argv,
+//! stdout and exit codes; every command is a library function called from here.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+use crate::report::Format;
+
+/// hpasim: replay load through an exact model of the Kubernetes HorizontalPodAutoscaler.
+#[derive(Debug, Parser)]
+#[command(name = "hpasim", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// One controller decision on a snapshot (shared/specs/hpa-snapshot.md), explained.
+    Decide {
+        /// A snapshot file, YAML or JSON.
+        snapshot: PathBuf,
+        /// How to print the decision.
+        #[arg(long, short, value_enum, default_value = "json")]
+        output: Format,
+    },
+}
+
+/// Runs a parsed command, writing its output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Decide { snapshot, output } => {
+            let text = crate::commands::decide(&snapshot, output)?;
+            write_stdout(out, &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn write_stdout(out: &mut dyn Write, text: &str) -> Result<(), Error> {
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        // A closed pipe (`hpasim ... | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Io {
+            path: PathBuf::from("<stdout>"),
+            source: e,
+        }),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// The binary's whole life: parse, run, render an error once, pick the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    match run(cli, &mut lock) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

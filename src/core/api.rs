@@ -1,0 +1,265 @@
+//! The autoscaling/v2 HorizontalPodAutoscaler, as `kubectl get hpa -o yaml` prints it.
+//!
+//! Our own serde structs (not k8s-openapi) so that a typo in a manifest is refused by
+//! name instead of silently ignored. Shapes mirror the Kubernetes Go types field for
+//! field; `metadata` and `status` are accepted and carried along but never read.
+
+use serde::{Deserialize, Serialize};
+
+use super::quantity::Quantity;
+
+/// An autoscaling/v2 HorizontalPodAutoscaler. Only `spec` is read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HorizontalPodAutoscaler {
+    /// Must be `autoscaling/v2` when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Must be `HorizontalPodAutoscaler` when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Carried, not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// The part the controller acts on.
+    pub spec: HpaSpec,
+    /// Carried, not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<serde_json::Value>,
+}
+
+/// `HorizontalPodAutoscalerSpec`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HpaSpec {
+    /// The scaled workload; carried, not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_target_ref: Option<serde_json::Value>,
+    /// Defaults to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<i32>,
+    /// Required.
+    pub max_replicas: i32,
+    /// Absent or empty: cpu at 80 % utilization (the API default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<MetricSpec>>,
+    /// Absent: the controller's legacy path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behavior: Option<Behavior>,
+}
+
+/// The five metric source types of autoscaling/v2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MetricSourceType {
+    /// Per-pod resource usage (metrics.k8s.io), summed over the pod's containers.
+    Resource,
+    /// One container's resource usage.
+    ContainerResource,
+    /// A per-pod custom metric (custom.metrics.k8s.io).
+    Pods,
+    /// A metric describing one Kubernetes object.
+    Object,
+    /// A metric from outside the cluster (external.metrics.k8s.io).
+    External,
+}
+
+/// `MetricSpec`: a `type` and the one source field it names. Modelled as Kubernetes
+/// models it (not a tagged enum) so parse errors point at the right line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MetricSpec {
+    /// Which source field applies.
+    #[serde(rename = "type")]
+    pub kind: MetricSourceType,
+    /// For `Resource`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceMetricSource>,
+    /// For `ContainerResource`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_resource: Option<ContainerResourceMetricSource>,
+    /// For `Pods`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pods: Option<PodsMetricSource>,
+    /// For `Object`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<ObjectMetricSource>,
+    /// For `External`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalMetricSource>,
+}
+
+/// `ResourceMetricSource`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResourceMetricSource {
+    /// `cpu`, `memory`, ...
+    pub name: String,
+    /// The target value.
+    pub target: MetricTarget,
+}
+
+/// `ContainerResourceMetricSource`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContainerResourceMetricSource {
+    /// `cpu`, `memory`, ...
+    pub name: String,
+    /// The container whose usage counts.
+    pub container: String,
+    /// The target value.
+    pub target: MetricTarget,
+}
+
+/// `PodsMetricSource`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PodsMetricSource {
+    /// The metric's name (and selector).
+    pub metric: MetricIdentifier,
+    /// The target value.
+    pub target: MetricTarget,
+}
+
+/// `ObjectMetricSource`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ObjectMetricSource {
+    /// The object the metric describes; carried, not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub described_object: Option<serde_json::Value>,
+    /// The metric's name (and selector).
+    pub metric: MetricIdentifier,
+    /// The target value.
+    pub target: MetricTarget,
+}
+
+/// `ExternalMetricSource`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExternalMetricSource {
+    /// The metric's name (and selector).
+    pub metric: MetricIdentifier,
+    /// The target value.
+    pub target: MetricTarget,
+}
+
+/// `MetricIdentifier`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MetricIdentifier {
+    /// The metric's name.
+    pub name: String,
+    /// A label selector; carried, not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<serde_json::Value>,
+}
+
+/// `MetricTargetType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TargetType {
+    /// A percentage of the pods' requests.
+    Utilization,
+    /// A total value.
+    Value,
+    /// A value per pod.
+    AverageValue,
+}
+
+/// `MetricTarget`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MetricTarget {
+    /// What kind of target this is.
+    #[serde(rename = "type")]
+    pub kind: TargetType,
+    /// For `Value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Quantity>,
+    /// For `AverageValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_value: Option<Quantity>,
+    /// For `Utilization`, in percent of the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_utilization: Option<i32>,
+}
+
+/// `HorizontalPodAutoscalerBehavior`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Behavior {
+    /// Rules for scaling up; absent: the API defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up: Option<ScalingRules>,
+    /// Rules for scaling down; absent: the API defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_down: Option<ScalingRules>,
+}
+
+/// `HPAScalingRules`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScalingRules {
+    /// 0..=3600 seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stabilization_window_seconds: Option<i32>,
+    /// `Max`, `Min` or `Disabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select_policy: Option<SelectPolicy>,
+    /// At least one when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<ScalingPolicy>>,
+    /// Per-direction tolerance (Kubernetes 1.33+, KEP-4951).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<Quantity>,
+}
+
+/// `ScalingPolicySelect`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SelectPolicy {
+    /// The policy that allows the largest change.
+    Max,
+    /// The policy that allows the smallest change.
+    Min,
+    /// No scaling in this direction.
+    Disabled,
+}
+
+/// `HPAScalingPolicyType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PolicyType {
+    /// An absolute number of pods.
+    Pods,
+    /// A percentage of the replicas at the period's start.
+    Percent,
+}
+
+/// `HPAScalingPolicy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScalingPolicy {
+    /// Pods or Percent.
+    #[serde(rename = "type")]
+    pub kind: PolicyType,
+    /// How many pods, or what percentage; more than 0.
+    pub value: i32,
+    /// The period the change is measured over, 1..=1800 seconds.
+    pub period_seconds: i32,
+}
+
+impl MetricSpec {
+    /// The name a person knows the metric by: `cpu`, `app/cpu` for a container's
+    /// resource, or the custom/external metric's name.
+    pub fn display_name(&self) -> String {
+        match self.kind {
+            MetricSourceType::Resource => self.resource.as_ref().map(|r| r.name.clone()),
+            MetricSourceType::ContainerResource => self
+                .container_resource
+                .as_ref()
+                .map(|c| format!("{}/{}", c.container, c.name)),
+            MetricSourceType::Pods => self.pods.as_ref().map(|p| p.metric.name.clone()),
+            MetricSourceType::Object => self.object.as_ref().map(|o| o.metric.name.clone()),
+            MetricSourceType::External => self.external.as_ref().map(|e| e.metric.name.clone()),
+        }
+        .unwrap_or_default()
+    }
+}

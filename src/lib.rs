@@ -1,0 +1,18 @@
+//! hpasim: an offline autoscaling simulator for Kubernetes.
+//!
+//! Everything passes through [`core::decide`], an exact model of the
+//! HorizontalPodAutoscaler controller's decision at one sync (kube-controller-manager,
+//! `pkg/controller/podautoscaler`). Around it:
+//! - [`scenario`] reads the user's files into validated values;
+//! - [`report`] renders results (JSON, YAML, explanations) and writes files atomically;
+//! - [`commands`] holds each subcommand as a function; [`cli`] is the thin argv layer.
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod core;
+pub mod error;
+pub mod report;
+pub mod scenario;
+
+pub use error::{Error, Result};

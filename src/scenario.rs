@@ -1,0 +1,8 @@
+//! Reading the user's files: snapshots (and, later, scenarios) into typed, validated values.
+//!
+//! Owns parsing, defaults and validation, with errors that name file, line and field.
+//! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
+
+mod snapshot_file;
+
+pub use snapshot_file::{load_snapshot, parse_snapshot};
