@@ -36,7 +36,18 @@ pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
                 line: l.line(),
                 column: l.column(),
             });
-            input_error(location, strip_yaml_position(&e.to_string()))
+            let mut message = strip_yaml_position(&e.to_string());
+            if let Some(kind) = message.strip_prefix("invalid ")
+                && matches!(kind, "i32" | "i64" | "u32" | "u64")
+            {
+                message = format!("expected a whole number ({kind})");
+            }
+            if let Some(key) = location.as_ref().and_then(|l| key_before(text, l))
+                && !message.contains(key)
+            {
+                message = format!("{key}: {message}");
+            }
+            input_error(location, message)
         })?
     };
     snapshot.validate().map_err(|e| {
@@ -44,6 +55,24 @@ pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
         input_error(location, e.to_string())
     })?;
     Ok(snapshot)
+}
+
+/// The mapping key whose value starts at `at` (`currentReplicas` in `currentReplicas: six`),
+/// so a wrong-type error can say which field it is about.
+fn key_before<'t>(text: &'t str, at: &Location) -> Option<&'t str> {
+    let line = text.lines().nth(at.line.checked_sub(1)? as usize)?;
+    let upto: String = line
+        .chars()
+        .take(at.column.saturating_sub(1) as usize)
+        .collect();
+    let before_colon = upto.trim_end().strip_suffix(':')?;
+    let key = before_colon
+        .rsplit(|c: char| {
+            !(c.is_ascii_alphanumeric() || c == '_' || c == '/' || c == '-' || c == '.')
+        })
+        .next()?;
+    let start = line.find(key)?;
+    (!key.is_empty()).then(|| &line[start..start + key.len()])
 }
 
 /// serde_json appends " at line L column C"; we print the place up front instead.
@@ -104,8 +133,54 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
     })
 }
 
-/// The offset of the `index`-th block-list item (`- `) after `from`, at the first item's indent.
+/// The offset of the `index`-th item of the list that follows the key ending at `from`:
+/// a flow list (`[a, {b}]`, as in JSON) or a block list (`- ` items).
 fn nth_list_item(text: &str, from: usize, index: usize) -> Option<usize> {
+    let rest = text[from..].trim_start_matches(['"', ':', ' ', '\t']);
+    if rest.starts_with('[') {
+        let start = text.len() - rest.len();
+        return nth_flow_item(text, start, index);
+    }
+    nth_block_item(text, from, index)
+}
+
+fn nth_flow_item(text: &str, open: usize, index: usize) -> Option<usize> {
+    let (mut depth, mut seen, mut in_string) = (0usize, 0usize, false);
+    let mut item_start = Some(open + 1);
+    for (i, c) in text[open..].char_indices().map(|(i, c)| (open + i, c)) {
+        if in_string {
+            in_string = c != '"';
+            continue;
+        }
+        if let Some(start) = item_start
+            && !c.is_whitespace()
+            && i > open
+        {
+            if seen == index {
+                return Some(start.max(i));
+            }
+            item_start = None;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => depth += 1,
+            ']' | '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return None;
+                }
+            }
+            ',' if depth == 1 => {
+                seen += 1;
+                item_start = Some(i + 1);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn nth_block_item(text: &str, from: usize, index: usize) -> Option<usize> {
     let mut offset = from + text[from..].find('\n')? + 1;
     let mut indent = None;
     let mut seen = 0;
@@ -138,4 +213,21 @@ fn nth_list_item(text: &str, from: usize, index: usize) -> Option<usize> {
         offset = line_end + 1;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locate_field;
+
+    #[test]
+    fn locates_fields_through_block_and_flow_lists() {
+        let yaml = "a:\n  list:\n  - x: 1\n  - x: 2\n    y: 3\n  flow: [{p: 1}, {p: 2, q: 5}]\n";
+        let at = |f| locate_field(yaml, f).map(|l| (l.line, l.column));
+        assert_eq!(at("a.list[1].y"), Some((5, 5)));
+        assert_eq!(at("a.list[0].x"), Some((3, 5)));
+        assert_eq!(at("a.flow[1].q"), Some((6, 25)));
+        assert_eq!(at("a.nothing"), None);
+        let json = "{\n \"pods\": [\n  {\"name\": \"a\"},\n  {\"name\": \"a\"}\n ]\n}";
+        assert_eq!(locate_field(json, "pods[1].name").map(|l| l.line), Some(4));
+    }
 }
