@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod core;
 pub mod error;
+pub mod load;
 pub mod report;
 pub mod scenario;
 

@@ -1,8 +1,9 @@
-//! Reading the user's files: snapshots (and, later, scenarios) into typed, validated values.
+//! Reading the user's files: snapshots and scenarios into typed, validated values.
 //!
 //! Owns parsing, defaults and validation, with errors that name file, line and field.
 //! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
 
 mod snapshot_file;
+pub mod units;
 
 pub use snapshot_file::{load_snapshot, parse_snapshot};
