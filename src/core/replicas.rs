@@ -671,11 +671,19 @@ fn plain_metric_replicas(
         return Ok(calc(ceil_i32(ratio * g.groups.ready as f64), None, None));
     }
     if !g.missing.is_empty() {
-        // A missing pod is assumed exactly at the target on a scale-down, at 0 otherwise
-        // (including at a ratio of exactly 1, unlike the utilization path).
-        let fill = if ratio < 1.0 { target } else { 0 };
-        for pod in &g.missing {
-            g.samples.insert(pod, fill);
+        // A missing pod is assumed exactly at the target on a scale-down, at 0 on a
+        // scale-up, and left out at a ratio of exactly 1 (older releases filled 0).
+        let fill = if ratio < 1.0 {
+            Some(target)
+        } else if ratio > 1.0 {
+            Some(0)
+        } else {
+            None
+        };
+        if let Some(fill) = fill {
+            for pod in &g.missing {
+                g.samples.insert(pod, fill);
+            }
         }
     }
     if scale_up_with_unready {

@@ -16,12 +16,27 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
 
 /// Parses and validates snapshot text; `path` names it in errors.
 pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
+    let snapshot: Snapshot = parse_yaml(text, path)?;
+    snapshot.validate().map_err(|e| Error::Input {
+        path: path.to_path_buf(),
+        location: locate_field(text, &e.field),
+        message: e.to_string(),
+    })?;
+    Ok(snapshot)
+}
+
+/// Parses YAML or JSON (told apart by content) into `T`; errors name the file, line,
+/// column and key, and say what was expected.
+pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<T, Error> {
     let input_error = |location, message| Error::Input {
         path: path.to_path_buf(),
         location,
         message,
     };
-    let snapshot: Snapshot = if text.trim_start().starts_with('{') {
+    Ok(if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| {
             let location = (e.line() > 0).then(|| Location {
                 line: e.line() as u64,
@@ -49,12 +64,7 @@ pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
             }
             input_error(location, message)
         })?
-    };
-    snapshot.validate().map_err(|e| {
-        let location = locate_field(text, &e.field);
-        input_error(location, e.to_string())
-    })?;
-    Ok(snapshot)
+    })
 }
 
 /// The mapping key whose value starts at `at` (`currentReplicas` in `currentReplicas: six`),
@@ -95,7 +105,7 @@ fn strip_yaml_position(message: &str) -> String {
 /// Finds the line of a validated field (`hpa.spec.metrics[1].resource.target`) in YAML or
 /// JSON text by following its keys, and list indices by counting YAML `- ` items;
 /// `None` when the text does not spell the path out (flow style, anchors).
-fn locate_field(text: &str, field: &str) -> Option<Location> {
+pub(crate) fn locate_field(text: &str, field: &str) -> Option<Location> {
     let mut from = 0;
     let mut found = None;
     for segment in field.split('.') {
