@@ -34,7 +34,8 @@ impl Duration {
 pub fn parse_duration(text: &str) -> Result<Span, String> {
     let t = text.trim();
     if let Ok(secs) = t.parse::<f64>() {
-        return seconds(secs).ok_or_else(|| format!("{text:?} is not a duration of 0 or more seconds"));
+        return seconds(secs)
+            .ok_or_else(|| format!("{text:?} is not a duration of 0 or more seconds"));
     }
     // humantime reads `M` as months: refuse it rather than surprise anyone.
     if t.contains('M') {
@@ -42,7 +43,9 @@ pub fn parse_duration(text: &str) -> Result<Span, String> {
     }
     humantime::parse_duration(t)
         .map(|d| Span::from_millis(d.as_millis().min(i64::MAX as u128 / 2) as i64))
-        .map_err(|e| format!("{text:?} is not a duration ({e}); expected e.g. \"30s\", \"5m\", \"1h30m\""))
+        .map_err(|e| {
+            format!("{text:?} is not a duration ({e}); expected e.g. \"30s\", \"5m\", \"1h30m\"")
+        })
 }
 
 /// Parses `"11:30"`, `"11:30:15"`, a duration from the start, or seconds.
@@ -53,17 +56,21 @@ pub fn parse_at(text: &str) -> Result<Time, String> {
         let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
         return match (parts.len(), nums) {
             (2 | 3, Some(n)) if n[0] < 48 && n[1] < 60 && n.get(2).is_none_or(|s| *s < 60) => {
-                let secs = n[0] as i64 * 3600 + n[1] as i64 * 60 + n.get(2).copied().unwrap_or(0) as i64;
+                let secs =
+                    n[0] as i64 * 3600 + n[1] as i64 * 60 + n.get(2).copied().unwrap_or(0) as i64;
                 Ok(Time::from_secs(secs))
             }
-            _ => Err(format!("{text:?} is not a time of day; expected HH:MM or HH:MM:SS")),
+            _ => Err(format!(
+                "{text:?} is not a time of day; expected HH:MM or HH:MM:SS"
+            )),
         };
     }
     parse_duration(t).map(|s| Time::from_millis(s.as_millis()))
 }
 
 fn seconds(s: f64) -> Option<Span> {
-    (s.is_finite() && (0.0..=3.2e10).contains(&s)).then(|| Span::from_millis((s * 1000.0).round() as i64))
+    (s.is_finite() && (0.0..=3.2e10).contains(&s))
+        .then(|| Span::from_millis((s * 1000.0).round() as i64))
 }
 
 struct TextOrNumber(&'static str);
@@ -89,8 +96,12 @@ impl serde::de::Visitor<'_> for TextOrNumber {
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = d.deserialize_any(TextOrNumber("a duration such as \"30s\", \"5m\" or a number of seconds"))?;
-        parse_duration(&text).map(Duration).map_err(serde::de::Error::custom)
+        let text = d.deserialize_any(TextOrNumber(
+            "a duration such as \"30s\", \"5m\" or a number of seconds",
+        ))?;
+        parse_duration(&text)
+            .map(Duration)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -102,7 +113,9 @@ impl Serialize for Duration {
 
 impl<'de> Deserialize<'de> for At {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = d.deserialize_any(TextOrNumber("a time such as \"11:30\", \"2h\" or a number of seconds"))?;
+        let text = d.deserialize_any(TextOrNumber(
+            "a time such as \"11:30\", \"2h\" or a number of seconds",
+        ))?;
         parse_at(&text).map(At).map_err(serde::de::Error::custom)
     }
 }
