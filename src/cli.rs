@@ -30,6 +30,33 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value = "json")]
         output: Format,
     },
+    /// Replay a scenario's load through its Deployment and HPA; write the run's record.
+    Simulate {
+        /// A scenario file (YAML).
+        scenario: PathBuf,
+        /// Output folder (default: `out/<scenario name>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Timeline resolution, e.g. 1s, 60s.
+        #[arg(long, default_value = "1s", value_parser = parse_step)]
+        step: crate::core::Span,
+        /// Seed for every random draw (overrides the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the snapshot handed to the core at each sync into this folder.
+        #[arg(long)]
+        snapshots: Option<PathBuf>,
+    },
+}
+
+fn parse_step(text: &str) -> Result<crate::core::Span, String> {
+    let span = crate::scenario::units::parse_duration(text)?;
+    if span.as_millis() < 1000 || span.as_millis() % 1000 != 0 {
+        return Err(format!(
+            "{text:?}: the step is a whole number of seconds, at least 1s"
+        ));
+    }
+    Ok(span)
 }
 
 /// Runs a parsed command, writing its output to `out`.
@@ -37,6 +64,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Decide { snapshot, output } => {
             let text = crate::commands::decide(&snapshot, output)?;
+            write_stdout(out, &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate {
+            scenario,
+            out: out_dir,
+            step,
+            seed,
+            snapshots,
+        } => {
+            let args = crate::commands::SimulateArgs {
+                scenario,
+                out: out_dir,
+                step,
+                seed,
+                snapshots,
+            };
+            let (_, text) = crate::commands::simulate(&args)?;
             write_stdout(out, &text)?;
             Ok(ExitCode::SUCCESS)
         }

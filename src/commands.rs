@@ -19,3 +19,36 @@ pub fn decide(path: &Path, format: Format) -> Result<String, Error> {
         _ => report::render(&decision, format),
     }
 }
+
+/// What `hpasim simulate` is asked to do.
+#[derive(Clone, Debug)]
+pub struct SimulateArgs {
+    /// The scenario file.
+    pub scenario: std::path::PathBuf,
+    /// Output folder; default `out/<scenario name>`.
+    pub out: Option<std::path::PathBuf>,
+    /// Timeline resolution.
+    pub step: crate::core::Span,
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Where to write every sync's snapshot.
+    pub snapshots: Option<std::path::PathBuf>,
+}
+
+/// `hpasim simulate`: runs the scenario, writes its files, returns the printed summary.
+pub fn simulate(args: &SimulateArgs) -> Result<(crate::sim::Record, String), Error> {
+    let scenario = crate::scenario::load_scenario(&args.scenario)?;
+    let options = crate::sim::Options {
+        step: args.step,
+        seed: args.seed,
+        keep_snapshots: args.snapshots.is_some(),
+    };
+    let record = crate::sim::run(&scenario, &options);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&scenario.file.name));
+    report::write_run(&record, &out, args.snapshots.as_deref())?;
+    let text = report::summary_text(&record.summary, &out);
+    Ok((record, text))
+}

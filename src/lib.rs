@@ -15,5 +15,6 @@ pub mod error;
 pub mod load;
 pub mod report;
 pub mod scenario;
+pub mod sim;
 
 pub use error::{Error, Result};

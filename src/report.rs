@@ -5,6 +5,8 @@
 
 mod explain;
 mod output;
+mod run_files;
 
 pub use explain::explain_decision;
 pub use output::{Format, render, write_atomically};
+pub use run_files::{events_jsonl, summary_text, timeline_csv, write_run};

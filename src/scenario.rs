@@ -3,7 +3,10 @@
 //! Owns parsing, defaults and validation, with errors that name file, line and field.
 //! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
 
+mod load_scenario;
+pub mod model;
 mod snapshot_file;
 pub mod units;
 
+pub use load_scenario::{Scenario, apply_patch, load_scenario};
 pub use snapshot_file::{load_snapshot, parse_snapshot};

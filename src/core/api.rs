@@ -246,6 +246,32 @@ pub struct ScalingPolicy {
     pub period_seconds: i32,
 }
 
+impl HpaSpec {
+    /// The metrics the controller evaluates: the spec's, or cpu at 80 % utilization when
+    /// absent or empty (the autoscaling/v2 API default).
+    pub fn effective_metrics(&self) -> Vec<MetricSpec> {
+        match &self.metrics {
+            Some(m) if !m.is_empty() => m.clone(),
+            _ => vec![MetricSpec {
+                kind: MetricSourceType::Resource,
+                resource: Some(ResourceMetricSource {
+                    name: "cpu".into(),
+                    target: MetricTarget {
+                        kind: TargetType::Utilization,
+                        value: None,
+                        average_value: None,
+                        average_utilization: Some(80),
+                    },
+                }),
+                container_resource: None,
+                pods: None,
+                object: None,
+                external: None,
+            }],
+        }
+    }
+}
+
 impl MetricSpec {
     /// The name a person knows the metric by: `cpu`, `app/cpu` for a container's
     /// resource, or the custom/external metric's name.

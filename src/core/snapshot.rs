@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::api::{
     Behavior, HorizontalPodAutoscaler, MetricSourceType, MetricSpec, MetricTarget, PolicyType,
-    ResourceMetricSource, ScalingPolicy, ScalingRules, SelectPolicy, TargetType,
+    ScalingPolicy, ScalingRules, SelectPolicy, TargetType,
 };
 use super::quantity::Quantity;
 use super::time::{Span, Time};
@@ -336,25 +336,7 @@ impl Snapshot {
 
     /// The metrics the controller evaluates: the spec's, or cpu at 80 % when absent or empty.
     pub fn metric_specs(&self) -> Vec<MetricSpec> {
-        match &self.hpa.spec.metrics {
-            Some(m) if !m.is_empty() => m.clone(),
-            _ => vec![MetricSpec {
-                kind: MetricSourceType::Resource,
-                resource: Some(ResourceMetricSource {
-                    name: "cpu".into(),
-                    target: MetricTarget {
-                        kind: TargetType::Utilization,
-                        value: None,
-                        average_value: None,
-                        average_utilization: Some(80),
-                    },
-                }),
-                container_resource: None,
-                pods: None,
-                object: None,
-                external: None,
-            }],
-        }
+        self.hpa.spec.effective_metrics()
     }
 
     /// The behavior with the API defaults filled in, or `None` for the legacy path.

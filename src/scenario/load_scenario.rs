@@ -1,0 +1,372 @@
+//! From a scenario file to a validated [`Scenario`]: paths resolved, defaults applied,
+//! every cross-field rule checked before a run starts.
+
+use std::path::{Path, PathBuf};
+
+use super::model::{Action, MetricSourceKind, ScenarioFile};
+use crate::core::Time;
+use crate::core::api::{HorizontalPodAutoscaler, MetricSourceType};
+use crate::core::snapshot::ControllerFlags;
+use crate::error::Error;
+use crate::load::Load;
+
+/// A scenario ready to run.
+#[derive(Debug)]
+pub struct Scenario {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// As written (defaults applied by serde).
+    pub file: ScenarioFile,
+    /// The HPA at the start.
+    pub hpa: HorizontalPodAutoscaler,
+    /// The load.
+    pub load: Load,
+    /// Simulated start, on the scenario's clock (ms from its midnight).
+    pub start: Time,
+    /// Simulated end.
+    pub end: Time,
+    /// The seed in use.
+    pub seed: u64,
+    /// Actions in time order.
+    pub actions: Vec<Action>,
+}
+
+impl Scenario {
+    /// The controller flags as the core takes them.
+    pub fn controller_flags(&self) -> ControllerFlags {
+        let c = &self.file.controller;
+        ControllerFlags {
+            tolerance: c.tolerance,
+            cpu_initialization_period: c.cpu_initialization_period.span(),
+            initial_readiness_delay: c.initial_readiness_delay.span(),
+            downscale_stabilization: c.downscale_stabilization.span(),
+            behavior_defaults: false,
+        }
+    }
+}
+
+/// Reads, parses and validates a scenario file.
+pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file: ScenarioFile = super::snapshot_file::parse_yaml(&text, path)?;
+    let fail = |field: &str, message: String| Error::Input {
+        path: path.to_path_buf(),
+        location: super::snapshot_file::locate_field(&text, field),
+        message: format!("{field}: {message}"),
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+
+    let hpa = match (&file.hpa, &file.hpa_file) {
+        (Some(h), None) => h.clone(),
+        (None, Some(f)) => read_hpa(&base.join(f))?,
+        (Some(_), Some(_)) => {
+            return Err(fail(
+                "hpaFile",
+                "give the HPA inline under `hpa` or by `hpaFile`, not both".into(),
+            ));
+        }
+        (None, None) => {
+            return Err(fail(
+                "hpa",
+                "the scenario needs an HPA: inline under `hpa`, or `hpaFile: path`".into(),
+            ));
+        }
+    };
+    let start = file.start.map(|a| a.0).unwrap_or(Time::from_secs(0));
+    let duration = file.duration.span();
+    if duration.as_millis() < 1000 {
+        return Err(fail("duration", "must be at least 1s".into()));
+    }
+    let end = start.plus(duration);
+
+    check_hpa(&hpa).map_err(|e| fail(&e.field, e.message))?;
+    let w = &file.workload;
+    if w.initial_replicas < 0 {
+        return Err(fail(
+            "workload.initialReplicas",
+            format!("{} is negative", w.initial_replicas),
+        ));
+    }
+    let pod = &w.pod;
+    if pod.requests.get("cpu").is_none_or(|q| q.milli() <= 0) {
+        return Err(fail(
+            "workload.pod.requests",
+            "needs a positive `cpu` request".into(),
+        ));
+    }
+    if pod.cpu_per_request.milli() <= 0 {
+        return Err(fail(
+            "workload.pod.cpuPerRequest",
+            format!("{} must be positive", pod.cpu_per_request),
+        ));
+    }
+    let limit = pod
+        .limits
+        .get("cpu")
+        .or(pod.requests.get("cpu"))
+        .map(|q| q.milli())
+        .unwrap_or(0);
+    let baseline = pod.baseline.get("cpu").map(|q| q.milli()).unwrap_or(0);
+    if baseline < 0 || baseline >= limit {
+        return Err(fail(
+            "workload.pod.baseline",
+            format!("cpu {baseline}m leaves nothing to serve with under the cpu limit {limit}m"),
+        ));
+    }
+    for (name, probe) in [
+        ("startupProbe", &w.startup.startup_probe),
+        ("readinessProbe", &w.startup.readiness_probe),
+    ] {
+        if let Some(p) = probe
+            && (p.period_seconds == 0 || p.success_threshold == 0 || p.failure_threshold == 0)
+        {
+            return Err(fail(
+                &format!("workload.startup.{name}"),
+                "periodSeconds, successThreshold and failureThreshold must be at least 1".into(),
+            ));
+        }
+    }
+    if let Some(wu) = &w.startup.warmup
+        && !(wu.cpu_factor.is_finite() && wu.cpu_factor >= 1.0)
+    {
+        return Err(fail(
+            "workload.startup.warmup.cpuFactor",
+            format!("{} must be 1 or more", wu.cpu_factor),
+        ));
+    }
+    check_delays(&file).map_err(|(f, m)| fail(&f, m))?;
+    if let Some(c) = &file.capacity {
+        for (res, q) in &pod.requests {
+            if let Some(node) = c.node.get(res)
+                && node.milli() < q.milli()
+            {
+                return Err(fail(
+                    "capacity.node",
+                    format!("a node's {res} {node} cannot hold one pod's request {q}"),
+                ));
+            }
+        }
+        if c.max_nodes.is_some_and(|m| m < c.nodes) {
+            return Err(fail("capacity.maxNodes", "is below `nodes`".into()));
+        }
+    }
+    let ms = &file.metrics_server;
+    if ms.resolution.span().as_millis() < 1000 || ms.window.span().as_millis() < 1000 {
+        return Err(fail(
+            "metricsServer",
+            "resolution and window must be at least 1s".into(),
+        ));
+    }
+    let c = &file.controller;
+    if c.sync_period.span().as_millis() < 1000 {
+        return Err(fail("controller.syncPeriod", "must be at least 1s".into()));
+    }
+    if !(c.tolerance.is_finite() && c.tolerance >= 0.0) {
+        return Err(fail(
+            "controller.tolerance",
+            format!("{} must be 0 or more", c.tolerance),
+        ));
+    }
+    check_metrics_produced(&hpa, &file, "hpa.spec.metrics").map_err(|(f, m)| fail(&f, m))?;
+
+    let mut actions = file.actions.clone();
+    for (i, a) in actions.iter().enumerate() {
+        let field = format!("actions[{i}]");
+        let set = [
+            a.scale.is_some(),
+            a.patch_hpa.is_some(),
+            a.kill_pods.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
+        if set != 1 {
+            return Err(fail(
+                &field,
+                "give exactly one of `scale`, `patchHpa`, `killPods`".into(),
+            ));
+        }
+        if a.at.0 < start || a.at.0 > end {
+            return Err(fail(
+                &format!("{field}.at"),
+                format!("{} is outside the simulated time", a.at.0),
+            ));
+        }
+        if a.scale.is_some_and(|n| n < 0) {
+            return Err(fail(&format!("{field}.scale"), "is negative".into()));
+        }
+        if let Some(p) = &a.patch_hpa {
+            let mut patched = hpa.clone();
+            apply_patch(&mut patched, p);
+            check_hpa(&patched).map_err(|e| {
+                fail(
+                    &format!("{field}.patchHpa"),
+                    format!("the patched HPA is invalid: {e}"),
+                )
+            })?;
+            check_metrics_produced(&patched, &file, &format!("{field}.patchHpa.metrics"))
+                .map_err(|(f, m)| fail(&f, m))?;
+        }
+    }
+    actions.sort_by_key(|a| a.at.0);
+    let load = Load::build(&file.load, base, duration)?;
+    let seed = file.seed;
+    Ok(Scenario {
+        path: path.to_path_buf(),
+        hpa,
+        load,
+        start,
+        end,
+        seed,
+        actions,
+        file,
+    })
+}
+
+/// Applies an action's HPA patch.
+pub fn apply_patch(hpa: &mut HorizontalPodAutoscaler, p: &super::model::HpaPatch) {
+    if let Some(m) = p.min_replicas {
+        hpa.spec.min_replicas = Some(m);
+    }
+    if let Some(m) = p.max_replicas {
+        hpa.spec.max_replicas = m;
+    }
+    if let Some(m) = &p.metrics {
+        hpa.spec.metrics = Some(m.clone());
+    }
+    if let Some(b) = &p.behavior {
+        hpa.spec.behavior = Some(b.clone());
+    }
+}
+
+fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    super::snapshot_file::parse_yaml(&text, path)
+}
+
+/// The API server's checks on the HPA, through the snapshot validator.
+fn check_hpa(hpa: &HorizontalPodAutoscaler) -> Result<(), crate::core::InvalidField> {
+    let snap = crate::core::Snapshot {
+        now: Time::from_secs(0),
+        hpa: hpa.clone(),
+        current_replicas: 1,
+        status_replicas: None,
+        pods: vec![],
+        objects: Default::default(),
+        externals: Default::default(),
+        history: Default::default(),
+        controller: Default::default(),
+        decision: None,
+    };
+    snap.validate()
+}
+
+fn check_delays(file: &ScenarioFile) -> Result<(), (String, String)> {
+    use super::model::Delay;
+    let s = &file.workload.startup;
+    for (name, d) in [
+        ("scheduling", &s.scheduling),
+        ("imagePull", &s.image_pull),
+        ("containerStart", &s.container_start),
+        ("appStart", &s.app_start),
+    ] {
+        let field = format!("workload.startup.{name}");
+        match d {
+            Delay::Uniform([a, b]) if a > b => {
+                return Err((field, "the first bound is above the second".into()));
+            }
+            Delay::Lognormal { median, p99 } if median.span().as_millis() <= 0 || p99 < median => {
+                return Err((field, "needs 0 < median <= p99".into()));
+            }
+            Delay::Gamma { shape, .. } if !(shape.is_finite() && *shape > 0.0) => {
+                return Err((field, format!("shape {shape} must be positive")));
+            }
+            Delay::Empirical(v) if v.is_empty() => return Err((field, "the list is empty".into())),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Every metric the HPA reads must be one the simulation produces.
+fn check_metrics_produced(
+    hpa: &HorizontalPodAutoscaler,
+    file: &ScenarioFile,
+    path: &str,
+) -> Result<(), (String, String)> {
+    let Some(metrics) = &hpa.spec.metrics else {
+        return Ok(());
+    };
+    for (i, m) in metrics.iter().enumerate() {
+        let field = format!("{path}[{i}]");
+        let source = |name: &str| file.metrics.get(name).map(|d| d.source);
+        match m.kind {
+            MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+                let name = m
+                    .resource
+                    .as_ref()
+                    .map(|r| &r.name)
+                    .or(m.container_resource.as_ref().map(|c| &c.name));
+                let name = name.map(String::as_str).unwrap_or_default();
+                if name != "cpu" && name != "memory" {
+                    return Err((
+                        field,
+                        format!("resource {name:?} is not simulated; expected cpu or memory"),
+                    ));
+                }
+                if m.kind == MetricSourceType::ContainerResource {
+                    let container = m
+                        .container_resource
+                        .as_ref()
+                        .map(|c| c.container.as_str())
+                        .unwrap_or_default();
+                    if container != "app" {
+                        return Err((
+                            field,
+                            format!(
+                                "container {container:?}: the simulated pod has one container, `app`"
+                            ),
+                        ));
+                    }
+                }
+            }
+            MetricSourceType::Pods => {
+                let name = &m.pods.as_ref().expect("validated").metric.name;
+                if source(name) != Some(MetricSourceKind::PodRequestsPerSecond) {
+                    return Err((
+                        field,
+                        format!(
+                            "Pods metric {name:?} needs `metrics: {{{name}: {{source: podRequestsPerSecond}}}}`"
+                        ),
+                    ));
+                }
+            }
+            MetricSourceType::Object | MetricSourceType::External => {
+                let name = m
+                    .object
+                    .as_ref()
+                    .map(|o| &o.metric.name)
+                    .or(m.external.as_ref().map(|e| &e.metric.name));
+                let name = name.map(String::as_str).unwrap_or_default();
+                match source(name) {
+                    Some(MetricSourceKind::RequestsPerSecond | MetricSourceKind::QueueDepth) => {}
+                    _ => {
+                        return Err((
+                            field,
+                            format!(
+                                "metric {name:?} needs `metrics: {{{name}: {{source: requestsPerSecond}}}}` (or queueDepth)"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! The simulator: one Deployment under its HPA, driven by a load, second by second.
+//!
+//! Owns simulated time (integer milliseconds), pods and their lifecycle, the metrics
+//! pipeline, the serving model and scheduled actions. At each HPA sync it builds the
+//! snapshot the controller would see and applies what `core::decide` returns: it never
+//! re-implements a controller rule. Randomness: ChaCha8 substreams of the seed, one per
+//! purpose. It must not read the wall clock or write files (the record goes to `report`).
+
+mod engine;
+pub mod pods;
+pub mod record;
+pub mod serving;
+
+pub use engine::{Options, run};
+pub use record::{Event, Record, RecordedSync, Row, Summary, Surge};

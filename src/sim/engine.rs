@@ -1,0 +1,1271 @@
+//! The clock and the event queue: what happens, in what order, each simulated second.
+//!
+//! Each second, in this order: due events (pod transitions, probe ticks, node arrivals,
+//! scheduled actions) in (time, insertion) order; a metrics-server scrape when one is due;
+//! an HPA sync when one is due; then the second's serving. Ties are FIFO, so a seed gives
+//! the same run everywhere.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+
+use super::pods::{self, Pod, Stage};
+use super::record::{Event, Record, RecordedSync, Row, Summary, Surge};
+use super::serving::ServingModel;
+use crate::core::api::{HorizontalPodAutoscaler, MetricSourceType, MetricSpec, TargetType};
+use crate::core::snapshot::{ConditionStatus, History, PodPhase, Sample};
+use crate::core::{Decision, Quantity, Snapshot, Span, Time};
+use crate::scenario::Scenario;
+use crate::scenario::model::{MetricSourceKind, Probe};
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Timeline resolution.
+    pub step: Span,
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Keep every sync's snapshot in the record.
+    pub keep_snapshots: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            step: Span::from_secs(1),
+            seed: None,
+            keep_snapshots: false,
+        }
+    }
+}
+
+/// RNG substreams: adding draws to one purpose never shifts another.
+const STREAM_ARRIVALS: u64 = 1;
+const STREAM_STARTUP: u64 = 2;
+
+const SECOND: Span = Span::from_secs(1);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Due {
+    /// Scheduled action i.
+    Action(usize),
+    /// A node becomes usable.
+    NodeUp,
+    /// The pod is bound to a node.
+    Bind(usize),
+    /// The pod's container starts (generation).
+    ContainerUp(usize, u32),
+    /// A startup-probe tick.
+    StartupProbe(usize, u32),
+    /// A readiness-probe tick.
+    ReadinessProbe(usize, u32),
+    /// The pod's process exits after deletion.
+    Gone(usize),
+}
+
+struct Sim<'a> {
+    sc: &'a Scenario,
+    t: Time,
+    hpa: HorizontalPodAutoscaler,
+    spec: i32,
+    pods: Vec<Pod>,
+    live: Vec<usize>,
+    queue: BinaryHeap<Reverse<(Time, u64, Due)>>,
+    seq: u64,
+    rng_arrivals: ChaCha8Rng,
+    rng_startup: ChaCha8Rng,
+    history: History,
+    last_decision: Option<Decision>,
+    serving: ServingModel,
+    waiting_requests: f64,
+    steady_integral: f64,
+    steady_cpu: f64,
+    nodes: Option<u32>,
+    provisioning: u32,
+    pods_per_node: u32,
+    unbound: VecDeque<usize>,
+    /// Per-second history for derived metrics: (arrivals, queue, served per serving pod).
+    series: VecDeque<(f64, f64, f64)>,
+    series_len: usize,
+    events: Vec<Event>,
+    syncs: Vec<RecordedSync>,
+    keep_snapshots: bool,
+}
+
+/// Runs a scenario to its end.
+pub fn run(sc: &Scenario, opts: &Options) -> Record {
+    let seed = opts.seed.unwrap_or(sc.seed);
+    let stream = |k| {
+        let mut r = ChaCha8Rng::seed_from_u64(seed);
+        r.set_stream(k);
+        r
+    };
+    let pod_model = &sc.file.workload.pod;
+    let milli =
+        |m: &BTreeMap<String, Quantity>, k: &str| m.get(k).map(|q| q.milli()).unwrap_or(0) as f64;
+    let request_cpu = milli(&pod_model.requests, "cpu");
+    let limit = pod_model
+        .limits
+        .get("cpu")
+        .map(|q| q.milli() as f64)
+        .unwrap_or(request_cpu);
+    let serving = ServingModel {
+        limit_milli: limit,
+        baseline_milli: milli(&pod_model.baseline, "cpu"),
+        cpu_per_request_milli: pod_model.cpu_per_request.milli() as f64,
+        timeout_s: pod_model
+            .request_timeout
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(30.0),
+    };
+    let pods_per_node = sc
+        .file
+        .capacity
+        .as_ref()
+        .map(|c| {
+            pod_model
+                .requests
+                .iter()
+                .filter_map(|(res, q)| {
+                    c.node
+                        .get(res)
+                        .map(|n| (n.milli() / q.milli().max(1)) as u32)
+                })
+                .min()
+                .unwrap_or(u32::MAX)
+        })
+        .unwrap_or(u32::MAX);
+    let series_len = sc
+        .file
+        .metrics
+        .values()
+        .map(|d| (window_of(d).as_millis() + delay_of(d).as_millis()) / 1000 + 2)
+        .max()
+        .unwrap_or(1) as usize;
+    let mut sim = Sim {
+        sc,
+        t: sc.start,
+        hpa: sc.hpa.clone(),
+        spec: sc.file.workload.initial_replicas,
+        pods: vec![],
+        live: vec![],
+        queue: BinaryHeap::new(),
+        seq: 0,
+        rng_arrivals: stream(STREAM_ARRIVALS),
+        rng_startup: stream(STREAM_STARTUP),
+        history: History::default(),
+        last_decision: None,
+        serving,
+        waiting_requests: 0.0,
+        steady_integral: 0.0,
+        steady_cpu: serving.baseline_milli,
+        nodes: sc.file.capacity.as_ref().map(|c| c.nodes),
+        provisioning: 0,
+        pods_per_node,
+        unbound: VecDeque::new(),
+        series: VecDeque::with_capacity(series_len + 1),
+        series_len,
+        events: vec![],
+        syncs: vec![],
+        keep_snapshots: opts.keep_snapshots,
+    };
+    // The initial pods ran before the start, serving the load as it was then: give them a
+    // metrics-server history, so the first sync sees them as a cluster would.
+    let n = sim.spec.max(1) as f64;
+    let cpu0 = serving.cpu((sc.load.rate(sc.start) / n).min(serving.capacity(1.0)), 1.0);
+    let window = sc.file.metrics_server.window.span();
+    for _ in 0..sim.spec {
+        let i = sim.pods.len();
+        let mut p = Pod::steady(pod_name(i), sc.start);
+        p.steady_offset = Some(0.0);
+        p.scrapes
+            .push((sc.start.minus(window), -(window.as_millis() as f64) * cpu0));
+        sim.pods.push(p);
+        sim.live.push(i);
+    }
+    for (i, a) in sc.actions.iter().enumerate() {
+        sim.schedule(a.at.0, Due::Action(i));
+    }
+    sim.run(opts.step, seed)
+}
+
+fn pod_name(i: usize) -> String {
+    format!("pod-{:05}", i + 1)
+}
+
+fn window_of(d: &crate::scenario::model::DerivedMetric) -> Span {
+    d.window.map(|w| w.span()).unwrap_or(Span::from_secs(60))
+}
+
+fn delay_of(d: &crate::scenario::model::DerivedMetric) -> Span {
+    d.delay.map(|w| w.span()).unwrap_or(Span::from_secs(30))
+}
+
+/// The clock as a person reads it: HH:MM:SS, with a day prefix after the first day.
+pub fn clock(t: Time) -> String {
+    let s = t.as_millis().div_euclid(1000);
+    let (d, h, m, sec) = (s / 86_400, (s / 3600) % 24, (s / 60) % 60, s % 60);
+    if d == 0 {
+        format!("{h:02}:{m:02}:{sec:02}")
+    } else {
+        format!("d{d} {h:02}:{m:02}:{sec:02}")
+    }
+}
+
+impl Sim<'_> {
+    fn schedule(&mut self, at: Time, due: Due) {
+        self.seq += 1;
+        self.queue.push(Reverse((at, self.seq, due)));
+    }
+
+    fn secs(&self, t: Time) -> f64 {
+        (t.as_millis() - self.sc.start.as_millis()) as f64 / 1000.0
+    }
+
+    fn pod_event(&mut self, i: usize, stage: Stage) {
+        self.pods[i].stage = stage;
+        let t = self.secs(self.t);
+        self.events.push(Event::Pod {
+            t,
+            pod: self.pods[i].name.clone(),
+            stage,
+        });
+    }
+
+    fn run(mut self, step: Span, seed: u64) -> Record {
+        let sc = self.sc;
+        let start = sc.start.as_millis();
+        let resolution = sc.file.metrics_server.resolution.span().as_millis();
+        let sync = sc.file.controller.sync_period.span().as_millis();
+        let step_ms = step.as_millis().max(1000);
+        let metric_specs = self.hpa_metric_specs();
+        let metric_names: Vec<String> = metric_specs.iter().map(MetricSpec::display_name).collect();
+        let capacity_at_target = self.capacity_at_target();
+
+        let mut timeline = vec![];
+        let mut acc = StepTotals::default();
+        let mut totals = RunTotals::default();
+        let mut served_warming = vec![];
+        let mut warming_pods = vec![];
+        let mut warming_factors = vec![];
+        let mut surge: Option<Surge> = None;
+
+        while self.t < sc.end {
+            let now = self.t;
+            let elapsed = now.as_millis() - start;
+            while let Some(Reverse((at, _, due))) = self.queue.peek().copied() {
+                if at > now {
+                    break;
+                }
+                self.queue.pop();
+                self.handle(at, due);
+            }
+            if elapsed % resolution == 0 {
+                self.scrape();
+            }
+            if elapsed > 0 && elapsed % sync == 0 {
+                self.sync(&mut totals);
+            }
+
+            // Serving for [now, now + 1s).
+            let arrivals = sc.load.arrivals(now, SECOND, &mut self.rng_arrivals);
+            let mut steady = 0;
+            warming_pods.clear();
+            warming_factors.clear();
+            for &i in &self.live {
+                let p = &self.pods[i];
+                if p.serves(now) {
+                    let f = self.warm_factor(p, now);
+                    if f > 1.0 {
+                        warming_pods.push(i);
+                        warming_factors.push(f);
+                    } else {
+                        steady += 1;
+                    }
+                }
+            }
+            let second = self.serving.second(
+                self.waiting_requests,
+                arrivals,
+                steady,
+                &warming_factors,
+                &mut served_warming,
+            );
+            self.waiting_requests = second.queued;
+            self.steady_cpu = self.serving.cpu(second.served_per_steady_pod, 1.0);
+            let serving_pods = steady + warming_pods.len();
+            let per_pod = if serving_pods > 0 {
+                second.served / serving_pods as f64
+            } else {
+                0.0
+            };
+            self.series.push_back((arrivals, second.queued, per_pod));
+            while self.series.len() > self.series_len {
+                self.series.pop_front();
+            }
+            self.account_cpu(
+                &warming_pods,
+                &warming_factors,
+                &served_warming,
+                second.served_per_steady_pod,
+            );
+
+            // Surges: too few Ready pods for the load at the HPA's target.
+            let needed = (sc.load.rate(now) / capacity_at_target).ceil() as i64;
+            let ready = self
+                .live
+                .iter()
+                .filter(|&&i| self.pods[i].stage == Stage::Ready)
+                .count() as i64;
+            let shortfall = needed - ready;
+            match (&mut surge, shortfall > 0) {
+                (None, true) => {
+                    surge = Some(Surge {
+                        start_s: self.secs(now),
+                        end_s: None,
+                        seconds_to_enough: None,
+                        worst_shortfall: shortfall,
+                    })
+                }
+                (Some(s), true) => s.worst_shortfall = s.worst_shortfall.max(shortfall),
+                (Some(s), false) => {
+                    s.end_s = Some(self.secs(now));
+                    s.seconds_to_enough = Some(self.secs(now) - s.start_s);
+                    totals.surges.push(s.clone());
+                    surge = None;
+                }
+                (None, false) => {}
+            }
+
+            acc.add(arrivals, second.served, second.failed);
+            totals.requests += arrivals;
+            totals.failed += second.failed;
+            totals.peak_queue = totals.peak_queue.max(second.queued);
+            totals.queued_request_seconds += second.queued;
+            totals.replica_seconds += self.spec as f64;
+            totals.ready_seconds += ready as f64;
+            totals.peak_replicas = totals.peak_replicas.max(self.spec);
+            totals.peak_ready = totals.peak_ready.max(ready as usize);
+
+            if elapsed % step_ms == 0 {
+                timeline.push(self.row(&metric_specs, &acc, second.queued));
+                acc = StepTotals::default();
+            }
+            self.t = now.plus(SECOND);
+        }
+        if let Some(s) = surge {
+            totals.surges.push(s);
+        }
+
+        let duration_s = self.secs(sc.end);
+        let pod_hours: f64 = self
+            .pods
+            .iter()
+            .filter_map(|p| {
+                p.start_time.map(|s| {
+                    (p.gone_at.unwrap_or(sc.end).as_millis() - s.as_millis().max(start)).max(0)
+                })
+            })
+            .sum::<i64>() as f64
+            / 3_600_000.0;
+        let summary = Summary {
+            scenario: sc.file.name.clone(),
+            seed,
+            duration_s,
+            syncs: totals.syncs,
+            scale_ups: totals.scale_ups,
+            scale_downs: totals.scale_downs,
+            peak_replicas: totals.peak_replicas,
+            mean_replicas: totals.replica_seconds / duration_s,
+            peak_ready: totals.peak_ready,
+            mean_ready: totals.ready_seconds / duration_s,
+            pod_hours,
+            requests: totals.requests,
+            failed_requests: totals.failed,
+            failed_fraction: if totals.requests > 0.0 {
+                totals.failed / totals.requests
+            } else {
+                0.0
+            },
+            peak_queue: totals.peak_queue,
+            queued_request_seconds: totals.queued_request_seconds,
+            pods_created: self.pods.len(),
+            surges: totals.surges,
+        };
+        Record {
+            timeline,
+            metric_names,
+            events: self.events,
+            syncs: self.syncs,
+            summary,
+        }
+    }
+
+    fn hpa_metric_specs(&self) -> Vec<MetricSpec> {
+        self.hpa.spec.effective_metrics()
+    }
+
+    /// Requests per second one pod serves at the edge of the HPA's cpu utilization target
+    /// (target x (1 + tolerance), where the controller stops asking for more), or at its
+    /// limit when the HPA does not target cpu utilization: the yardstick of "enough pods".
+    fn capacity_at_target(&self) -> f64 {
+        let req = self
+            .sc
+            .file
+            .workload
+            .pod
+            .requests
+            .get("cpu")
+            .map(|q| q.milli() as f64)
+            .unwrap_or(0.0);
+        let target = self.hpa_metric_specs().iter().find_map(|m| {
+            let r = m.resource.as_ref()?;
+            (r.name == "cpu")
+                .then_some(r.target.average_utilization)
+                .flatten()
+        });
+        let edge = 1.0 + self.sc.file.controller.tolerance;
+        let capacity = match target {
+            Some(u) => {
+                let cpu = (req * u as f64 / 100.0 * edge).min(self.serving.limit_milli);
+                (cpu - self.serving.baseline_milli) / self.serving.cpu_per_request_milli
+            }
+            None => self.serving.capacity(1.0),
+        };
+        capacity.max(1e-9)
+    }
+
+    fn warm_factor(&self, p: &Pod, t: Time) -> f64 {
+        let Some(w) = &self.sc.file.workload.startup.warmup else {
+            return 1.0;
+        };
+        let Some(ready_at) = p.ready_at else {
+            return 1.0;
+        };
+        let elapsed = (t.as_millis() - ready_at.as_millis()) as f64;
+        let total = w.duration.span().as_millis() as f64;
+        if elapsed >= total || total <= 0.0 {
+            1.0
+        } else {
+            w.cpu_factor - (w.cpu_factor - 1.0) * elapsed / total
+        }
+    }
+
+    /// Adds this second's CPU to each pod's integral; warm Ready pods share one integral.
+    fn account_cpu(
+        &mut self,
+        warming: &[usize],
+        factors: &[f64],
+        served: &[f64],
+        steady_served: f64,
+    ) {
+        let now = self.t;
+        let startup_cpu = self
+            .sc
+            .file
+            .workload
+            .startup
+            .startup_cpu
+            .as_ref()
+            .map(|q| q.milli() as f64)
+            .unwrap_or(self.serving.baseline_milli);
+        self.steady_integral += self.steady_cpu * 1000.0;
+        for (k, &i) in warming.iter().enumerate() {
+            let cpu = self.serving.cpu(served[k], factors[k]);
+            let p = &mut self.pods[i];
+            p.cpu_milli = cpu;
+            p.served = served[k];
+            p.cpu_integral += cpu * 1000.0;
+        }
+        let steady_integral = self.steady_integral;
+        let steady_cpu = self.steady_cpu;
+        for idx in 0..self.live.len() {
+            let i = self.live[idx];
+            let serves = self.pods[i].serves(now);
+            let warm = serves && self.warm_factor(&self.pods[i], now) <= 1.0;
+            let p = &mut self.pods[i];
+            match (p.steady_offset, warm) {
+                (Some(_), true) => {}
+                (None, true) => {
+                    // Joins the warm pods: from now on its integral follows theirs.
+                    p.cpu_integral += steady_cpu * 1000.0;
+                    p.steady_offset = Some(p.cpu_integral - steady_integral);
+                    p.cpu_milli = steady_cpu;
+                    p.served = steady_served;
+                }
+                (Some(off), false) => {
+                    p.cpu_integral = steady_integral + off;
+                    p.steady_offset = None;
+                }
+                (None, false) if serves => {}
+                (None, false) => {
+                    let cpu = match p.stage {
+                        Stage::Running | Stage::Terminating => {
+                            startup_cpu.min(self.serving.limit_milli)
+                        }
+                        Stage::Ready => self.serving.baseline_milli,
+                        _ => 0.0,
+                    };
+                    p.cpu_milli = cpu;
+                    p.served = 0.0;
+                    p.cpu_integral += cpu * 1000.0;
+                }
+            }
+        }
+    }
+
+    fn integral(&self, p: &Pod) -> f64 {
+        match p.steady_offset {
+            Some(off) => self.steady_integral + off,
+            None => p.cpu_integral,
+        }
+    }
+
+    /// metrics-server: each running container's CPU averaged over the window, stamped now.
+    fn scrape(&mut self) {
+        let now = self.t;
+        let window = self.sc.file.metrics_server.window.span();
+        let keep = (window.as_millis() / self.sc.file.metrics_server.resolution.span().as_millis())
+            as usize
+            + 2;
+        let mem_base = self
+            .sc
+            .file
+            .workload
+            .pod
+            .baseline
+            .get("memory")
+            .map(|q| q.milli())
+            .unwrap_or(0);
+        let mem_per_request = self
+            .sc
+            .file
+            .workload
+            .pod
+            .memory_per_request
+            .as_ref()
+            .map(|q| q.milli())
+            .unwrap_or(0);
+        for idx in 0..self.live.len() {
+            let i = self.live[idx];
+            let integral = self.integral(&self.pods[i]);
+            let p = &self.pods[i];
+            let Some(started) = p.container_started else {
+                continue;
+            };
+            // The window's start: the scrape `window` ago, else the container's start.
+            let from = p
+                .scrapes
+                .iter()
+                .rev()
+                .find(|(t, _)| t.as_millis() <= now.as_millis() - window.as_millis())
+                .copied()
+                .filter(|(t, _)| *t >= started);
+            let sample = match from {
+                Some((t0, i0)) if now > t0 => {
+                    let cpu = (integral - i0) / (now.as_millis() - t0.as_millis()) as f64;
+                    let served = if self.pods[i].steady_offset.is_some() {
+                        self.series.back().map(|s| s.2).unwrap_or(0.0)
+                    } else {
+                        p.served
+                    };
+                    Some((
+                        now,
+                        cpu.round() as i64,
+                        mem_base + (mem_per_request as f64 * served) as i64,
+                    ))
+                }
+                // metrics-server needs two points a window apart before it reports a pod.
+                _ => None,
+            };
+            let p = &mut self.pods[i];
+            if sample.is_some() {
+                p.sample = sample;
+            }
+            p.scrapes.push((now, integral));
+            if p.scrapes.len() > keep {
+                p.scrapes.remove(0);
+            }
+        }
+    }
+
+    /// One HPA sync: the snapshot, the core's decision, and the Deployment following it.
+    fn sync(&mut self, totals: &mut RunTotals) {
+        let snapshot = self.snapshot();
+        let decision = match crate::core::decide(&snapshot) {
+            Ok(d) => d,
+            // The scenario was validated; a patch that broke the HPA is refused before the run.
+            Err(_) => return,
+        };
+        totals.syncs += 1;
+        if decision.desired_replicas > self.spec {
+            totals.scale_ups += 1;
+        } else if decision.desired_replicas < self.spec {
+            totals.scale_downs += 1;
+        }
+        self.history = decision.history.clone();
+        let t = self.secs(self.t);
+        self.events.push(Event::Decision {
+            t,
+            decision: Box::new(decision.clone()),
+        });
+        if decision.rescale {
+            self.spec = decision.desired_replicas;
+            self.reconcile();
+        }
+        if self.keep_snapshots {
+            self.syncs.push(RecordedSync {
+                second: self.t.as_millis().div_euclid(1000),
+                snapshot,
+                decision: decision.clone(),
+            });
+        }
+        self.last_decision = Some(decision);
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let now = self.t;
+        let mut externals = BTreeMap::new();
+        let mut objects = BTreeMap::new();
+        let mut pod_metric_names = vec![];
+        for m in self.hpa_metric_specs() {
+            let name = m.display_name();
+            let Some(d) = self.sc.file.metrics.get(&name) else {
+                continue;
+            };
+            match m.kind {
+                MetricSourceType::Pods => pod_metric_names.push((name, self.derived(d))),
+                MetricSourceType::Object => {
+                    objects.insert(name, milli_quantity(self.derived(d)));
+                }
+                MetricSourceType::External => {
+                    externals.insert(name, vec![milli_quantity(self.derived(d))]);
+                }
+                _ => {}
+            }
+        }
+        let requests: BTreeMap<String, Quantity> = self.sc.file.workload.pod.requests.clone();
+        let window = self.sc.file.metrics_server.window.span();
+        let pods = self
+            .live
+            .iter()
+            .map(|&i| {
+                let p = &self.pods[i];
+                let mut metrics = BTreeMap::new();
+                if let Some((ts, cpu, mem)) = p.sample {
+                    metrics.insert(
+                        "cpu".into(),
+                        Sample {
+                            value: Quantity::from_milli(cpu),
+                            timestamp: Some(ts),
+                            window: Some(window),
+                        },
+                    );
+                    metrics.insert(
+                        "app/cpu".into(),
+                        Sample {
+                            value: Quantity::from_milli(cpu),
+                            timestamp: Some(ts),
+                            window: Some(window),
+                        },
+                    );
+                    metrics.insert(
+                        "memory".into(),
+                        Sample {
+                            value: Quantity::from_milli(mem),
+                            timestamp: Some(ts),
+                            window: Some(window),
+                        },
+                    );
+                    metrics.insert(
+                        "app/memory".into(),
+                        Sample {
+                            value: Quantity::from_milli(mem),
+                            timestamp: Some(ts),
+                            window: Some(window),
+                        },
+                    );
+                }
+                if p.container_started.is_some() {
+                    for (name, per_pod) in &pod_metric_names {
+                        let v = if p.stage == Stage::Ready {
+                            *per_pod
+                        } else {
+                            0.0
+                        };
+                        metrics.insert(
+                            name.clone(),
+                            Sample {
+                                value: milli_quantity(v),
+                                timestamp: Some(now),
+                                window: None,
+                            },
+                        );
+                    }
+                }
+                crate::core::snapshot::Pod {
+                    name: p.name.clone(),
+                    phase: if p.container_started.is_some() {
+                        PodPhase::Running
+                    } else {
+                        PodPhase::Pending
+                    },
+                    ready: p.ready.map(|r| {
+                        if r {
+                            ConditionStatus::True
+                        } else {
+                            ConditionStatus::False
+                        }
+                    }),
+                    ready_since: p.ready_since,
+                    start_time: p.start_time,
+                    deleting: p.deleting_since.is_some(),
+                    requests: BTreeMap::from([("app".to_string(), requests.clone())]),
+                    metrics,
+                }
+            })
+            .collect();
+        Snapshot {
+            now,
+            hpa: self.hpa.clone(),
+            current_replicas: self.spec,
+            status_replicas: Some(
+                self.live
+                    .iter()
+                    .filter(|&&i| self.pods[i].is_active())
+                    .count() as i32,
+            ),
+            pods,
+            objects,
+            externals,
+            history: self.history.clone(),
+            controller: self.sc.controller_flags(),
+            decision: None,
+        }
+    }
+
+    /// A derived metric's value as the adapter serves it: averaged over its window,
+    /// `delay` seconds stale.
+    fn derived(&self, d: &crate::scenario::model::DerivedMetric) -> f64 {
+        let delay = (delay_of(d).as_millis() / 1000) as usize;
+        let window = ((window_of(d).as_millis() / 1000) as usize).max(1);
+        let n = self.series.len();
+        let end = n.saturating_sub(delay);
+        let begin = end.saturating_sub(window);
+        if end == begin {
+            return 0.0;
+        }
+        let pick = |s: &(f64, f64, f64)| match d.source {
+            MetricSourceKind::RequestsPerSecond => s.0,
+            MetricSourceKind::QueueDepth => s.1,
+            MetricSourceKind::PodRequestsPerSecond => s.2,
+        };
+        self.series.range(begin..end).map(pick).sum::<f64>() / (end - begin) as f64
+    }
+
+    fn row(&self, specs: &[MetricSpec], acc: &StepTotals, queued: f64) -> Row {
+        let now = self.t;
+        let count = |st: Stage| {
+            self.live
+                .iter()
+                .filter(|&&i| self.pods[i].stage == st)
+                .count()
+        };
+        let metrics = specs
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                let observed = self
+                    .last_decision
+                    .as_ref()
+                    .and_then(|d| d.metrics.get(k))
+                    .and_then(|o| o.current.clone());
+                (self.actual(m), observed)
+            })
+            .collect();
+        Row {
+            time_s: self.secs(now),
+            clock: clock(now),
+            load_rps: self.sc.load.rate(now),
+            spec: self.spec,
+            desired: self
+                .last_decision
+                .as_ref()
+                .map(|d| d.desired_replicas)
+                .unwrap_or(self.spec),
+            ready: count(Stage::Ready),
+            starting: count(Stage::Starting) + count(Stage::Running),
+            pending: count(Stage::Pending),
+            terminating: count(Stage::Terminating),
+            metrics,
+            arrived: acc.arrived,
+            served: acc.served,
+            queued,
+            failed: acc.failed,
+            nodes: self.nodes,
+        }
+    }
+
+    /// A metric's true value now, in the unit of its target (percent for utilization).
+    fn actual(&self, m: &MetricSpec) -> f64 {
+        let now = self.t;
+        let serving: Vec<&Pod> = self
+            .live
+            .iter()
+            .map(|&i| &self.pods[i])
+            .filter(|p| p.serves(now))
+            .collect();
+        let mean = |f: &dyn Fn(&Pod) -> f64| {
+            if serving.is_empty() {
+                0.0
+            } else {
+                serving.iter().map(|p| f(p)).sum::<f64>() / serving.len() as f64
+            }
+        };
+        let cpu_of = |p: &Pod| {
+            if p.steady_offset.is_some() {
+                self.steady_cpu
+            } else {
+                p.cpu_milli
+            }
+        };
+        match m.kind {
+            MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+                let (name, target) = match (&m.resource, &m.container_resource) {
+                    (Some(r), _) => (&r.name, &r.target),
+                    (_, Some(c)) => (&c.name, &c.target),
+                    _ => return 0.0,
+                };
+                let per_pod = if name == "cpu" {
+                    mean(&cpu_of)
+                } else {
+                    let base = self
+                        .sc
+                        .file
+                        .workload
+                        .pod
+                        .baseline
+                        .get("memory")
+                        .map(|q| q.milli())
+                        .unwrap_or(0) as f64;
+                    let per = self
+                        .sc
+                        .file
+                        .workload
+                        .pod
+                        .memory_per_request
+                        .as_ref()
+                        .map(|q| q.milli())
+                        .unwrap_or(0) as f64;
+                    mean(&|p: &Pod| {
+                        base + per
+                            * if p.steady_offset.is_some() {
+                                self.series.back().map(|s| s.2).unwrap_or(0.0)
+                            } else {
+                                p.served
+                            }
+                    })
+                };
+                let request = self
+                    .sc
+                    .file
+                    .workload
+                    .pod
+                    .requests
+                    .get(name)
+                    .map(|q| q.milli() as f64)
+                    .unwrap_or(0.0);
+                if target.kind == TargetType::Utilization && request > 0.0 {
+                    per_pod * 100.0 / request
+                } else {
+                    per_pod / 1000.0
+                }
+            }
+            _ => {
+                let name = m.display_name();
+                match self.sc.file.metrics.get(&name) {
+                    Some(d) => {
+                        let last = self.series.back().copied().unwrap_or_default();
+                        match d.source {
+                            MetricSourceKind::RequestsPerSecond => last.0,
+                            MetricSourceKind::QueueDepth => last.1,
+                            MetricSourceKind::PodRequestsPerSecond => last.2,
+                        }
+                    }
+                    None => 0.0,
+                }
+            }
+        }
+    }
+
+    fn handle(&mut self, at: Time, due: Due) {
+        let startup = &self.sc.file.workload.startup;
+        let (startup_probe, readiness_probe) = (startup.startup_probe, startup.readiness_probe);
+        match due {
+            Due::Action(k) => self.action(k),
+            Due::NodeUp => {
+                self.provisioning = self.provisioning.saturating_sub(1);
+                let n = self.nodes.unwrap_or(0) + 1;
+                self.nodes = Some(n);
+                self.events.push(Event::Node {
+                    t: self.secs(at),
+                    nodes: n,
+                });
+                self.bind_waiting();
+            }
+            Due::Bind(i) => {
+                if self.pods[i].stage != Stage::Pending {
+                    return;
+                }
+                self.pods[i].start_time = Some(at);
+                self.pod_event(i, Stage::Starting);
+                let d = self.pods[i].delays;
+                self.schedule(
+                    at.plus(d[1]).plus(d[2]),
+                    Due::ContainerUp(i, self.pods[i].generation),
+                );
+            }
+            Due::ContainerUp(i, g) => {
+                if self.pods[i].stage != Stage::Starting || self.pods[i].generation != g {
+                    return;
+                }
+                let app_start = self.pods[i].delays[3];
+                let p = &mut self.pods[i];
+                p.container_started = Some(at);
+                p.app_up = Some(at.plus(app_start));
+                p.ready = Some(false);
+                p.ready_since = p.start_time;
+                self.pod_event(i, Stage::Running);
+                self.begin_probing(i, at, &startup_probe, &readiness_probe);
+            }
+            Due::StartupProbe(i, g) => {
+                let Some(probe) = startup_probe else { return };
+                if self.pods[i].stage != Stage::Running || self.pods[i].generation != g {
+                    return;
+                }
+                let up = self.pods[i].app_up.is_some_and(|u| u <= at);
+                let p = &mut self.pods[i];
+                if up {
+                    p.probe_successes += 1;
+                    p.probe_failures = 0;
+                    if p.probe_successes >= probe.success_threshold {
+                        p.started = true;
+                        p.probe_successes = 0;
+                        match readiness_probe {
+                            Some(r) => {
+                                let first =
+                                    pods::first_probe(p.container_started.unwrap_or(at), &r)
+                                        .max(at);
+                                self.schedule(first, Due::ReadinessProbe(i, g));
+                            }
+                            None => self.become_ready(i, at),
+                        }
+                        return;
+                    }
+                } else {
+                    p.probe_successes = 0;
+                    p.probe_failures += 1;
+                    if p.probe_failures >= probe.failure_threshold {
+                        // The kubelet kills and restarts the container.
+                        let app_start = pods::draw(
+                            &self.sc.file.workload.startup.app_start,
+                            &mut self.rng_startup,
+                        );
+                        let p = &mut self.pods[i];
+                        p.generation += 1;
+                        p.probe_failures = 0;
+                        p.container_started = Some(at);
+                        p.app_up = Some(at.plus(app_start));
+                        let g = p.generation;
+                        self.events.push(Event::Pod {
+                            t: self.secs(at),
+                            pod: self.pods[i].name.clone(),
+                            stage: Stage::Running,
+                        });
+                        self.schedule(pods::first_probe(at, &probe), Due::StartupProbe(i, g));
+                        return;
+                    }
+                }
+                self.schedule(pods::next_probe(at, &probe), Due::StartupProbe(i, g));
+            }
+            Due::ReadinessProbe(i, g) => {
+                let Some(probe) = readiness_probe else { return };
+                if self.pods[i].stage != Stage::Running || self.pods[i].generation != g {
+                    return;
+                }
+                let up = self.pods[i].app_up.is_some_and(|u| u <= at);
+                let p = &mut self.pods[i];
+                if up {
+                    p.probe_successes += 1;
+                    if p.probe_successes >= probe.success_threshold {
+                        self.become_ready(i, at);
+                        // The application stays up, so later ticks change nothing: stop.
+                        return;
+                    }
+                } else {
+                    p.probe_successes = 0;
+                }
+                self.schedule(pods::next_probe(at, &probe), Due::ReadinessProbe(i, g));
+            }
+            Due::Gone(i) => self.gone(i, at),
+        }
+    }
+
+    fn begin_probing(
+        &mut self,
+        i: usize,
+        at: Time,
+        startup: &Option<Probe>,
+        readiness: &Option<Probe>,
+    ) {
+        let g = self.pods[i].generation;
+        match (startup, readiness) {
+            (Some(s), _) => self.schedule(pods::first_probe(at, s), Due::StartupProbe(i, g)),
+            (None, Some(r)) => self.schedule(pods::first_probe(at, r), Due::ReadinessProbe(i, g)),
+            // No probe: the kubelet reports Ready as soon as the container runs.
+            (None, None) => self.become_ready(i, at),
+        }
+    }
+
+    fn become_ready(&mut self, i: usize, at: Time) {
+        let p = &mut self.pods[i];
+        p.ready = Some(true);
+        p.ready_since = Some(at);
+        p.ready_at = Some(at);
+        self.pod_event(i, Stage::Ready);
+    }
+
+    fn gone(&mut self, i: usize, at: Time) {
+        if self.pods[i].stage == Stage::Gone {
+            return;
+        }
+        let integral = self.integral(&self.pods[i]);
+        let p = &mut self.pods[i];
+        p.cpu_integral = integral;
+        p.steady_offset = None;
+        p.gone_at = Some(at);
+        self.pod_event(i, Stage::Gone);
+        self.live.retain(|&k| k != i);
+        self.bind_waiting();
+    }
+
+    fn action(&mut self, k: usize) {
+        let a = self.sc.actions[k].clone();
+        let t = self.secs(self.t);
+        let text = if let Some(n) = a.scale {
+            let text = format!("scale the Deployment {} -> {n}", self.spec);
+            self.spec = n;
+            self.reconcile();
+            text
+        } else if let Some(p) = &a.patch_hpa {
+            let mut parts = vec![];
+            if let Some(m) = p.min_replicas {
+                parts.push(format!(
+                    "minReplicas {} -> {m}",
+                    self.hpa.spec.min_replicas.unwrap_or(1)
+                ));
+            }
+            if let Some(m) = p.max_replicas {
+                parts.push(format!("maxReplicas {} -> {m}", self.hpa.spec.max_replicas));
+            }
+            if p.metrics.is_some() {
+                parts.push("metrics replaced".into());
+            }
+            if p.behavior.is_some() {
+                parts.push("behavior replaced".into());
+            }
+            crate::scenario::apply_patch(&mut self.hpa, p);
+            format!("patch the HPA: {}", parts.join(", "))
+        } else if let Some(n) = a.kill_pods {
+            let mut victims: Vec<usize> = self
+                .live
+                .iter()
+                .copied()
+                .filter(|&i| self.pods[i].stage == Stage::Ready)
+                .collect();
+            victims.sort_by_key(|&i| (self.pods[i].created, i));
+            victims.truncate(n as usize);
+            for &i in &victims {
+                self.delete(i);
+            }
+            self.reconcile();
+            format!("kill {} Ready pods", victims.len())
+        } else {
+            String::new()
+        };
+        self.events.push(Event::Action { t, action: text });
+    }
+
+    /// The ReplicaSet: create or delete pods until the active ones match spec.replicas.
+    fn reconcile(&mut self) {
+        let active: Vec<usize> = self
+            .live
+            .iter()
+            .copied()
+            .filter(|&i| self.pods[i].is_active())
+            .collect();
+        let n = active.len() as i32;
+        if n < self.spec {
+            for _ in n..self.spec {
+                self.create_pod();
+            }
+        } else if n > self.spec {
+            // getPodsToDelete: unbound first, then not Ready, then Ready the shortest
+            // time; the newest first within each.
+            let mut ranked = active;
+            ranked.sort_by_key(|&i| {
+                let p = &self.pods[i];
+                let class = match p.stage {
+                    Stage::Pending => 0,
+                    Stage::Starting | Stage::Running => 1,
+                    _ => 2,
+                };
+                (class, Reverse(p.ready_at), Reverse(p.created), Reverse(i))
+            });
+            for &i in ranked.iter().take((n - self.spec) as usize) {
+                self.delete(i);
+            }
+        }
+    }
+
+    fn create_pod(&mut self) {
+        let i = self.pods.len();
+        let mut p = Pod::new(pod_name(i), self.t);
+        let s = &self.sc.file.workload.startup;
+        for (k, d) in [
+            &s.scheduling,
+            &s.image_pull,
+            &s.container_start,
+            &s.app_start,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            p.delays[k] = pods::draw(d, &mut self.rng_startup);
+        }
+        self.pods.push(p);
+        self.live.push(i);
+        self.pod_event(i, Stage::Pending);
+        self.unbound.push_back(i);
+        self.bind_waiting();
+        self.maybe_provision();
+    }
+
+    fn bound_pods(&self) -> u64 {
+        self.live
+            .iter()
+            .filter(|&&i| self.pods[i].holds_node())
+            .count() as u64
+    }
+
+    /// Binds waiting pods while nodes have room (FIFO).
+    fn bind_waiting(&mut self) {
+        while let Some(&i) = self.unbound.front() {
+            if self.pods[i].stage != Stage::Pending {
+                self.unbound.pop_front();
+                continue;
+            }
+            let room = match self.nodes {
+                None => true,
+                Some(n) => self.bound_pods() < n as u64 * self.pods_per_node as u64,
+            };
+            if !room {
+                break;
+            }
+            self.unbound.pop_front();
+            let at = self.t.plus(self.pods[i].delays[0]);
+            self.pods[i].reserved = true;
+            self.schedule(at, Due::Bind(i));
+        }
+    }
+
+    /// The cluster autoscaler: add nodes for pods that have no room, up to maxNodes.
+    fn maybe_provision(&mut self) {
+        let Some(c) = &self.sc.file.capacity else {
+            return;
+        };
+        let waiting = self
+            .unbound
+            .iter()
+            .filter(|&&i| self.pods[i].stage == Stage::Pending)
+            .count() as u64;
+        if waiting == 0 {
+            return;
+        }
+        let ppn = self.pods_per_node.max(1) as u64;
+        let needed = waiting.div_ceil(ppn) as u32;
+        let max = c.max_nodes.unwrap_or(c.nodes);
+        let have = self.nodes.unwrap_or(0) + self.provisioning;
+        let add = needed
+            .saturating_sub(self.provisioning)
+            .min(max.saturating_sub(have));
+        let delay = c
+            .provision_delay
+            .map(|d| d.span())
+            .unwrap_or(Span::from_secs(120));
+        for _ in 0..add {
+            self.provisioning += 1;
+            self.schedule(self.t.plus(delay), Due::NodeUp);
+        }
+    }
+
+    fn delete(&mut self, i: usize) {
+        let now = self.t;
+        let integral = self.integral(&self.pods[i]);
+        let p = &mut self.pods[i];
+        p.cpu_integral = integral;
+        p.steady_offset = None;
+        p.deleting_since = Some(now);
+        if p.ready == Some(true) {
+            p.ready = Some(false);
+            p.ready_since = Some(now);
+        }
+        if p.container_started.is_none() {
+            // Nothing runs yet: the pod is removed at once.
+            self.gone(i, now);
+            return;
+        }
+        self.pod_event(i, Stage::Terminating);
+        let t = &self.sc.file.workload.termination;
+        let grace = Span::from_secs(t.grace_period_seconds.into());
+        let exit = t.exit_after.map(|d| d.span().min(grace)).unwrap_or(grace);
+        self.schedule(now.plus(exit), Due::Gone(i));
+    }
+}
+
+fn milli_quantity(v: f64) -> Quantity {
+    Quantity::from_milli((v * 1000.0).round() as i64)
+}
+
+#[derive(Default)]
+struct StepTotals {
+    arrived: f64,
+    served: f64,
+    failed: f64,
+}
+
+impl StepTotals {
+    fn add(&mut self, arrived: f64, served: f64, failed: f64) {
+        self.arrived += arrived;
+        self.served += served;
+        self.failed += failed;
+    }
+}
+
+#[derive(Default)]
+struct RunTotals {
+    syncs: usize,
+    scale_ups: usize,
+    scale_downs: usize,
+    requests: f64,
+    failed: f64,
+    peak_queue: f64,
+    queued_request_seconds: f64,
+    replica_seconds: f64,
+    ready_seconds: f64,
+    peak_replicas: i32,
+    peak_ready: usize,
+    surges: Vec<Surge>,
+}

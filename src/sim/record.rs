@@ -1,0 +1,159 @@
+//! The record of a run: the timeline, the events, the snapshots handed to the core, and
+//! the summary. `measure`, `report` and `check` read it; none of them re-run the run.
+
+use serde::Serialize;
+
+use crate::core::{Decision, Snapshot};
+
+/// One timeline row (one `--step`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// Seconds since the start of the run.
+    pub time_s: f64,
+    /// Time of day on the scenario's clock, HH:MM:SS.
+    pub clock: String,
+    /// The mean request rate at this instant.
+    pub load_rps: f64,
+    /// The Deployment's spec.replicas.
+    pub spec: i32,
+    /// The last decision's desiredReplicas.
+    pub desired: i32,
+    /// Ready pods.
+    pub ready: usize,
+    /// Bound pods not yet Ready (image pull, container start, probes).
+    pub starting: usize,
+    /// Pods waiting for a node or the scheduler.
+    pub pending: usize,
+    /// Pods being deleted.
+    pub terminating: usize,
+    /// Per HPA metric: the actual value now and the value the HPA last observed.
+    pub metrics: Vec<(f64, Option<String>)>,
+    /// Requests arrived in the step.
+    pub arrived: f64,
+    /// Requests served in the step.
+    pub served: f64,
+    /// Requests waiting at the end of the step.
+    pub queued: f64,
+    /// Requests failed in the step.
+    pub failed: f64,
+    /// Nodes usable.
+    pub nodes: Option<u32>,
+}
+
+/// Something that happened.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Event {
+    /// A controller sync: the core's full output.
+    Decision {
+        /// Seconds since the start.
+        t: f64,
+        /// The decision.
+        decision: Box<Decision>,
+    },
+    /// A pod changed stage.
+    Pod {
+        /// Seconds since the start.
+        t: f64,
+        /// The pod.
+        pod: String,
+        /// Its new stage.
+        stage: crate::sim::pods::Stage,
+    },
+    /// A scheduled action ran.
+    Action {
+        /// Seconds since the start.
+        t: f64,
+        /// What it did.
+        action: String,
+    },
+    /// The cluster gained a node.
+    Node {
+        /// Seconds since the start.
+        t: f64,
+        /// Nodes now.
+        nodes: u32,
+    },
+}
+
+/// A snapshot exactly as the core received it, with the decision it gave.
+#[derive(Clone, Debug)]
+pub struct RecordedSync {
+    /// The sync's second on the scenario clock.
+    pub second: i64,
+    /// What the core saw.
+    pub snapshot: Snapshot,
+    /// What it decided.
+    pub decision: Decision,
+}
+
+/// A stretch of time when fewer pods were Ready than the load needed.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Surge {
+    /// When Ready pods first fell short, seconds since the start.
+    pub start_s: f64,
+    /// When enough pods were Ready again (absent: not by the end).
+    pub end_s: Option<f64>,
+    /// How long that took, seconds.
+    pub seconds_to_enough: Option<f64>,
+    /// The largest shortfall, pods.
+    pub worst_shortfall: i64,
+}
+
+/// The figures of a run.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The seed used.
+    pub seed: u64,
+    /// Simulated seconds.
+    pub duration_s: f64,
+    /// Controller syncs.
+    pub syncs: usize,
+    /// Syncs that scaled up / down.
+    pub scale_ups: usize,
+    /// Syncs that scaled down.
+    pub scale_downs: usize,
+    /// Highest spec.replicas.
+    pub peak_replicas: i32,
+    /// Time-weighted mean of spec.replicas.
+    pub mean_replicas: f64,
+    /// Highest number of Ready pods.
+    pub peak_ready: usize,
+    /// Time-weighted mean of Ready pods.
+    pub mean_ready: f64,
+    /// Pod-hours paid: from binding to a node until the end of termination.
+    pub pod_hours: f64,
+    /// Requests that arrived.
+    pub requests: f64,
+    /// Requests that failed.
+    pub failed_requests: f64,
+    /// Failed over arrived.
+    pub failed_fraction: f64,
+    /// The longest queue, requests.
+    pub peak_queue: f64,
+    /// Request-seconds spent waiting in the queue.
+    pub queued_request_seconds: f64,
+    /// Pods created.
+    pub pods_created: usize,
+    /// Each stretch of too few Ready pods: the load needed more at the HPA's target.
+    pub surges: Vec<Surge>,
+}
+
+/// Everything a run produced.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// One row per step.
+    pub timeline: Vec<Row>,
+    /// Column names of the per-metric values.
+    pub metric_names: Vec<String>,
+    /// What happened, in order.
+    pub events: Vec<Event>,
+    /// Each sync's snapshot and decision (kept when asked for).
+    pub syncs: Vec<RecordedSync>,
+    /// The figures.
+    pub summary: Summary,
+}

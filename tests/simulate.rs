@@ -1,0 +1,409 @@
+//! The simulator, held to the rules the issue sets: probe-tick readiness, warm-up,
+//! Pending on capacity, HPA patches, manual scaling, killed pods, determinism, snapshots
+//! that replay through the core to the decision the run took, and bad scenarios refused.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use hpasim::sim::{Event, Options, Record, run};
+use predicates::prelude::*;
+
+fn hpasim() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A small scenario: one Deployment of 250m pods on cpu at 70 %, a constant load; `extra`
+/// is appended as YAML (top-level keys) and `startup` replaces the start-up block.
+fn scenario(dir: &Path, rps: f64, startup: &str, extra: &str) -> PathBuf {
+    let text = format!(
+        r#"name: test
+duration: 20m
+seed: 1
+hpa:
+  spec:
+    minReplicas: 2
+    maxReplicas: 10
+    metrics:
+    - type: Resource
+      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
+workload:
+  initialReplicas: 2
+  pod:
+    requests: {{cpu: 250m, memory: 256Mi}}
+    limits: {{cpu: 500m}}
+    cpuPerRequest: 5m
+    baseline: {{cpu: 30m}}
+  startup:
+{startup}
+load:
+- constant: {{rps: {rps}}}
+{extra}"#
+    );
+    let path = dir.join("scenario.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const PROBED: &str = "    scheduling: {fixed: 2s}
+    imagePull: {fixed: 5s}
+    containerStart: {fixed: 1s}
+    appStart: {fixed: 12s}
+    readinessProbe: {initialDelaySeconds: 4, periodSeconds: 5}";
+
+fn simulate(path: &Path) -> Record {
+    let sc = hpasim::scenario::load_scenario(path).unwrap_or_else(|e| panic!("{e}"));
+    run(
+        &sc,
+        &Options {
+            keep_snapshots: true,
+            ..Options::default()
+        },
+    )
+}
+
+fn pod_times(r: &Record, stage: &str) -> Vec<(String, f64)> {
+    r.events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Pod { t, pod, stage: s } if format!("{s:?}") == stage => Some((pod.clone(), *t)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A pod turns Ready on a readiness-probe tick (container start + initialDelaySeconds +
+/// k x periodSeconds), the first one at or after its application is up; not before.
+#[test]
+fn pods_turn_ready_on_a_probe_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = simulate(&scenario(dir.path(), 150.0, PROBED, ""));
+    let created = pod_times(&r, "Pending");
+    let ready = pod_times(&r, "Ready");
+    assert!(!created.is_empty(), "the load needs more than 2 pods");
+    for (pod, t0) in &created {
+        let (_, tr) = ready
+            .iter()
+            .find(|(p, _)| p == pod)
+            .expect("each new pod turns Ready");
+        // bound at t0+2, container up at t0+8, app up at t0+20; probes at t0+12, 17, 22...
+        assert_eq!(tr - t0, 22.0, "{pod}: created {t0}, Ready {tr}");
+    }
+}
+
+/// Without a readiness probe the kubelet marks the pod Ready when its container runs,
+/// even before the application answers: that pod takes no load until it does.
+#[test]
+fn without_a_probe_a_pod_is_ready_when_its_container_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let startup = "    scheduling: {fixed: 2s}\n    imagePull: {fixed: 5s}\n    containerStart: {fixed: 1s}\n    appStart: {fixed: 12s}";
+    let r = simulate(&scenario(dir.path(), 150.0, startup, ""));
+    let created = pod_times(&r, "Pending");
+    let ready = pod_times(&r, "Ready");
+    for (pod, t0) in &created {
+        let (_, tr) = ready.iter().find(|(p, _)| p == pod).unwrap();
+        assert_eq!(tr - t0, 8.0);
+    }
+}
+
+/// During warm-up a request costs more CPU: with the same load per pod, utilization is
+/// higher while new pods warm up than after.
+#[test]
+fn warm_up_raises_cpu_per_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let warm = format!("{PROBED}\n    warmup: {{duration: 3m, cpuFactor: 3.0}}");
+    let with = simulate(&scenario(dir.path(), 150.0, &warm, ""));
+    let without = simulate(&scenario(dir.path(), 150.0, PROBED, ""));
+    let cpu_at = |r: &Record, t: f64| {
+        r.timeline
+            .iter()
+            .find(|row| row.time_s == t)
+            .unwrap()
+            .metrics[0]
+            .0
+    };
+    // At 90 s the new pods are a minute into warm-up in one run, serving plainly in the other.
+    assert!(
+        cpu_at(&with, 90.0) > cpu_at(&without, 90.0) + 5.0,
+        "{} vs {}",
+        cpu_at(&with, 90.0),
+        cpu_at(&without, 90.0)
+    );
+    // Long after, a request costs its plain 5 millicore-seconds again in both runs.
+    for r in [&with, &without] {
+        let row = r.timeline.iter().find(|row| row.time_s == 1100.0).unwrap();
+        let plain = (30.0 + 150.0 / row.ready as f64 * 5.0) / 250.0 * 100.0;
+        assert!(
+            (row.metrics[0].0 - plain).abs() < 1e-6,
+            "{} vs {plain}",
+            row.metrics[0].0
+        );
+    }
+    assert!(with.summary.peak_replicas >= without.summary.peak_replicas);
+}
+
+/// Pods beyond the nodes' room stay Pending until the cluster autoscaler's node arrives.
+#[test]
+fn pods_beyond_capacity_stay_pending_until_a_node_is_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let capacity = "capacity:\n  node: {cpu: 500m, memory: 1Gi}\n  nodes: 2\n  maxNodes: 3\n  provisionDelay: 2m\n";
+    let r = simulate(&scenario(dir.path(), 150.0, PROBED, capacity));
+    // 2 pods a node: 4 fit; more wait for the third node, which arrives 2 minutes later.
+    let first_pending = r
+        .timeline
+        .iter()
+        .find(|row| row.pending > 0)
+        .expect("some pods wait");
+    let node = r.events.iter().find_map(|e| match e {
+        Event::Node { t, nodes } => Some((*t, *nodes)),
+        _ => None,
+    });
+    let (t_node, nodes) = node.expect("a node is added");
+    assert_eq!(nodes, 3);
+    assert!(
+        t_node - first_pending.time_s >= 119.0,
+        "node at {t_node}, pending from {}",
+        first_pending.time_s
+    );
+    let max_bound = r
+        .timeline
+        .iter()
+        .map(|row| row.ready + row.starting + row.terminating)
+        .max()
+        .unwrap();
+    assert!(max_bound <= 6, "never more pods bound than 3 nodes hold");
+    assert!(
+        r.timeline
+            .iter()
+            .all(|row| row.time_s < t_node || row.pending == 0 || row.ready + row.starting <= 6)
+    );
+}
+
+/// A scheduled patch of maxReplicas lets the HPA go past the old maximum, and only after.
+#[test]
+fn a_max_replicas_patch_takes_effect_at_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let patch = "actions:\n- at: 10m\n  patchHpa: {maxReplicas: 20}\n";
+    let r = simulate(&scenario(dir.path(), 450.0, PROBED, patch).clone());
+    let before = r
+        .timeline
+        .iter()
+        .filter(|row| row.time_s < 600.0)
+        .map(|row| row.spec)
+        .max()
+        .unwrap();
+    let after = r
+        .timeline
+        .iter()
+        .filter(|row| row.time_s >= 600.0)
+        .map(|row| row.spec)
+        .max()
+        .unwrap();
+    assert_eq!(before, 10);
+    assert!(after > 10, "after the patch: {after}");
+    assert!(r.events.iter().any(
+        |e| matches!(e, Event::Action { action, .. } if action.contains("maxReplicas 10 -> 20"))
+    ));
+}
+
+/// A manual scale sets spec.replicas at once (pre-scaling before a rush); the HPA then
+/// works from there.
+#[test]
+fn a_manual_scale_sets_replicas_at_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let actions = "actions:\n- at: 5m\n  scale: 8\n";
+    let r = simulate(&scenario(dir.path(), 60.0, PROBED, actions));
+    let at = |t: f64| r.timeline.iter().find(|row| row.time_s == t).unwrap().spec;
+    assert_eq!(at(299.0), 2);
+    assert_eq!(at(300.0), 8);
+    // The HPA brings it down once its 5-minute window passes, but not to 2: on 3 pods,
+    // 60 rps is 52 % of request, ratio 0.743, and ceil(0.743 x 3) = 3 holds.
+    assert_eq!(r.timeline.last().unwrap().spec, 3);
+    assert!(r.summary.scale_downs >= 1);
+}
+
+/// Killed pods are replaced by the ReplicaSet and start like any new pod.
+#[test]
+fn killed_pods_are_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let actions = "actions:\n- at: 5m\n  killPods: 2\n";
+    let r = simulate(&scenario(dir.path(), 60.0, PROBED, actions));
+    let row = |t: f64| {
+        r.timeline
+            .iter()
+            .find(|row| row.time_s == t)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row(300.0).ready, 0);
+    assert_eq!(row(300.0).terminating, 2);
+    assert_eq!(row(330.0).ready, 2);
+    assert!(
+        r.summary.failed_requests > 0.0,
+        "with no Ready pod, requests fail"
+    );
+}
+
+/// The same scenario and seed give byte-identical files; another seed does not.
+#[test]
+fn runs_are_deterministic_for_a_seed() {
+    let file = root().join("scenarios/spywatcher-spikes.yaml");
+    let sc = hpasim::scenario::load_scenario(&file).unwrap();
+    let files = |seed| {
+        let r = run(
+            &sc,
+            &Options {
+                seed: Some(seed),
+                ..Options::default()
+            },
+        );
+        (
+            hpasim::report::timeline_csv(&r).unwrap(),
+            hpasim::report::events_jsonl(&r).unwrap(),
+        )
+    };
+    assert_eq!(files(3), files(3));
+    assert_ne!(files(3).0, files(4).0);
+}
+
+/// Every bundled scenario runs with --snapshots, and every recorded snapshot replays
+/// through `hpasim decide` to the decision the run took; the next snapshot's
+/// currentReplicas is that decision's desiredReplicas unless an action came between.
+#[test]
+fn every_bundled_scenario_runs_and_its_snapshots_replay_to_the_same_decision() {
+    let mut scenarios: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    scenarios.sort();
+    assert!(scenarios.len() >= 6);
+    for file in scenarios {
+        let out = tempfile::tempdir().unwrap();
+        let snaps = out.path().join("snapshots");
+        hpasim()
+            .arg("simulate")
+            .arg(&file)
+            .args(["--step", "60s", "--out"])
+            .arg(out.path())
+            .arg("--snapshots")
+            .arg(&snaps)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("pod-hours"));
+        for name in ["timeline.csv", "events.jsonl", "summary.json"] {
+            assert!(
+                out.path().join(name).metadata().unwrap().len() > 0,
+                "{name}"
+            );
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&snaps)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(!files.is_empty());
+        let actions: Vec<f64> = {
+            let sc = hpasim::scenario::load_scenario(&file).unwrap();
+            sc.actions
+                .iter()
+                .map(|a| a.at.0.as_millis() as f64 / 1000.0)
+                .collect()
+        };
+        let mut previous: Option<(f64, i64)> = None;
+        // All of them through the library; about fifteen through the binary as well.
+        for (k, f) in files.iter().enumerate() {
+            let text = std::fs::read_to_string(f).unwrap();
+            let recorded: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let snap = hpasim::scenario::parse_snapshot(&text, f).unwrap();
+            let decision = serde_json::to_value(hpasim::core::decide(&snap).unwrap()).unwrap();
+            assert_eq!(decision, recorded["decision"], "{}", f.display());
+            if k % (files.len() / 15).max(1) == 0 {
+                let out = hpasim().arg("decide").arg(f).output().unwrap();
+                let from_cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert_eq!(from_cli, recorded["decision"], "{}", f.display());
+            }
+            let now = recorded["now"].as_f64().unwrap();
+            if let Some((t, desired)) = previous
+                && !actions.iter().any(|a| *a > t && *a <= now)
+            {
+                assert_eq!(
+                    recorded["currentReplicas"].as_i64().unwrap(),
+                    desired,
+                    "{}",
+                    f.display()
+                );
+            }
+            previous = Some((
+                now,
+                recorded["decision"]["desiredReplicas"].as_i64().unwrap(),
+            ));
+        }
+    }
+}
+
+#[test]
+fn bad_scenarios_are_refused_before_the_run_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        ("duration: 20m", "duration: -5m", "duration"),
+        ("duration: 20m", "duraton: 20m", "unknown field `duraton`"),
+        (
+            "cpuPerRequest: 5m",
+            "cpuPerRequest: 0",
+            "workload.pod.cpuPerRequest",
+        ),
+        (
+            "readinessProbe: {initialDelaySeconds: 4, periodSeconds: 5}",
+            "readinessProbe: {initialDelaySeconds: 4, periodSeconds: 0}",
+            "readinessProbe",
+        ),
+        (
+            "averageUtilization: 70",
+            "averageUtilization: 0",
+            "averageUtilization: 0 must be greater than 0",
+        ),
+        (
+            "name: cpu",
+            "name: gpu",
+            "resource \"gpu\" is not simulated",
+        ),
+        (
+            "seed: 1",
+            "seed: 1\nactions:\n- at: 2h\n  scale: 3",
+            "actions[0].at",
+        ),
+        (
+            "seed: 1",
+            "seed: 1\nactions:\n- at: 1m\n  scale: 3\n  killPods: 1",
+            "exactly one of",
+        ),
+        (
+            "appStart: {fixed: 12s}",
+            "appStart: {uniform: [12s, 2s]}",
+            "workload.startup.appStart",
+        ),
+    ];
+    let good = std::fs::read_to_string(scenario(dir.path(), 100.0, PROBED, "")).unwrap();
+    for (from, to, message) in cases {
+        assert!(good.contains(from), "{from}");
+        let path = dir.path().join("bad.yaml");
+        std::fs::write(&path, good.replacen(from, to, 1)).unwrap();
+        hpasim()
+            .arg("simulate")
+            .arg(&path)
+            .args(["--out"])
+            .arg(dir.path().join("out"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("bad.yaml"))
+            .stderr(predicate::str::contains(*message));
+        assert!(
+            !dir.path().join("out").exists(),
+            "nothing is written for a refused scenario"
+        );
+    }
+}
