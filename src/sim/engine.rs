@@ -942,10 +942,9 @@ impl Sim<'_> {
             }
             Due::StartupProbe(i, g) => {
                 let Some(probe) = startup_probe else { return };
-                if self.pods[i].stage != Stage::Running || self.pods[i].generation != g {
+                let Some(up) = self.probe_answer(i, g, at) else {
                     return;
-                }
-                let up = self.pods[i].app_up.is_some_and(|u| u <= at);
+                };
                 let p = &mut self.pods[i];
                 if up {
                     p.probe_successes += 1;
@@ -992,10 +991,9 @@ impl Sim<'_> {
             }
             Due::ReadinessProbe(i, g) => {
                 let Some(probe) = readiness_probe else { return };
-                if self.pods[i].stage != Stage::Running || self.pods[i].generation != g {
+                let Some(up) = self.probe_answer(i, g, at) else {
                     return;
-                }
-                let up = self.pods[i].app_up.is_some_and(|u| u <= at);
+                };
                 let p = &mut self.pods[i];
                 if up {
                     p.probe_successes += 1;
@@ -1011,6 +1009,14 @@ impl Sim<'_> {
             }
             Due::Gone(i) => self.gone(i, at),
         }
+    }
+
+    /// A probe tick's result (is the application up?), or `None` for a stale tick: the
+    /// pod left Running, or its container restarted since the tick was scheduled.
+    fn probe_answer(&self, i: usize, generation: u32, at: Time) -> Option<bool> {
+        let p = &self.pods[i];
+        (p.stage == Stage::Running && p.generation == generation)
+            .then(|| p.app_up.is_some_and(|u| u <= at))
     }
 
     fn begin_probing(
