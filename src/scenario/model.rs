@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::units::{At, Duration};
 use crate::core::Quantity;
 use crate::core::api::HorizontalPodAutoscaler;
+use crate::core::snapshot::ControllerFlags;
 use crate::load::LoadSpec;
 
 /// A scenario as written.
@@ -319,34 +320,41 @@ pub struct Controller {
     #[serde(default = "fifteen_s")]
     pub sync_period: Duration,
     /// `--horizontal-pod-autoscaler-tolerance` (default 0.1).
-    #[serde(default = "tolerance")]
+    #[serde(default = "flag_tolerance")]
     pub tolerance: f64,
     /// `--horizontal-pod-autoscaler-cpu-initialization-period` (default 5m).
-    #[serde(default = "five_m")]
+    #[serde(default = "flag_cpu_initialization_period")]
     pub cpu_initialization_period: Duration,
     /// `--horizontal-pod-autoscaler-initial-readiness-delay` (default 30s).
-    #[serde(default = "thirty_s")]
+    #[serde(default = "flag_initial_readiness_delay")]
     pub initial_readiness_delay: Duration,
     /// `--horizontal-pod-autoscaler-downscale-stabilization` (default 5m).
-    #[serde(default = "five_m")]
+    #[serde(default = "flag_downscale_stabilization")]
     pub downscale_stabilization: Duration,
 }
 
-fn tolerance() -> f64 {
-    0.1
+// The controller flags' defaults live once, in the core's `ControllerFlags`.
+fn flag_tolerance() -> f64 {
+    ControllerFlags::default().tolerance
 }
-fn five_m() -> Duration {
-    Duration(crate::core::Span::from_secs(300))
+fn flag_cpu_initialization_period() -> Duration {
+    Duration(ControllerFlags::default().cpu_initialization_period)
+}
+fn flag_initial_readiness_delay() -> Duration {
+    Duration(ControllerFlags::default().initial_readiness_delay)
+}
+fn flag_downscale_stabilization() -> Duration {
+    Duration(ControllerFlags::default().downscale_stabilization)
 }
 
 impl Default for Controller {
     fn default() -> Self {
         Controller {
             sync_period: fifteen_s(),
-            tolerance: tolerance(),
-            cpu_initialization_period: five_m(),
-            initial_readiness_delay: thirty_s(),
-            downscale_stabilization: five_m(),
+            tolerance: flag_tolerance(),
+            cpu_initialization_period: flag_cpu_initialization_period(),
+            initial_readiness_delay: flag_initial_readiness_delay(),
+            downscale_stabilization: flag_downscale_stabilization(),
         }
     }
 }

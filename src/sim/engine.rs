@@ -81,7 +81,13 @@ struct Sim<'a> {
     serving: ServingModel,
     waiting_requests: f64,
     steady_integral: f64,
+    /// CPU (millicores) and requests served by each warm Ready pod in the last second:
+    /// warm pods are alike, so they are tracked once.
     steady_cpu: f64,
+    steady_served: f64,
+    /// Memory with no load, and per request served per second (milli-bytes).
+    memory_base: f64,
+    memory_per_request: f64,
     nodes: Option<u32>,
     provisioning: u32,
     pods_per_node: u32,
@@ -161,6 +167,13 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
         waiting_requests: 0.0,
         steady_integral: 0.0,
         steady_cpu: serving.baseline_milli,
+        steady_served: 0.0,
+        memory_base: milli(&pod_model.baseline, "memory"),
+        memory_per_request: pod_model
+            .memory_per_request
+            .as_ref()
+            .map(|q| q.milli())
+            .unwrap_or(0) as f64,
         nodes: sc.file.capacity.as_ref().map(|c| c.nodes),
         provisioning: 0,
         pods_per_node,
@@ -271,11 +284,12 @@ impl Sim<'_> {
 
             // Serving for [now, now + 1s).
             let arrivals = sc.load.arrivals(now, SECOND, &mut self.rng_arrivals);
-            let mut steady = 0;
+            let (mut steady, mut ready) = (0, 0i64);
             warming_pods.clear();
             warming_factors.clear();
             for &i in &self.live {
                 let p = &self.pods[i];
+                ready += i64::from(p.stage == Stage::Ready);
                 if p.serves(now) {
                     let f = self.warm_factor(p, now);
                     if f > 1.0 {
@@ -295,6 +309,7 @@ impl Sim<'_> {
             );
             self.waiting_requests = second.queued;
             self.steady_cpu = self.serving.cpu(second.served_per_steady_pod, 1.0);
+            self.steady_served = second.served_per_steady_pod;
             let serving_pods = steady + warming_pods.len();
             let per_pod = if serving_pods > 0 {
                 second.served / serving_pods as f64
@@ -314,11 +329,6 @@ impl Sim<'_> {
 
             // Surges: too few Ready pods for the load at the HPA's target.
             let needed = (sc.load.rate(now) / capacity_at_target).ceil() as i64;
-            let ready = self
-                .live
-                .iter()
-                .filter(|&&i| self.pods[i].stage == Stage::Ready)
-                .count() as i64;
             let shortfall = needed - ready;
             match (&mut surge, shortfall > 0) {
                 (None, true) => {
@@ -516,6 +526,20 @@ impl Sim<'_> {
         }
     }
 
+    /// A pod's CPU (millicores) and requests served in the last second; warm Ready pods
+    /// share the figures kept once for all of them.
+    fn last_second(&self, p: &Pod) -> (f64, f64) {
+        match p.steady_offset {
+            Some(_) => (self.steady_cpu, self.steady_served),
+            None => (p.cpu_milli, p.served),
+        }
+    }
+
+    /// Memory a pod holds serving `served` requests a second, milli-bytes.
+    fn memory_milli(&self, served: f64) -> f64 {
+        self.memory_base + self.memory_per_request * served
+    }
+
     fn integral(&self, p: &Pod) -> f64 {
         match p.steady_offset {
             Some(off) => self.steady_integral + off,
@@ -530,24 +554,6 @@ impl Sim<'_> {
         let keep = (window.as_millis() / self.sc.file.metrics_server.resolution.span().as_millis())
             as usize
             + 2;
-        let mem_base = self
-            .sc
-            .file
-            .workload
-            .pod
-            .baseline
-            .get("memory")
-            .map(|q| q.milli())
-            .unwrap_or(0);
-        let mem_per_request = self
-            .sc
-            .file
-            .workload
-            .pod
-            .memory_per_request
-            .as_ref()
-            .map(|q| q.milli())
-            .unwrap_or(0);
         for idx in 0..self.live.len() {
             let i = self.live[idx];
             let integral = self.integral(&self.pods[i]);
@@ -566,15 +572,11 @@ impl Sim<'_> {
             let sample = match from {
                 Some((t0, i0)) if now > t0 => {
                     let cpu = (integral - i0) / (now.as_millis() - t0.as_millis()) as f64;
-                    let served = if self.pods[i].steady_offset.is_some() {
-                        self.series.back().map(|s| s.2).unwrap_or(0.0)
-                    } else {
-                        p.served
-                    };
+                    let (_, served) = self.last_second(p);
                     Some((
                         now,
                         cpu.round() as i64,
-                        mem_base + (mem_per_request as f64 * served) as i64,
+                        self.memory_milli(served).round() as i64,
                     ))
                 }
                 // metrics-server needs two points a window apart before it reports a pod.
@@ -824,13 +826,6 @@ impl Sim<'_> {
                 serving.iter().map(|p| f(p)).sum::<f64>() / serving.len() as f64
             }
         };
-        let cpu_of = |p: &Pod| {
-            if p.steady_offset.is_some() {
-                self.steady_cpu
-            } else {
-                p.cpu_milli
-            }
-        };
         match m.kind {
             MetricSourceType::Resource | MetricSourceType::ContainerResource => {
                 let (name, target) = match (&m.resource, &m.container_resource) {
@@ -839,34 +834,9 @@ impl Sim<'_> {
                     _ => return 0.0,
                 };
                 let per_pod = if name == "cpu" {
-                    mean(&cpu_of)
+                    mean(&|p: &Pod| self.last_second(p).0)
                 } else {
-                    let base = self
-                        .sc
-                        .file
-                        .workload
-                        .pod
-                        .baseline
-                        .get("memory")
-                        .map(|q| q.milli())
-                        .unwrap_or(0) as f64;
-                    let per = self
-                        .sc
-                        .file
-                        .workload
-                        .pod
-                        .memory_per_request
-                        .as_ref()
-                        .map(|q| q.milli())
-                        .unwrap_or(0) as f64;
-                    mean(&|p: &Pod| {
-                        base + per
-                            * if p.steady_offset.is_some() {
-                                self.series.back().map(|s| s.2).unwrap_or(0.0)
-                            } else {
-                                p.served
-                            }
-                    })
+                    mean(&|p: &Pod| self.memory_milli(self.last_second(p).1))
                 };
                 let request = self
                     .sc

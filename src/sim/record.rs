@@ -113,7 +113,7 @@ pub struct Summary {
     pub duration_s: f64,
     /// Controller syncs.
     pub syncs: usize,
-    /// Syncs that scaled up / down.
+    /// Syncs that scaled up.
     pub scale_ups: usize,
     /// Syncs that scaled down.
     pub scale_downs: usize,
