@@ -220,6 +220,26 @@ proptest! {
         }
     }
 
+    /// The simulator hands the core one entry standing for `count` alike pods: any pod of a
+    /// random snapshot, counted k times, decides exactly as k copies of it listed by name.
+    #[test]
+    fn a_counted_entry_decides_as_its_copies(v in snapshot(), pick in 0usize..100, k in 1u32..6) {
+        let mut grouped = parse(&v).unwrap();
+        if grouped.pods.is_empty() {
+            return Ok(());
+        }
+        let i = pick % grouped.pods.len();
+        let mut listed = grouped.clone();
+        for c in 1..k {
+            let mut copy = listed.pods[i].clone();
+            copy.name = format!("{}-copy-{c}", copy.name);
+            listed.pods.push(copy);
+        }
+        grouped.pods[i].count = k;
+        let (a, b) = (decide(&grouped), decide(&listed));
+        prop_assert_eq!(serde_json::to_value(a.unwrap()).unwrap(), serde_json::to_value(b.unwrap()).unwrap());
+    }
+
     /// Any text, any bytes: the snapshot reader answers with a value or an error, never a panic.
     #[test]
     fn arbitrary_text_never_panics_the_reader(text in "\\PC{0,300}") {

@@ -5,8 +5,6 @@
 //! int64 thousandths, utilization an integer percentage, ratios float64, replica counts
 //! the int32 of a float64 `ceil`. Go's wrapping integer arithmetic is kept (never a panic).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::api::{MetricSourceType, MetricSpec, MetricTarget};
@@ -369,51 +367,60 @@ fn group_pod(pod: &Pod, sample_key: &str, resource: &str, snap: &Snapshot) -> Gr
     Group::Ready
 }
 
-/// The pods' samples after grouping: ready pods' samples, and the names of the missing
-/// and unready pods (ignored and unready samples are removed, `removeMetricsForPods`).
-struct Grouped<'a> {
-    samples: BTreeMap<&'a str, i64>,
-    missing: Vec<&'a str>,
-    unready: Vec<&'a str>,
+/// The pods' samples after grouping: ready pods' samples, and the missing and unready pods
+/// (ignored and unready samples are removed, `removeMetricsForPods`). Pods are indices
+/// into the snapshot's list; an entry standing for `count` alike pods counts `count` times.
+struct Grouped {
+    samples: Vec<(usize, i64)>,
+    missing: Vec<usize>,
+    unready: Vec<usize>,
     groups: PodGroups,
 }
 
-fn group_pods<'a>(snap: &'a Snapshot, sample_key: &str, resource: &str) -> Grouped<'a> {
+fn group_pods(snap: &Snapshot, sample_key: &str, resource: &str) -> Grouped {
     let mut g = Grouped {
-        samples: BTreeMap::new(),
+        samples: vec![],
         missing: vec![],
         unready: vec![],
         groups: PodGroups::default(),
     };
-    for pod in &snap.pods {
+    for (i, pod) in snap.pods.iter().enumerate() {
+        let n = pod.count as usize;
         match group_pod(pod, sample_key, resource, snap) {
-            Group::Ignored => g.groups.ignored += 1,
+            Group::Ignored => g.groups.ignored += n,
             Group::Unready => {
-                g.groups.unready += 1;
-                g.unready.push(&pod.name);
+                g.groups.unready += n;
+                g.unready.push(i);
             }
             Group::Missing => {
-                g.groups.missing += 1;
-                g.missing.push(&pod.name);
+                g.groups.missing += n;
+                g.missing.push(i);
             }
             Group::Ready => {
-                g.groups.ready += 1;
-                g.samples
-                    .insert(&pod.name, pod.metrics[sample_key].value.milli());
+                g.groups.ready += n;
+                g.samples.push((i, pod.metrics[sample_key].value.milli()));
             }
         }
     }
     g
 }
 
+/// Pods a list of samples stands for.
+fn counted(snap: &Snapshot, samples: &[(usize, i64)]) -> usize {
+    samples
+        .iter()
+        .map(|&(i, _)| snap.pods[i].count as usize)
+        .sum()
+}
+
 /// `calculatePodRequests`: every listed pod's request for the resource (ignored pods
-/// included), summed over its containers, or that one container's.
-fn pod_requests<'a>(
-    snap: &'a Snapshot,
+/// included), summed over its containers, or that one container's; by pod index.
+fn pod_requests(
+    snap: &Snapshot,
     resource: &str,
     container: Option<&str>,
-) -> Result<BTreeMap<&'a str, i64>, String> {
-    let mut requests = BTreeMap::new();
+) -> Result<Vec<i64>, String> {
+    let mut requests = Vec::with_capacity(snap.pods.len());
     for pod in &snap.pods {
         let mut sum: i64 = 0;
         if pod.requests.is_empty() && container.is_none() {
@@ -447,25 +454,26 @@ fn pod_requests<'a>(
                 }
             }
         }
-        requests.insert(pod.name.as_str(), sum);
+        requests.push(sum);
     }
     Ok(requests)
 }
 
 /// `GetResourceUtilizationRatio`: an integer percentage (int64 truncating division, then
-/// int32), its ratio to the target, and the raw average usage.
+/// int32), its ratio to the target, and the raw average usage. Go sums pod by pod with
+/// wrapping int64 adds; adding `value x count` once wraps to the same result.
 fn utilization_ratio(
-    samples: &BTreeMap<&str, i64>,
-    requests: &BTreeMap<&str, i64>,
+    snap: &Snapshot,
+    samples: &[(usize, i64)],
+    requests: &[i64],
     target: i32,
 ) -> Result<(f64, i32, i64), String> {
     let (mut usage, mut request, mut entries) = (0i64, 0i64, 0i64);
-    for (pod, value) in samples {
-        if let Some(r) = requests.get(pod) {
-            usage = usage.wrapping_add(*value);
-            request = request.wrapping_add(*r);
-            entries += 1;
-        }
+    for &(i, value) in samples {
+        let n = i64::from(snap.pods[i].count);
+        usage = usage.wrapping_add(value.wrapping_mul(n));
+        request = request.wrapping_add(requests[i].wrapping_mul(n));
+        entries += n;
     }
     if request == 0 {
         return Err("no metrics returned matched known pods".into());
@@ -479,9 +487,14 @@ fn utilization_ratio(
 }
 
 /// `GetMetricUsageRatio`: the truncated average over the samples, and its ratio to the target.
-fn usage_ratio(samples: &BTreeMap<&str, i64>, target: i64) -> (f64, i64) {
-    let total = samples.values().fold(0i64, |a, v| a.wrapping_add(*v));
-    let average = total / samples.len() as i64;
+fn usage_ratio(snap: &Snapshot, samples: &[(usize, i64)], target: i64) -> (f64, i64) {
+    let (mut total, mut n) = (0i64, 0i64);
+    for &(i, value) in samples {
+        let count = i64::from(snap.pods[i].count);
+        total = total.wrapping_add(value.wrapping_mul(count));
+        n += count;
+    }
+    let average = total / n;
     (average as f64 / target as f64, average)
 }
 
@@ -523,7 +536,7 @@ fn resource_replicas(
     }
     let requests = pod_requests(snap, resource, container).map_err(|e| (e, None))?;
     let (ratio, utilization, _raw) =
-        utilization_ratio(&g.samples, &requests, target).map_err(|e| (e, None))?;
+        utilization_ratio(snap, &g.samples, &requests, target).map_err(|e| (e, None))?;
     let current_text = format!("{utilization}%");
     let calc = |proposal, rebalanced, note| Calc {
         proposal,
@@ -547,28 +560,24 @@ fn resource_replicas(
         // higher) on a scale-down, and at 0 on a scale-up; at exactly 1.0, left out.
         if ratio < 1.0 {
             let fallback = i64::from(target.max(100));
-            for pod in &g.missing {
+            for &i in &g.missing {
                 g.samples
-                    .insert(pod, requests[pod].wrapping_mul(fallback) / 100);
+                    .push((i, requests[i].wrapping_mul(fallback) / 100));
             }
         } else if ratio > 1.0 {
-            for pod in &g.missing {
-                g.samples.insert(pod, 0);
-            }
+            g.samples.extend(g.missing.iter().map(|&i| (i, 0)));
         }
     }
     if scale_up_with_unready {
-        for pod in &g.unready {
-            g.samples.insert(pod, 0);
-        }
+        g.samples.extend(g.unready.iter().map(|&i| (i, 0)));
     }
-    let (new_ratio, _, _) = utilization_ratio(&g.samples, &requests, target)
+    let (new_ratio, _, _) = utilization_ratio(snap, &g.samples, &requests, target)
         .map_err(|e| (e, Some(current_text.clone())))?;
     Ok(rebalanced_proposal(
         current,
         ratio,
         new_ratio,
-        g.samples.len(),
+        counted(snap, &g.samples),
         tol,
         calc,
     ))
@@ -652,7 +661,7 @@ fn plain_metric_replicas(
             None,
         ));
     }
-    let (ratio, usage) = usage_ratio(&g.samples, target);
+    let (ratio, usage) = usage_ratio(snap, &g.samples, target);
     let current_text = format_milli(usage);
     let calc = |proposal, rebalanced, note| Calc {
         proposal,
@@ -681,22 +690,18 @@ fn plain_metric_replicas(
             None
         };
         if let Some(fill) = fill {
-            for pod in &g.missing {
-                g.samples.insert(pod, fill);
-            }
+            g.samples.extend(g.missing.iter().map(|&i| (i, fill)));
         }
     }
     if scale_up_with_unready {
-        for pod in &g.unready {
-            g.samples.insert(pod, 0);
-        }
+        g.samples.extend(g.unready.iter().map(|&i| (i, 0)));
     }
-    let (new_ratio, _) = usage_ratio(&g.samples, target);
+    let (new_ratio, _) = usage_ratio(snap, &g.samples, target);
     Ok(rebalanced_proposal(
         current,
         ratio,
         new_ratio,
-        g.samples.len(),
+        counted(snap, &g.samples),
         tol,
         calc,
     ))
@@ -738,7 +743,8 @@ fn object_replicas(
         .pods
         .iter()
         .filter(|p| p.phase == PodPhase::Running && p.ready == Some(ConditionStatus::True))
-        .count();
+        .map(|p| p.count as usize)
+        .sum::<usize>();
     Ok(calc(ceil_i32(ratio * ready as f64), None))
 }
 

@@ -76,6 +76,16 @@ pub struct Pod {
     /// Samples the metrics APIs return for this pod, by key (`cpu`, `app/cpu`, a metric name).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub metrics: BTreeMap<String, Sample>,
+    /// How many alike pods this entry stands for: 1 in every file. The simulator hands the
+    /// core one entry for its settled pods (Ready, past `cpuInitializationPeriod`, the same
+    /// samples), which the controller's rules treat alike whatever their names and times;
+    /// a recorded snapshot lists each of them.
+    #[serde(skip, default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 fn is_false(b: &bool) -> bool {

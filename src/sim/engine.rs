@@ -71,13 +71,21 @@ struct Sim<'a> {
     hpa: HorizontalPodAutoscaler,
     spec: i32,
     pods: Vec<Pod>,
-    live: Vec<usize>,
+    /// Live pods followed one by one: all but the settled ones.
+    tracked: Vec<usize>,
+    /// Settled pods: Ready, warm, past the controller's cpu initialization period, their
+    /// samples those of the warm pods. Alike in every figure the controller reads, they
+    /// cost nothing per second and reach the core as one entry.
+    settled: Vec<usize>,
+    /// Live pods in each stage (indexed by `Stage as usize`).
+    stage_counts: [usize; 6],
     queue: BinaryHeap<Reverse<(Time, u64, Due)>>,
     seq: u64,
     rng_arrivals: ChaCha8Rng,
     rng_startup: ChaCha8Rng,
     history: History,
-    last_decision: Option<Decision>,
+    /// Where the last decision sits in `events`.
+    last_decision: Option<usize>,
     serving: ServingModel,
     waiting_requests: f64,
     steady_integral: f64,
@@ -85,6 +93,9 @@ struct Sim<'a> {
     /// warm pods are alike, so they are tracked once.
     steady_cpu: f64,
     steady_served: f64,
+    /// (time, steady_integral) at each scrape, and the warm pods' latest sample.
+    steady_scrapes: VecDeque<(Time, f64)>,
+    steady_sample: Option<(Time, i64, i64)>,
     /// Memory with no load, and per request served per second (milli-bytes).
     memory_base: f64,
     memory_per_request: f64,
@@ -156,7 +167,9 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
         hpa: sc.hpa.clone(),
         spec: sc.file.workload.initial_replicas,
         pods: vec![],
-        live: vec![],
+        tracked: vec![],
+        settled: vec![],
+        stage_counts: [0; 6],
         queue: BinaryHeap::new(),
         seq: 0,
         rng_arrivals: stream(STREAM_ARRIVALS),
@@ -168,6 +181,8 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
         steady_integral: 0.0,
         steady_cpu: serving.baseline_milli,
         steady_served: 0.0,
+        steady_scrapes: VecDeque::new(),
+        steady_sample: None,
         memory_base: milli(&pod_model.baseline, "memory"),
         memory_per_request: pod_model
             .memory_per_request
@@ -189,14 +204,15 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
     let n = sim.spec.max(1) as f64;
     let cpu0 = serving.cpu((sc.load.rate(sc.start) / n).min(serving.capacity(1.0)), 1.0);
     let window = sc.file.metrics_server.window.span();
+    let before = (sc.start.minus(window), -(window.as_millis() as f64) * cpu0);
+    sim.steady_scrapes.push_back(before);
     for _ in 0..sim.spec {
         let i = sim.pods.len();
         let mut p = Pod::steady(pod_name(i), sc.start);
         p.steady_offset = Some(0.0);
-        p.scrapes
-            .push((sc.start.minus(window), -(window.as_millis() as f64) * cpu0));
-        sim.pods.push(p);
-        sim.live.push(i);
+        p.steady_from = Some(before.0);
+        p.scrapes.push(before);
+        sim.add_pod(p);
     }
     for (i, a) in sc.actions.iter().enumerate() {
         sim.schedule(a.at.0, Due::Action(i));
@@ -237,7 +253,27 @@ impl Sim<'_> {
         (t.as_millis() - self.sc.start.as_millis()) as f64 / 1000.0
     }
 
+    /// A new pod, followed one by one.
+    fn add_pod(&mut self, p: Pod) -> usize {
+        let i = self.pods.len();
+        self.stage_counts[p.stage as usize] += 1;
+        self.pods.push(p);
+        self.tracked.push(i);
+        i
+    }
+
+    /// Every live pod, tracked or settled.
+    fn live(&self) -> impl Iterator<Item = usize> + '_ {
+        self.tracked.iter().chain(&self.settled).copied()
+    }
+
+    fn count(&self, stage: Stage) -> usize {
+        self.stage_counts[stage as usize]
+    }
+
     fn pod_event(&mut self, i: usize, stage: Stage) {
+        self.stage_counts[self.pods[i].stage as usize] -= 1;
+        self.stage_counts[stage as usize] += 1;
         self.pods[i].stage = stage;
         let t = self.secs(self.t);
         self.events.push(Event::Pod {
@@ -284,12 +320,12 @@ impl Sim<'_> {
 
             // Serving for [now, now + 1s).
             let arrivals = sc.load.arrivals(now, SECOND, &mut self.rng_arrivals);
-            let (mut steady, mut ready) = (0, 0i64);
+            let mut steady = self.settled.len();
+            let ready = self.count(Stage::Ready) as i64;
             warming_pods.clear();
             warming_factors.clear();
-            for &i in &self.live {
+            for &i in &self.tracked {
                 let p = &self.pods[i];
-                ready += i64::from(p.stage == Stage::Ready);
                 if p.serves(now) {
                     let f = self.warm_factor(p, now);
                     if f > 1.0 {
@@ -491,8 +527,8 @@ impl Sim<'_> {
         }
         let steady_integral = self.steady_integral;
         let steady_cpu = self.steady_cpu;
-        for idx in 0..self.live.len() {
-            let i = self.live[idx];
+        for idx in 0..self.tracked.len() {
+            let i = self.tracked[idx];
             let serves = self.pods[i].serves(now);
             let warm = serves && self.warm_factor(&self.pods[i], now) <= 1.0;
             let p = &mut self.pods[i];
@@ -502,12 +538,14 @@ impl Sim<'_> {
                     // Joins the warm pods: from now on its integral follows theirs.
                     p.cpu_integral += steady_cpu * 1000.0;
                     p.steady_offset = Some(p.cpu_integral - steady_integral);
+                    p.steady_from = Some(now.plus(SECOND));
                     p.cpu_milli = steady_cpu;
                     p.served = steady_served;
                 }
                 (Some(off), false) => {
                     p.cpu_integral = steady_integral + off;
                     p.steady_offset = None;
+                    p.steady_from = None;
                 }
                 (None, false) if serves => {}
                 (None, false) => {
@@ -548,54 +586,114 @@ impl Sim<'_> {
     }
 
     /// metrics-server: each running container's CPU averaged over the window, stamped now.
+    /// Warm pods whose window lies wholly in their warm stretch share one sample; such a
+    /// pod past the cpu initialization period settles.
     fn scrape(&mut self) {
         let now = self.t;
         let window = self.sc.file.metrics_server.window.span();
         let keep = (window.as_millis() / self.sc.file.metrics_server.resolution.span().as_millis())
             as usize
             + 2;
-        for idx in 0..self.live.len() {
-            let i = self.live[idx];
+        let window_start = |t: Time| t.as_millis() <= now.as_millis() - window.as_millis();
+        let from = self
+            .steady_scrapes
+            .iter()
+            .rev()
+            .find(|(t, _)| window_start(*t));
+        let steady_from = from.map(|&(t, _)| t);
+        self.steady_sample = from.filter(|(t, _)| now > *t).map(|&(t0, i0)| {
+            let cpu = (self.steady_integral - i0) / (now.as_millis() - t0.as_millis()) as f64;
+            (
+                now,
+                cpu.round() as i64,
+                self.memory_milli(self.steady_served).round() as i64,
+            )
+        });
+        self.steady_scrapes.push_back((now, self.steady_integral));
+        if self.steady_scrapes.len() > keep {
+            self.steady_scrapes.pop_front();
+        }
+        let settle_started_by = now.minus(self.sc.controller_flags().cpu_initialization_period);
+        let mut idx = 0;
+        while idx < self.tracked.len() {
+            let i = self.tracked[idx];
             let integral = self.integral(&self.pods[i]);
             let p = &self.pods[i];
             let Some(started) = p.container_started else {
+                idx += 1;
                 continue;
             };
-            // The window's start: the scrape `window` ago, else the container's start.
-            let from = p
-                .scrapes
-                .iter()
-                .rev()
-                .find(|(t, _)| t.as_millis() <= now.as_millis() - window.as_millis())
-                .copied()
-                .filter(|(t, _)| *t >= started);
-            let sample = match from {
-                Some((t0, i0)) if now > t0 => {
-                    let cpu = (integral - i0) / (now.as_millis() - t0.as_millis()) as f64;
-                    let (_, served) = self.last_second(p);
-                    Some((
-                        now,
-                        cpu.round() as i64,
-                        self.memory_milli(served).round() as i64,
-                    ))
+            let warm_all_window = p.steady_offset.is_some()
+                && p.steady_from.zip(steady_from).is_some_and(|(f, t)| f <= t);
+            let sample = if warm_all_window {
+                self.steady_sample
+            } else {
+                // The window's start: the scrape `window` ago, else the container's start.
+                let from = p
+                    .scrapes
+                    .iter()
+                    .rev()
+                    .find(|(t, _)| window_start(*t))
+                    .copied()
+                    .filter(|(t, _)| *t >= started);
+                match from {
+                    Some((t0, i0)) if now > t0 => {
+                        let cpu = (integral - i0) / (now.as_millis() - t0.as_millis()) as f64;
+                        let (_, served) = self.last_second(p);
+                        Some((
+                            now,
+                            cpu.round() as i64,
+                            self.memory_milli(served).round() as i64,
+                        ))
+                    }
+                    // metrics-server needs two points a window apart before it reports a pod.
+                    _ => None,
                 }
-                // metrics-server needs two points a window apart before it reports a pod.
-                _ => None,
             };
+            let settles = warm_all_window
+                && sample.is_some()
+                && p.stage == Stage::Ready
+                && p.start_time.is_some_and(|s| s <= settle_started_by);
             let p = &mut self.pods[i];
             if sample.is_some() {
                 p.sample = sample;
+            }
+            if settles {
+                p.scrapes.clear();
+                self.tracked.swap_remove(idx);
+                self.settled.push(i);
+                continue;
             }
             p.scrapes.push((now, integral));
             if p.scrapes.len() > keep {
                 p.scrapes.remove(0);
             }
+            idx += 1;
         }
+    }
+
+    /// A settled pod leaves the group (it is being deleted): its own scrape history and
+    /// sample are the warm pods' ones, from when it joined them.
+    fn unsettle(&mut self, i: usize) {
+        let Some(k) = self.settled.iter().position(|&j| j == i) else {
+            return;
+        };
+        self.settled.swap_remove(k);
+        let p = &mut self.pods[i];
+        let (off, from) = (p.steady_offset.unwrap_or(0.0), p.steady_from);
+        p.scrapes = self
+            .steady_scrapes
+            .iter()
+            .filter(|(t, _)| from.is_some_and(|f| f <= *t))
+            .map(|&(t, integral)| (t, integral + off))
+            .collect();
+        p.sample = self.steady_sample;
+        self.tracked.push(i);
     }
 
     /// One HPA sync: the snapshot, the core's decision, and the Deployment following it.
     fn sync(&mut self, totals: &mut RunTotals) {
-        let snapshot = self.snapshot();
+        let (snapshot, recorded) = self.snapshot(self.keep_snapshots);
         let decision = match crate::core::decide(&snapshot) {
             Ok(d) => d,
             // The scenario was validated; a patch that broke the HPA is refused before the run.
@@ -608,37 +706,47 @@ impl Sim<'_> {
             totals.scale_downs += 1;
         }
         self.history = decision.history.clone();
-        let t = self.secs(self.t);
-        self.events.push(Event::Decision {
-            t,
-            decision: Box::new(decision.clone()),
-        });
-        if decision.rescale {
-            self.spec = decision.desired_replicas;
-            self.reconcile();
-        }
-        if self.keep_snapshots {
+        if let Some(snapshot) = recorded {
             self.syncs.push(RecordedSync {
                 second: self.t.as_millis().div_euclid(1000),
                 snapshot,
                 decision: decision.clone(),
             });
         }
-        self.last_decision = Some(decision);
+        let (rescale, desired) = (decision.rescale, decision.desired_replicas);
+        self.last_decision = Some(self.events.len());
+        self.events.push(Event::Decision {
+            t: self.secs(self.t),
+            decision: Box::new(decision),
+        });
+        if rescale {
+            self.spec = desired;
+            self.reconcile();
+        }
     }
 
-    fn snapshot(&self) -> Snapshot {
+    fn last_decision(&self) -> Option<&Decision> {
+        match self.events.get(self.last_decision?)? {
+            Event::Decision { decision, .. } => Some(decision),
+            _ => None,
+        }
+    }
+
+    /// What the controller sees at this sync: for the core, the tracked pods one by one and
+    /// the settled ones as one entry; with `expanded`, also every pod listed on its own (the
+    /// recorded snapshot, which the core decides alike: `tests/simulate.rs` replays it).
+    fn snapshot(&self, expanded: bool) -> (Snapshot, Option<Snapshot>) {
         let now = self.t;
         let mut externals = BTreeMap::new();
         let mut objects = BTreeMap::new();
-        let mut pod_metric_names = vec![];
+        let mut pod_metrics = vec![];
         for m in self.hpa_metric_specs() {
             let name = m.display_name();
             let Some(d) = self.sc.file.metrics.get(&name) else {
                 continue;
             };
             match m.kind {
-                MetricSourceType::Pods => pod_metric_names.push((name, self.derived(d))),
+                MetricSourceType::Pods => pod_metrics.push((name, self.derived(d))),
                 MetricSourceType::Object => {
                     objects.insert(name, milli_quantity(self.derived(d)));
                 }
@@ -648,103 +756,112 @@ impl Sim<'_> {
                 _ => {}
             }
         }
-        let requests: BTreeMap<String, Quantity> = self.sc.file.workload.pod.requests.clone();
-        let window = self.sc.file.metrics_server.window.span();
-        let pods = self
-            .live
+        let mut tracked = self.tracked.clone();
+        tracked.sort_unstable();
+        let mut pods: Vec<_> = tracked
             .iter()
-            .map(|&i| {
-                let p = &self.pods[i];
-                let mut metrics = BTreeMap::new();
-                if let Some((ts, cpu, mem)) = p.sample {
-                    metrics.insert(
-                        "cpu".into(),
-                        Sample {
-                            value: Quantity::from_milli(cpu),
-                            timestamp: Some(ts),
-                            window: Some(window),
-                        },
-                    );
-                    metrics.insert(
-                        "app/cpu".into(),
-                        Sample {
-                            value: Quantity::from_milli(cpu),
-                            timestamp: Some(ts),
-                            window: Some(window),
-                        },
-                    );
-                    metrics.insert(
-                        "memory".into(),
-                        Sample {
-                            value: Quantity::from_milli(mem),
-                            timestamp: Some(ts),
-                            window: Some(window),
-                        },
-                    );
-                    metrics.insert(
-                        "app/memory".into(),
-                        Sample {
-                            value: Quantity::from_milli(mem),
-                            timestamp: Some(ts),
-                            window: Some(window),
-                        },
-                    );
-                }
-                if p.container_started.is_some() {
-                    for (name, per_pod) in &pod_metric_names {
-                        let v = if p.stage == Stage::Ready {
-                            *per_pod
-                        } else {
-                            0.0
-                        };
-                        metrics.insert(
-                            name.clone(),
-                            Sample {
-                                value: milli_quantity(v),
-                                timestamp: Some(now),
-                                window: None,
-                            },
-                        );
-                    }
-                }
-                crate::core::snapshot::Pod {
-                    name: p.name.clone(),
-                    phase: if p.container_started.is_some() {
-                        PodPhase::Running
-                    } else {
-                        PodPhase::Pending
-                    },
-                    ready: p.ready.map(|r| {
-                        if r {
-                            ConditionStatus::True
-                        } else {
-                            ConditionStatus::False
-                        }
-                    }),
-                    ready_since: p.ready_since,
-                    start_time: p.start_time,
-                    deleting: p.deleting_since.is_some(),
-                    requests: BTreeMap::from([("app".to_string(), requests.clone())]),
-                    metrics,
-                }
-            })
+            .map(|&i| self.snapshot_pod(i, self.pods[i].sample, &pod_metrics))
             .collect();
-        Snapshot {
+        let all = expanded.then(|| {
+            let mut all: Vec<_> = (self.tracked.iter().map(|&i| (i, self.pods[i].sample)))
+                .chain(self.settled.iter().map(|&i| (i, self.steady_sample)))
+                .collect();
+            all.sort_unstable_by_key(|&(i, _)| i);
+            all.into_iter()
+                .map(|(i, sample)| self.snapshot_pod(i, sample, &pod_metrics))
+                .collect::<Vec<_>>()
+        });
+        if let Some(&first) = self.settled.iter().min() {
+            let mut group = self.snapshot_pod(first, self.steady_sample, &pod_metrics);
+            group.count = self.settled.len() as u32;
+            pods.push(group);
+        }
+        let active = self
+            .tracked
+            .iter()
+            .filter(|&&i| self.pods[i].is_active())
+            .count()
+            + self.settled.len();
+        let snapshot = Snapshot {
             now,
             hpa: self.hpa.clone(),
             current_replicas: self.spec,
-            status_replicas: Some(
-                self.live
-                    .iter()
-                    .filter(|&&i| self.pods[i].is_active())
-                    .count() as i32,
-            ),
+            status_replicas: Some(active as i32),
             pods,
             objects,
             externals,
             history: self.history.clone(),
             controller: self.sc.controller_flags(),
             decision: None,
+        };
+        let recorded = all.map(|pods| Snapshot {
+            pods,
+            ..snapshot.clone()
+        });
+        (snapshot, recorded)
+    }
+
+    /// One pod as the controller's listers and metrics APIs show it.
+    fn snapshot_pod(
+        &self,
+        i: usize,
+        sample: Option<(Time, i64, i64)>,
+        pod_metrics: &[(String, f64)],
+    ) -> crate::core::snapshot::Pod {
+        let p = &self.pods[i];
+        let window = self.sc.file.metrics_server.window.span();
+        let mut metrics = BTreeMap::new();
+        if let Some((ts, cpu, mem)) = sample {
+            let sample = |milli| Sample {
+                value: Quantity::from_milli(milli),
+                timestamp: Some(ts),
+                window: Some(window),
+            };
+            metrics.insert("cpu".into(), sample(cpu));
+            metrics.insert("app/cpu".into(), sample(cpu));
+            metrics.insert("memory".into(), sample(mem));
+            metrics.insert("app/memory".into(), sample(mem));
+        }
+        if p.container_started.is_some() {
+            for (name, per_pod) in pod_metrics {
+                let v = if p.stage == Stage::Ready {
+                    *per_pod
+                } else {
+                    0.0
+                };
+                metrics.insert(
+                    name.clone(),
+                    Sample {
+                        value: milli_quantity(v),
+                        timestamp: Some(self.t),
+                        window: None,
+                    },
+                );
+            }
+        }
+        crate::core::snapshot::Pod {
+            name: p.name.clone(),
+            phase: if p.container_started.is_some() {
+                PodPhase::Running
+            } else {
+                PodPhase::Pending
+            },
+            ready: p.ready.map(|r| {
+                if r {
+                    ConditionStatus::True
+                } else {
+                    ConditionStatus::False
+                }
+            }),
+            ready_since: p.ready_since,
+            start_time: p.start_time,
+            deleting: p.deleting_since.is_some(),
+            requests: BTreeMap::from([(
+                "app".to_string(),
+                self.sc.file.workload.pod.requests.clone(),
+            )]),
+            metrics,
+            count: 1,
         }
     }
 
@@ -769,19 +886,13 @@ impl Sim<'_> {
 
     fn row(&self, specs: &[MetricSpec], acc: &StepTotals, queued: f64) -> Row {
         let now = self.t;
-        let count = |st: Stage| {
-            self.live
-                .iter()
-                .filter(|&&i| self.pods[i].stage == st)
-                .count()
-        };
+        let count = |st: Stage| self.count(st);
         let metrics = specs
             .iter()
             .enumerate()
             .map(|(k, m)| {
                 let observed = self
-                    .last_decision
-                    .as_ref()
+                    .last_decision()
                     .and_then(|d| d.metrics.get(k))
                     .and_then(|o| o.current.clone());
                 (self.actual(m), observed)
@@ -793,8 +904,7 @@ impl Sim<'_> {
             load_rps: self.sc.load.rate(now),
             spec: self.spec,
             desired: self
-                .last_decision
-                .as_ref()
+                .last_decision()
                 .map(|d| d.desired_replicas)
                 .unwrap_or(self.spec),
             ready: count(Stage::Ready),
@@ -814,16 +924,22 @@ impl Sim<'_> {
     fn actual(&self, m: &MetricSpec) -> f64 {
         let now = self.t;
         let serving: Vec<&Pod> = self
-            .live
+            .tracked
             .iter()
             .map(|&i| &self.pods[i])
             .filter(|p| p.serves(now))
             .collect();
+        // Settled pods all serve, with the warm pods' figures.
+        let settled = self.settled.len();
         let mean = |f: &dyn Fn(&Pod) -> f64| {
-            if serving.is_empty() {
-                0.0
-            } else {
-                serving.iter().map(|p| f(p)).sum::<f64>() / serving.len() as f64
+            let n = serving.len() + settled;
+            match self.settled.first() {
+                _ if n == 0 => 0.0,
+                Some(&k) => {
+                    (serving.iter().map(|p| f(p)).sum::<f64>() + settled as f64 * f(&self.pods[k]))
+                        / n as f64
+                }
+                None => serving.iter().map(|p| f(p)).sum::<f64>() / n as f64,
             }
         };
         match m.kind {
@@ -1023,7 +1139,7 @@ impl Sim<'_> {
         p.steady_offset = None;
         p.gone_at = Some(at);
         self.pod_event(i, Stage::Gone);
-        self.live.retain(|&k| k != i);
+        self.tracked.retain(|&k| k != i);
         self.bind_waiting();
     }
 
@@ -1056,9 +1172,7 @@ impl Sim<'_> {
             format!("patch the HPA: {}", parts.join(", "))
         } else if let Some(n) = a.kill_pods {
             let mut victims: Vec<usize> = self
-                .live
-                .iter()
-                .copied()
+                .live()
                 .filter(|&i| self.pods[i].stage == Stage::Ready)
                 .collect();
             victims.sort_by_key(|&i| (self.pods[i].created, i));
@@ -1076,12 +1190,7 @@ impl Sim<'_> {
 
     /// The ReplicaSet: create or delete pods until the active ones match spec.replicas.
     fn reconcile(&mut self) {
-        let active: Vec<usize> = self
-            .live
-            .iter()
-            .copied()
-            .filter(|&i| self.pods[i].is_active())
-            .collect();
+        let active: Vec<usize> = self.live().filter(|&i| self.pods[i].is_active()).collect();
         let n = active.len() as i32;
         if n < self.spec {
             for _ in n..self.spec {
@@ -1107,8 +1216,7 @@ impl Sim<'_> {
     }
 
     fn create_pod(&mut self) {
-        let i = self.pods.len();
-        let mut p = Pod::new(pod_name(i), self.t);
+        let mut p = Pod::new(pod_name(self.pods.len()), self.t);
         let s = &self.sc.file.workload.startup;
         for (k, d) in [
             &s.scheduling,
@@ -1121,8 +1229,7 @@ impl Sim<'_> {
         {
             p.delays[k] = pods::draw(d, &mut self.rng_startup);
         }
-        self.pods.push(p);
-        self.live.push(i);
+        let i = self.add_pod(p);
         self.pod_event(i, Stage::Pending);
         self.unbound.push_back(i);
         self.bind_waiting();
@@ -1130,10 +1237,12 @@ impl Sim<'_> {
     }
 
     fn bound_pods(&self) -> u64 {
-        self.live
+        (self
+            .tracked
             .iter()
             .filter(|&&i| self.pods[i].holds_node())
-            .count() as u64
+            .count()
+            + self.settled.len()) as u64
     }
 
     /// Binds waiting pods while nodes have room (FIFO).
@@ -1188,6 +1297,7 @@ impl Sim<'_> {
     }
 
     fn delete(&mut self, i: usize) {
+        self.unsettle(i);
         let now = self.t;
         let integral = self.integral(&self.pods[i]);
         let p = &mut self.pods[i];

@@ -78,6 +78,9 @@ pub struct Pod {
     /// For a warm Ready pod: its CPU integral minus the shared warm-pod integral, so the
     /// per-second cost does not grow with the number of alike pods.
     pub steady_offset: Option<f64>,
+    /// For a warm pod: the first scrape at which its integral follows the shared one, so a
+    /// window that starts there gives it the warm pods' sample.
+    pub steady_from: Option<Time>,
 }
 
 impl Pod {
@@ -107,6 +110,7 @@ impl Pod {
             reserved: false,
             generation: 0,
             steady_offset: None,
+            steady_from: None,
         }
     }
 
