@@ -46,6 +46,11 @@ pub enum Command {
         /// Write the snapshot handed to the core at each sync into this folder.
         #[arg(long)]
         snapshots: Option<PathBuf>,
+        /// Repeat the run with N seeds derived from the seed, in parallel, and report each
+        /// figure's mean, p50, p95 and worst (with the seed that gave it). The files are
+        /// run 0's, which uses the seed itself.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        runs: u32,
     },
 }
 
@@ -73,6 +78,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             step,
             seed,
             snapshots,
+            runs,
         } => {
             let args = crate::commands::SimulateArgs {
                 scenario,
@@ -80,9 +86,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 step,
                 seed,
                 snapshots,
+                runs,
             };
-            let (_, text) = crate::commands::simulate(&args)?;
-            write_stdout(out, &text)?;
+            let done = crate::commands::simulate(&args)?;
+            write_stdout(out, &done.text)?;
             Ok(ExitCode::SUCCESS)
         }
     }

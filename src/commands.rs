@@ -33,22 +33,110 @@ pub struct SimulateArgs {
     pub seed: Option<u64>,
     /// Where to write every sync's snapshot.
     pub snapshots: Option<std::path::PathBuf>,
+    /// Runs with derived seeds (1: the one run).
+    pub runs: u32,
 }
 
-/// `hpasim simulate`: runs the scenario, writes its files, returns the printed summary.
-pub fn simulate(args: &SimulateArgs) -> Result<(crate::sim::Record, String), Error> {
+/// What `hpasim simulate` produced: the first run in full, the others by their figures.
+pub struct Simulated {
+    /// The scenario as loaded.
+    pub scenario: crate::scenario::Scenario,
+    /// Run 0 (the base seed): its record.
+    pub record: crate::sim::Record,
+    /// Run 0, judged.
+    pub judgement: crate::measure::Judgement,
+    /// With `runs > 1`, the spread of every figure over the runs.
+    pub spread: Option<report::SpreadReport>,
+    /// Each run's seed, with its timeline's Ready pods and p95 latency (ms) per row.
+    pub runs: Vec<RunSeries>,
+    /// The summary a person reads.
+    pub text: String,
+}
+
+/// One run's timeline, kept to draw the band across runs.
+#[derive(Clone, Debug)]
+pub struct RunSeries {
+    /// The run's seed.
+    pub seed: u64,
+    /// Ready pods per timeline row.
+    pub ready: Vec<f64>,
+    /// The row's worst-second p95 latency, ms.
+    pub p95_ms: Vec<Option<f64>>,
+}
+
+/// `hpasim simulate`: runs the scenario (`runs` times, in parallel, with derived seeds),
+/// judges it, writes run 0's files with the spread, and returns what it printed.
+pub fn simulate(args: &SimulateArgs) -> Result<Simulated, Error> {
+    use rayon::prelude::*;
+
     let scenario = crate::scenario::load_scenario(&args.scenario)?;
-    let options = crate::sim::Options {
+    let base_seed = args.seed.unwrap_or(scenario.seed);
+    let runs = args.runs.max(1);
+    let options = |seed, keep_snapshots| crate::sim::Options {
         step: args.step,
-        seed: args.seed,
-        keep_snapshots: args.snapshots.is_some(),
+        seed: Some(seed),
+        keep_snapshots,
     };
-    let record = crate::sim::run(&scenario, &options);
+    let record = crate::sim::run(&scenario, &options(base_seed, args.snapshots.is_some()));
+    let judgement = crate::measure::judge_run(&record, &scenario);
+    let series = |seed, r: &crate::sim::Record, j: &crate::measure::Judgement| RunSeries {
+        seed,
+        ready: r.timeline.iter().map(|row| row.ready as f64).collect(),
+        p95_ms: j.steps.iter().map(|s| s.p95_ms).collect(),
+    };
+    let first = (
+        series(base_seed, &record, &judgement),
+        crate::measure::run::figures(&record.summary, &judgement),
+    );
+    // Runs 1.. in parallel; collect keeps run order, so the thread count changes nothing.
+    let others: Vec<_> = (1..runs)
+        .into_par_iter()
+        .map(|k| {
+            let seed = crate::measure::derive_seed(base_seed, k);
+            let r = crate::sim::run(&scenario, &options(seed, false));
+            let j = crate::measure::judge_run(&r, &scenario);
+            (
+                series(seed, &r, &j),
+                crate::measure::run::figures(&r.summary, &j),
+            )
+        })
+        .collect();
+    let all: Vec<_> = std::iter::once(first).chain(others).collect();
+    let spread = (runs > 1).then(|| {
+        let mut figures = std::collections::BTreeMap::new();
+        for (name, _) in &all[0].1 {
+            let values: Vec<(u64, f64)> = all
+                .iter()
+                .filter_map(|(s, f)| f.iter().find(|(n, _)| n == name).map(|(_, v)| (s.seed, *v)))
+                .collect();
+            figures.insert(
+                name.to_string(),
+                crate::measure::spread(&values, crate::measure::Worse::Higher),
+            );
+        }
+        report::SpreadReport {
+            runs: runs as usize,
+            base_seed,
+            figures,
+        }
+    });
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&scenario.file.name));
-    report::write_run(&record, &out, args.snapshots.as_deref())?;
-    let text = report::summary_text(&record.summary, &out);
-    Ok((record, text))
+    let output = report::RunOutput {
+        record: &record,
+        judgement: &judgement,
+        spread: spread.as_ref(),
+    };
+    report::write_run(&output, &out, args.snapshots.as_deref())?;
+    let text = report::summary_text(&output, &out);
+    Ok(Simulated {
+        runs: all.into_iter().map(|(s, _)| s).collect(),
+        scenario,
+        record,
+        judgement,
+        spread,
+        text,
+    })
 }

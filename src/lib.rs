@@ -4,6 +4,7 @@
 //! HorizontalPodAutoscaler controller's decision at one sync (kube-controller-manager,
 //! `pkg/controller/podautoscaler`). Around it:
 //! - [`scenario`] reads the user's files into validated values;
+//! - [`measure`] judges a run's record: latency, SLOs, cost, elasticity, spread over seeds;
 //! - [`report`] renders results (JSON, YAML, explanations) and writes files atomically;
 //! - [`commands`] holds each subcommand as a function; [`cli`] is the thin argv layer.
 #![warn(missing_docs)]
@@ -13,6 +14,7 @@ pub mod commands;
 pub mod core;
 pub mod error;
 pub mod load;
+pub mod measure;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -9,4 +9,4 @@ mod run_files;
 
 pub use explain::explain_decision;
 pub use output::{Format, render, write_atomically};
-pub use run_files::{events_jsonl, summary_text, timeline_csv, write_run};
+pub use run_files::{RunOutput, SpreadReport, events_jsonl, summary_text, timeline_csv, write_run};

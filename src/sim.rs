@@ -11,5 +11,5 @@ pub mod pods;
 pub mod record;
 pub mod serving;
 
-pub use engine::{Options, run};
-pub use record::{Event, Record, RecordedSync, Row, Summary, Surge};
+pub use engine::{Options, clock, run};
+pub use record::{Event, Record, RecordedSync, Row, SecondFigures, Summary, Surge};

@@ -260,8 +260,9 @@ fn runs_are_deterministic_for_a_seed() {
                 ..Options::default()
             },
         );
+        let judged = hpasim::measure::judge_run(&r, &sc);
         (
-            hpasim::report::timeline_csv(&r).unwrap(),
+            hpasim::report::timeline_csv(&r, &judged.steps).unwrap(),
             hpasim::report::events_jsonl(&r).unwrap(),
         )
     };

@@ -4,12 +4,50 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
 use super::output::write_atomically;
 use crate::error::Error;
+use crate::measure::{Judgement, Spread, StepFigures, Verdict};
 use crate::sim::{Record, Summary};
 
-/// The timeline as CSV: one row per step.
-pub fn timeline_csv(record: &Record) -> Result<Vec<u8>, Error> {
+/// The spread of a run's figures over `--runs` seeds.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpreadReport {
+    /// Runs made.
+    pub runs: usize,
+    /// The seed each run derives from (`--seed`, else the scenario's); run 0 uses it as is.
+    pub base_seed: u64,
+    /// Each figure's spread, by name.
+    pub figures: BTreeMap<String, Spread>,
+}
+
+/// summary.json: the simulator's figures and the measurement's, side by side.
+#[derive(Serialize)]
+struct RunReport<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    #[serde(flatten)]
+    judgement: &'a Judgement,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spread: Option<&'a SpreadReport>,
+}
+
+/// One run's results as the report files take them.
+pub struct RunOutput<'a> {
+    /// What the simulator recorded.
+    pub record: &'a Record,
+    /// What the measurement layer made of it.
+    pub judgement: &'a Judgement,
+    /// With `--runs`, the spread over seeds.
+    pub spread: Option<&'a SpreadReport>,
+}
+
+/// The timeline as CSV: one row per step, with the step's measured columns.
+pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, Error> {
     let mut w = csv::Writer::from_writer(vec![]);
     let mut header: Vec<String> = [
         "time_s",
@@ -31,13 +69,27 @@ pub fn timeline_csv(record: &Record) -> Result<Vec<u8>, Error> {
         header.push(format!("{col}_observed"));
     }
     header.extend(
-        ["arrived", "served", "queued", "failed", "nodes"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "arrived",
+            "served",
+            "queued",
+            "failed",
+            "nodes",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "latency_p99_ms",
+            "slo_ok",
+            "cost_usd",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     let csv_err = |e: csv::Error| Error::Output(format!("timeline.csv: {e}"));
     w.write_record(&header).map_err(csv_err)?;
-    for r in &record.timeline {
+    let none = StepFigures::default();
+    for (k, r) in record.timeline.iter().enumerate() {
+        let m = steps.get(k).unwrap_or(&none);
+        let ms = |x: Option<f64>| x.map(fmt).unwrap_or_default();
         let mut row = vec![
             fmt(r.time_s),
             r.clock.clone(),
@@ -59,6 +111,11 @@ pub fn timeline_csv(record: &Record) -> Result<Vec<u8>, Error> {
             fmt(r.queued),
             fmt(r.failed),
             r.nodes.map(|n| n.to_string()).unwrap_or_default(),
+            ms(m.p50_ms),
+            ms(m.p95_ms),
+            ms(m.p99_ms),
+            m.slo_ok.map(|ok| ok.to_string()).unwrap_or_default(),
+            format!("{:.4}", m.cost_so_far_usd),
         ]);
         w.write_record(&row).map_err(csv_err)?;
     }
@@ -85,11 +142,20 @@ pub fn events_jsonl(record: &Record) -> Result<Vec<u8>, Error> {
 
 /// Writes timeline.csv, events.jsonl and summary.json into `dir`, and with `snapshots`
 /// one file per sync, `<second, 9 digits>.json`, holding the snapshot and its decision.
-pub fn write_run(record: &Record, dir: &Path, snapshots: Option<&Path>) -> Result<(), Error> {
-    write_atomically(&dir.join("timeline.csv"), &timeline_csv(record)?)?;
+pub fn write_run(run: &RunOutput, dir: &Path, snapshots: Option<&Path>) -> Result<(), Error> {
+    let record = run.record;
+    write_atomically(
+        &dir.join("timeline.csv"),
+        &timeline_csv(record, &run.judgement.steps)?,
+    )?;
     write_atomically(&dir.join("events.jsonl"), &events_jsonl(record)?)?;
+    let report = RunReport {
+        summary: &record.summary,
+        judgement: run.judgement,
+        spread: run.spread,
+    };
     let mut summary =
-        serde_json::to_vec_pretty(&record.summary).map_err(|e| Error::Output(e.to_string()))?;
+        serde_json::to_vec_pretty(&report).map_err(|e| Error::Output(e.to_string()))?;
     summary.push(b'\n');
     write_atomically(&dir.join("summary.json"), &summary)?;
     if let Some(sdir) = snapshots {
@@ -106,8 +172,11 @@ pub fn write_run(record: &Record, dir: &Path, snapshots: Option<&Path>) -> Resul
     Ok(())
 }
 
-/// The summary as a short table a person scans.
-pub fn summary_text(s: &Summary, out_dir: &Path) -> String {
+/// The summary as a short table a person scans: cost, the SLO verdict and its worst
+/// episode first.
+pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
+    let s = &run.record.summary;
+    let j = run.judgement;
     let mut t = String::new();
     let hours = s.duration_s / 3600.0;
     let _ = writeln!(
@@ -125,7 +194,75 @@ pub fn summary_text(s: &Summary, out_dir: &Path) -> String {
         "  scaling    {} scale-ups, {} scale-downs; {} pods created",
         s.scale_ups, s.scale_downs, s.pods_created
     );
-    let _ = writeln!(t, "  cost       {:.2} pod-hours", s.pod_hours);
+    let _ = writeln!(
+        t,
+        "  cost       ${:.2} (${:.2}/h), {:.2} pod-hours; ${:.2} ({:.0}%) beyond what the load needed at the target",
+        j.cost.total_usd,
+        j.cost.per_hour_usd,
+        j.cost.pod_hours,
+        j.cost.waste_usd,
+        j.cost.waste_fraction * 100.0
+    );
+    match &j.slo {
+        None => {
+            let _ = writeln!(t, "  SLO        none declared (add `slo:` to the scenario)");
+        }
+        Some(r) => {
+            let verdict = match r.verdict {
+                Verdict::Met => "MET",
+                Verdict::Violated => "VIOLATED",
+            };
+            let worst = r
+                .episodes
+                .list
+                .first()
+                .map(|e| {
+                    format!(
+                        "; worst episode {}s from {}",
+                        e.seconds,
+                        clock_at(s, e.start_s as f64)
+                    )
+                })
+                .unwrap_or_default();
+            let budget = r
+                .latency_budget
+                .iter()
+                .chain(&r.error_budget)
+                .map(|b| b.consumed)
+                .fold(0.0f64, f64::max);
+            let _ = writeln!(
+                t,
+                "  SLO        {verdict}: {} s in violation over {} episodes{worst}; {:.3}% of requests missed, {:.0}% of the error budget spent",
+                r.violation_seconds,
+                r.episodes.count,
+                r.missed_fraction * 100.0,
+                budget * 100.0
+            );
+        }
+    }
+    let ms = |x: Option<f64>| x.map(|v| format!("{v:.0} ms")).unwrap_or("-".into());
+    let _ = writeln!(
+        t,
+        "  latency    typical second p50 {}, p95 {}, p99 {}; worst p95 {}{}",
+        ms(j.latency.typical_p50_ms),
+        ms(j.latency.typical_p95_ms),
+        ms(j.latency.typical_p99_ms),
+        ms(j.latency.worst_p95_ms),
+        j.latency
+            .worst_p95_at_s
+            .map(|at| format!(" at {}", clock_at(s, at)))
+            .unwrap_or_default()
+    );
+    let e = &j.elasticity;
+    let _ = writeln!(
+        t,
+        "  elasticity under-provisioned {:.1}% of the time (by {:.1}% of demand), over-provisioned {:.1}% (by {:.1}%), instability {:.1}%",
+        e.under_timeshare_pct,
+        e.under_accuracy_pct,
+        e.over_timeshare_pct,
+        e.over_accuracy_pct,
+        e.instability_pct
+    );
     let _ = writeln!(
         t,
         "  requests   {:.0} arrived, {:.0} failed ({:.3}%), peak queue {:.0}",
@@ -166,10 +303,51 @@ pub fn summary_text(s: &Summary, out_dir: &Path) -> String {
             s.surges.len()
         );
     }
+    if let Some(sp) = run.spread {
+        let _ = writeln!(
+            t,
+            "  spread over {} runs (seeds derived from {}):",
+            sp.runs, sp.base_seed
+        );
+        let _ = writeln!(
+            t,
+            "    {:<22} {:>12} {:>12} {:>12} {:>12}  worst seed",
+            "figure", "mean", "p50", "p95", "worst"
+        );
+        for (name, f) in &sp.figures {
+            let _ = writeln!(
+                t,
+                "    {name:<22} {:>12} {:>12} {:>12} {:>12}  {}",
+                fig(f.mean),
+                fig(f.p50),
+                fig(f.p95),
+                fig(f.worst),
+                f.worst_seed
+            );
+        }
+    }
     let _ = writeln!(
         t,
         "  written    {}/{{timeline.csv, events.jsonl, summary.json}}",
         out_dir.display()
     );
     t
+}
+
+/// The scenario's clock `at_s` seconds into the run.
+fn clock_at(s: &Summary, at_s: f64) -> String {
+    crate::sim::clock(crate::core::Time::from_millis(
+        ((s.start_s + at_s) * 1000.0) as i64,
+    ))
+}
+
+/// A figure in a table column: four significant digits or so.
+fn fig(x: f64) -> String {
+    if x.abs() >= 1000.0 || x == 0.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.4}")
+    }
 }

@@ -116,6 +116,23 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
             format!("cpu {baseline}m leaves nothing to serve with under the cpu limit {limit}m"),
         ));
     }
+    if pod.concurrency == Some(0) {
+        return Err(fail(
+            "workload.pod.concurrency",
+            "must be 1 or more (requests a pod works on at once)".into(),
+        ));
+    }
+    if let Some(slo) = &file.slo {
+        slo.validate().map_err(|e| fail(&e.field, e.message))?;
+    }
+    if let Some(cost) = &file.cost {
+        cost.validate().map_err(|e| fail(&e.field, e.message))?;
+        cost.validate_pod(&crate::measure::PodPrice::from_requests(
+            pod.requests.get("cpu"),
+            pod.requests.get("memory"),
+        ))
+        .map_err(|e| fail(&e.field, e.message))?;
+    }
     for (name, probe) in [
         ("startupProbe", &w.startup.startup_probe),
         ("readinessProbe", &w.startup.readiness_probe),

@@ -56,6 +56,12 @@ pub struct ScenarioFile {
     /// Things that happen at set times.
     #[serde(default)]
     pub actions: Vec<Action>,
+    /// The objectives the run is judged against (latency, errors, Ready pods).
+    #[serde(default)]
+    pub slo: Option<crate::measure::Slo>,
+    /// Prices (default: AWS Fargate's, by requested CPU and memory).
+    #[serde(default)]
+    pub cost: Option<crate::measure::Cost>,
 }
 
 /// The Deployment.
@@ -94,6 +100,10 @@ pub struct PodModel {
     /// Requests a pod may hold waiting before they time out.
     #[serde(default)]
     pub request_timeout: Option<Duration>,
+    /// Requests a pod works on at once: the servers of its latency queue (default: its
+    /// cpu limit in whole cores, at least 1).
+    #[serde(default)]
+    pub concurrency: Option<u32>,
 }
 
 /// A probe as in a pod spec.

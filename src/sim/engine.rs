@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
 use super::pods::{self, Pod, Stage};
-use super::record::{Event, Record, RecordedSync, Row, Summary, Surge};
+use super::record::{Event, Record, RecordedSync, Row, SecondFigures, Summary, Surge};
 use super::serving::ServingModel;
 use crate::core::api::{HorizontalPodAutoscaler, MetricSourceType, MetricSpec, TargetType};
 use crate::core::snapshot::{ConditionStatus, History, PodPhase, Sample};
@@ -291,9 +291,13 @@ impl Sim<'_> {
         let step_ms = step.as_millis().max(1000);
         let metric_specs = self.hpa_metric_specs();
         let metric_names: Vec<String> = metric_specs.iter().map(MetricSpec::display_name).collect();
-        let capacity_at_target = self.capacity_at_target();
+        // "Enough pods" for surges: at the tolerance's edge, where the controller stops
+        // asking for more; demand (cost waste, elasticity): at the target itself.
+        let capacity_at_edge = self.capacity_at_target(1.0 + sc.file.controller.tolerance);
+        let capacity_at_target = self.capacity_at_target(1.0);
 
         let mut timeline = vec![];
+        let mut seconds = Vec::with_capacity(((sc.end.as_millis() - start) / 1000) as usize);
         let mut acc = StepTotals::default();
         let mut totals = RunTotals::default();
         let mut served_warming = vec![];
@@ -364,7 +368,9 @@ impl Sim<'_> {
             );
 
             // Surges: too few Ready pods for the load at the HPA's target.
-            let needed = (sc.load.rate(now) / capacity_at_target).ceil() as i64;
+            let rate = sc.load.rate(now);
+            let demand_pods = rate / capacity_at_target;
+            let needed = (rate / capacity_at_edge).ceil() as i64;
             let shortfall = needed - ready;
             match (&mut surge, shortfall > 0) {
                 (None, true) => {
@@ -385,6 +391,30 @@ impl Sim<'_> {
                 (None, false) => {}
             }
 
+            let capacity_rps = steady as f64 * self.serving.capacity(1.0)
+                + warming_factors
+                    .iter()
+                    .map(|&f| self.serving.capacity(f))
+                    .sum::<f64>();
+            let paid = [
+                Stage::Starting,
+                Stage::Running,
+                Stage::Ready,
+                Stage::Terminating,
+            ]
+            .map(|st| self.count(st))
+            .iter()
+            .sum::<usize>();
+            seconds.push(SecondFigures {
+                arrivals,
+                failed: second.failed,
+                queued: second.queued,
+                capacity_rps,
+                serving: serving_pods as u32,
+                ready: ready as u32,
+                paid: paid as u32,
+                demand_pods,
+            });
             acc.add(arrivals, second.served, second.failed);
             totals.requests += arrivals;
             totals.failed += second.failed;
@@ -420,6 +450,7 @@ impl Sim<'_> {
             scenario: sc.file.name.clone(),
             seed,
             duration_s,
+            start_s: start as f64 / 1000.0,
             syncs: totals.syncs,
             scale_ups: totals.scale_ups,
             scale_downs: totals.scale_downs,
@@ -442,6 +473,7 @@ impl Sim<'_> {
         };
         Record {
             timeline,
+            seconds,
             metric_names,
             events: self.events,
             syncs: self.syncs,
@@ -453,10 +485,10 @@ impl Sim<'_> {
         self.hpa.spec.effective_metrics()
     }
 
-    /// Requests per second one pod serves at the edge of the HPA's cpu utilization target
-    /// (target x (1 + tolerance), where the controller stops asking for more), or at its
-    /// limit when the HPA does not target cpu utilization: the yardstick of "enough pods".
-    fn capacity_at_target(&self) -> f64 {
+    /// Requests per second one pod serves at its HPA's cpu utilization target times `edge`
+    /// (1 + tolerance is where the controller stops asking for more), or at its limit when
+    /// the HPA does not target cpu utilization: the yardstick of "enough pods".
+    fn capacity_at_target(&self, edge: f64) -> f64 {
         let req = self
             .sc
             .file
@@ -472,7 +504,6 @@ impl Sim<'_> {
                 .then_some(r.target.average_utilization)
                 .flatten()
         });
-        let edge = 1.0 + self.sc.file.controller.tolerance;
         let capacity = match target {
             Some(u) => {
                 let cpu = (req * u as f64 / 100.0 * edge).min(self.serving.limit_milli);

@@ -111,6 +111,8 @@ pub struct Summary {
     pub seed: u64,
     /// Simulated seconds.
     pub duration_s: f64,
+    /// Where the run starts on the scenario's clock, seconds from its midnight.
+    pub start_s: f64,
     /// Controller syncs.
     pub syncs: usize,
     /// Syncs that scaled up.
@@ -143,11 +145,34 @@ pub struct Summary {
     pub surges: Vec<Surge>,
 }
 
+/// One simulated second, as the measurement layer reads it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SecondFigures {
+    /// Requests that arrived.
+    pub arrivals: f64,
+    /// Requests that failed.
+    pub failed: f64,
+    /// Requests waiting at the end of the second.
+    pub queued: f64,
+    /// Requests per second the serving pods could serve at most (warm-up included).
+    pub capacity_rps: f64,
+    /// Pods serving (Ready, application up).
+    pub serving: u32,
+    /// Ready pods.
+    pub ready: u32,
+    /// Pods paid for: bound to a node, until the end of their termination.
+    pub paid: u32,
+    /// Pods the load needed at the HPA's target (the surge yardstick), not rounded.
+    pub demand_pods: f64,
+}
+
 /// Everything a run produced.
 #[derive(Clone, Debug)]
 pub struct Record {
     /// One row per step.
     pub timeline: Vec<Row>,
+    /// Every second's figures, whatever the step.
+    pub seconds: Vec<SecondFigures>,
     /// Column names of the per-metric values.
     pub metric_names: Vec<String>,
     /// What happened, in order.

@@ -1,0 +1,531 @@
+//! What a run cost: pods priced by their requests, or the nodes they were packed on.
+//!
+//! ```yaml
+//! cost:
+//!   cpuPerHour: 0.04048          # $ per vCPU-hour of requests
+//!   memoryGiBPerHour: 0.004445   # $ per GiB-hour of requests
+//!   node: { cpu: "4", memory: 16Gi, hourly: 0.192 }   # optional: price nodes instead
+//! ```
+//!
+//! **By pods** (the default): a pod costs `cpu_cores * cpuPerHour + memory_gib *
+//! memoryGiBPerHour` per hour for every second it exists (bound to a node until its
+//! termination ends), as Fargate bills a pod. The defaults are AWS Fargate's on-demand
+//! Linux/x86 prices in us-east-1, <https://aws.amazon.com/fargate/pricing/>: $0.04048 per
+//! vCPU-hour and $0.004445 per GB-hour. Fargate sizes memory in binary units (a "1 GB"
+//! task has 1024 MiB), so the memory price applies per GiB.
+//!
+//! **By nodes**: identical pods packed first-fit by their requests fill each node with
+//! `pods_per_node = floor(min(node cpu / pod cpu, node memory / pod memory))` pods, so a
+//! second with `n` pods uses `ceil(n / pods_per_node)` nodes, each billed `hourly`. A pod
+//! too large for a node is given a node of its own (`Cost::validate_pod` refuses it up
+//! front).
+//!
+//! **Waste** is paid capacity beyond demand: per second, `max(paid - demand, 0)` pods
+//! priced as one pod (by nodes: node slots `nodes * pods_per_node` beyond demand, each
+//! priced `hourly / pods_per_node`, so half-empty nodes count as waste).
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::Quantity;
+
+/// Why a cost section was refused: the field's path (`cost.cpuPerHour`) and what is wrong.
+pub type InvalidCost = crate::core::InvalidField;
+
+/// AWS Fargate, Linux/x86, on-demand, us-east-1: $ per vCPU-hour.
+pub const FARGATE_CPU_PER_HOUR: f64 = 0.04048;
+/// AWS Fargate, Linux/x86, on-demand, us-east-1: $ per GB-hour (applied per GiB).
+pub const FARGATE_MEMORY_GIB_PER_HOUR: f64 = 0.004445;
+
+/// Prices, as a scenario writes them; every field optional.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Cost {
+    /// $ per vCPU-hour of requests (default: Fargate's).
+    #[serde(default = "fargate_cpu")]
+    pub cpu_per_hour: f64,
+    /// $ per GiB-hour of requests (default: Fargate's).
+    #[serde(default = "fargate_memory", rename = "memoryGiBPerHour")]
+    pub memory_gib_per_hour: f64,
+    /// Price by nodes instead of by pods.
+    #[serde(default)]
+    pub node: Option<NodePrice>,
+}
+
+/// One node: what it holds and what it costs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NodePrice {
+    /// Allocatable CPU (`"4"`, `"3500m"`).
+    pub cpu: Quantity,
+    /// Allocatable memory (`"16Gi"`).
+    pub memory: Quantity,
+    /// $ per hour.
+    pub hourly: f64,
+}
+
+fn fargate_cpu() -> f64 {
+    FARGATE_CPU_PER_HOUR
+}
+fn fargate_memory() -> f64 {
+    FARGATE_MEMORY_GIB_PER_HOUR
+}
+
+impl Default for Cost {
+    fn default() -> Cost {
+        Cost {
+            cpu_per_hour: FARGATE_CPU_PER_HOUR,
+            memory_gib_per_hour: FARGATE_MEMORY_GIB_PER_HOUR,
+            node: None,
+        }
+    }
+}
+
+/// A pod's requests, as priced.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PodPrice {
+    /// CPU requested, cores.
+    pub cpu_cores: f64,
+    /// Memory requested, GiB.
+    pub memory_gib: f64,
+}
+
+/// Cores in a CPU quantity (`"500m"` is 0.5).
+pub fn cores(q: &Quantity) -> f64 {
+    q.milli() as f64 / 1000.0
+}
+
+/// GiB in a memory quantity (`"512Mi"` is 0.5, `"1G"` about 0.93).
+pub fn gib(q: &Quantity) -> f64 {
+    q.approximate_f64() / (1u64 << 30) as f64
+}
+
+impl PodPrice {
+    /// From a container's `cpu` and `memory` requests; a missing one counts as 0.
+    pub fn from_requests(cpu: Option<&Quantity>, memory: Option<&Quantity>) -> PodPrice {
+        PodPrice {
+            cpu_cores: cpu.map_or(0.0, cores),
+            memory_gib: memory.map_or(0.0, gib),
+        }
+    }
+}
+
+fn invalid(field: &str, message: String) -> InvalidCost {
+    InvalidCost {
+        field: field.to_string(),
+        message,
+    }
+}
+
+fn price(field: &str, value: f64) -> Result<(), InvalidCost> {
+    if value >= 0.0 && value.is_finite() {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            format!("{value} is not a price; expected $ per hour, 0 or more"),
+        ))
+    }
+}
+
+impl Cost {
+    /// Refuses negative or non-finite prices and nodes without CPU or memory, naming the
+    /// field.
+    pub fn validate(&self) -> Result<(), InvalidCost> {
+        price("cost.cpuPerHour", self.cpu_per_hour)?;
+        price("cost.memoryGiBPerHour", self.memory_gib_per_hour)?;
+        if let Some(n) = &self.node {
+            price("cost.node.hourly", n.hourly)?;
+            if n.cpu.milli() <= 0 {
+                return Err(invalid("cost.node.cpu", format!("{} is no CPU", n.cpu)));
+            }
+            if n.memory.milli() <= 0 {
+                return Err(invalid(
+                    "cost.node.memory",
+                    format!("{} is no memory", n.memory),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a pod whose requests do not fit one node (only when pricing by nodes).
+    pub fn validate_pod(&self, pod: &PodPrice) -> Result<(), InvalidCost> {
+        match &self.node {
+            Some(n) if raw_pods_per_node(n, pod) < 1.0 => Err(invalid(
+                "cost.node",
+                format!(
+                    "a pod's requests ({} cores, {} GiB) do not fit one node ({}, {})",
+                    pod.cpu_cores, pod.memory_gib, n.cpu, n.memory
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// $ per hour one pod costs when priced by its requests.
+    pub fn pod_hourly(&self, pod: &PodPrice) -> f64 {
+        nonneg(pod.cpu_cores) * self.cpu_per_hour
+            + nonneg(pod.memory_gib) * self.memory_gib_per_hour
+    }
+
+    /// $ per hour of a second with `paid_pods` pods.
+    fn hourly(&self, pod: &PodPrice, paid_pods: f64) -> f64 {
+        let paid = nonneg(paid_pods);
+        match &self.node {
+            Some(n) => nodes_for(paid, pods_per_node(n, pod)) * n.hourly,
+            None => paid * self.pod_hourly(pod),
+        }
+    }
+}
+
+/// NaN, negatives and infinities read as 0.
+fn nonneg(x: f64) -> f64 {
+    if x > 0.0 && x.is_finite() { x } else { 0.0 }
+}
+
+fn raw_pods_per_node(node: &NodePrice, pod: &PodPrice) -> f64 {
+    let fit = |has: f64, needs: f64| {
+        if needs > 0.0 {
+            // A hair of slack so that 4 / (4/3) is 3, not 2.9999999.
+            (has / needs + 1e-9).floor()
+        } else {
+            f64::INFINITY
+        }
+    };
+    fit(cores(&node.cpu), pod.cpu_cores).min(fit(gib(&node.memory), pod.memory_gib))
+}
+
+/// Identical pods one node holds, packed by requests; at least 1 (a pod too large for
+/// a node gets one of its own), at most `u32::MAX` (pods that request nothing).
+pub fn pods_per_node(node: &NodePrice, pod: &PodPrice) -> u32 {
+    raw_pods_per_node(node, pod).clamp(1.0, u32::MAX as f64) as u32
+}
+
+fn nodes_for(pods: f64, per_node: u32) -> f64 {
+    (pods / per_node as f64).ceil()
+}
+
+/// The node side of a run's cost.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeCost {
+    /// Pods one node holds.
+    pub pods_per_node: u32,
+    /// Node-hours used.
+    pub node_hours: f64,
+    /// The most nodes used at once.
+    pub peak_nodes: u64,
+    /// $ for the nodes (the run's total when pricing by nodes).
+    pub total_usd: f64,
+}
+
+/// What a run cost.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CostReport {
+    /// $ for the run.
+    pub total_usd: f64,
+    /// $ per simulated hour.
+    pub per_hour_usd: f64,
+    /// Pod-hours paid.
+    pub pod_hours: f64,
+    /// $ for paid capacity beyond demand (module doc).
+    pub waste_usd: f64,
+    /// Waste over total (0 when nothing was paid).
+    pub waste_fraction: f64,
+    /// When pricing by nodes.
+    pub nodes: Option<NodeCost>,
+}
+
+/// The cost of a run: `paid_pods[i]` pods existed in second `i` (bound until the end of
+/// termination), `demand_pods[i]` were needed at the target utilization; each entry lasts
+/// `dt_s` seconds. A missing demand counts as 0; NaN, negative or infinite counts and a
+/// `dt_s` that is not a positive number count as 0.
+pub fn judge(
+    cost: &Cost,
+    pod: &PodPrice,
+    paid_pods: &[f64],
+    demand_pods: &[f64],
+    dt_s: f64,
+) -> CostReport {
+    let hours_per_step = nonneg(dt_s) / 3600.0;
+    let demand = |i: usize| nonneg(demand_pods.get(i).copied().unwrap_or(0.0));
+    let mut total = 0.0;
+    let mut pod_hours = 0.0;
+    let mut waste = 0.0;
+    let mut node_hours = 0.0;
+    let mut peak_nodes = 0.0f64;
+    for (i, &p) in paid_pods.iter().enumerate() {
+        let paid = nonneg(p);
+        total += cost.hourly(pod, paid) * hours_per_step;
+        pod_hours += paid * hours_per_step;
+        waste += match &cost.node {
+            Some(n) => {
+                let per_node = pods_per_node(n, pod);
+                let nodes = nodes_for(paid, per_node);
+                node_hours += nodes * hours_per_step;
+                peak_nodes = peak_nodes.max(nodes);
+                let slots = nodes * per_node as f64;
+                (slots - demand(i)).max(0.0) * n.hourly / per_node as f64
+            }
+            None => (paid - demand(i)).max(0.0) * cost.pod_hourly(pod),
+        } * hours_per_step;
+    }
+    let hours = paid_pods.len() as f64 * hours_per_step;
+    CostReport {
+        total_usd: total,
+        per_hour_usd: if hours > 0.0 { total / hours } else { 0.0 },
+        pod_hours,
+        waste_usd: waste,
+        waste_fraction: if total > 0.0 { waste / total } else { 0.0 },
+        nodes: cost.node.as_ref().map(|n| NodeCost {
+            pods_per_node: pods_per_node(n, pod),
+            node_hours,
+            peak_nodes: peak_nodes as u64,
+            total_usd: total,
+        }),
+    }
+}
+
+/// $ spent by the end of each second, for the timeline; the last entry is
+/// [`judge`]'s total.
+pub fn cost_so_far(cost: &Cost, pod: &PodPrice, paid_pods: &[f64], dt_s: f64) -> Vec<f64> {
+    let hours_per_step = nonneg(dt_s) / 3600.0;
+    paid_pods
+        .iter()
+        .scan(0.0, |total, &p| {
+            *total += cost.hourly(pod, p) * hours_per_step;
+            Some(*total)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Quantity {
+        Quantity::parse(text).unwrap()
+    }
+
+    /// $3.60 per core-hour and nothing for memory: a one-core pod costs $0.001 a second.
+    fn milli_dollar() -> Cost {
+        Cost {
+            cpu_per_hour: 3.6,
+            memory_gib_per_hour: 0.0,
+            node: None,
+        }
+    }
+
+    fn one_core() -> PodPrice {
+        PodPrice {
+            cpu_cores: 1.0,
+            memory_gib: 2.0,
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn default_prices_are_fargates() {
+        // 0.5 vCPU and 1 GiB for an hour: 0.5 x 0.04048 + 1 x 0.004445 = $0.024685.
+        let pod = PodPrice::from_requests(Some(&q("500m")), Some(&q("1Gi")));
+        assert_eq!(
+            pod,
+            PodPrice {
+                cpu_cores: 0.5,
+                memory_gib: 1.0
+            }
+        );
+        let r = judge(&Cost::default(), &pod, &vec![2.0; 3600], &[], 1.0);
+        assert!(close(r.total_usd, 2.0 * 0.024685));
+        assert!(close(r.per_hour_usd, 2.0 * 0.024685));
+        assert!(close(r.pod_hours, 2.0));
+    }
+
+    #[test]
+    fn pods_are_priced_per_second_they_exist() {
+        // 1 + 2 + 3 + 0 pod-seconds, steps of 2 s: 12 pod-seconds, $0.012 over 8 s.
+        let r = judge(
+            &milli_dollar(),
+            &one_core(),
+            &[1.0, 2.0, 3.0, 0.0],
+            &[],
+            2.0,
+        );
+        assert!(close(r.total_usd, 0.012));
+        assert!(close(r.pod_hours, 12.0 / 3600.0));
+        assert!(close(r.per_hour_usd, 0.012 / (8.0 / 3600.0)));
+        assert_eq!(r.nodes, None);
+    }
+
+    #[test]
+    fn waste_is_paid_capacity_beyond_demand() {
+        // Excess pods: 2, 0, 0 (demand above paid is not negative waste), 2.5 = 4.5.
+        let r = judge(
+            &milli_dollar(),
+            &one_core(),
+            &[4.0; 4],
+            &[2.0, 4.0, 5.0, 1.5],
+            1.0,
+        );
+        assert!(close(r.total_usd, 0.016));
+        assert!(close(r.waste_usd, 0.0045));
+        assert!(close(r.waste_fraction, 0.0045 / 0.016));
+        // Missing demand is no demand: everything paid is waste.
+        let r = judge(&milli_dollar(), &one_core(), &[4.0; 4], &[], 1.0);
+        assert!(close(r.waste_fraction, 1.0));
+    }
+
+    #[test]
+    fn nodes_are_filled_first_fit_by_requests() {
+        // Node 4 cores / 16 GiB at $3.60 an hour ($0.001 a second); pods of 1.5 cores and
+        // 4 GiB: 2 fit by CPU (4 by memory), so 1, 2, 3, 5 pods take 1, 1, 2, 3 nodes.
+        let cost = Cost {
+            node: Some(NodePrice {
+                cpu: q("4"),
+                memory: q("16Gi"),
+                hourly: 3.6,
+            }),
+            ..milli_dollar()
+        };
+        let pod = PodPrice {
+            cpu_cores: 1.5,
+            memory_gib: 4.0,
+        };
+        let r = judge(
+            &cost,
+            &pod,
+            &[1.0, 2.0, 3.0, 5.0],
+            &[0.5, 2.0, 2.0, 4.0],
+            1.0,
+        );
+        let n = r.nodes.unwrap();
+        assert_eq!((n.pods_per_node, n.peak_nodes), (2, 3));
+        assert!(close(n.node_hours, 7.0 / 3600.0));
+        assert!(close(r.total_usd, 0.007) && close(n.total_usd, 0.007));
+        // Slots 2, 2, 4, 6 against demand 0.5, 2, 2, 4: 5.5 slot-seconds at $0.0005.
+        assert!(close(r.waste_usd, 0.00275));
+    }
+
+    #[test]
+    fn pods_per_node_is_the_tighter_resource() {
+        let node = NodePrice {
+            cpu: q("4"),
+            memory: q("16Gi"),
+            hourly: 1.0,
+        };
+        let cases = [
+            ("cpu binds", 0.5, 1.0, 8),
+            ("memory binds", 0.1, 3.0, 5),
+            ("exact thirds", 4.0 / 3.0, 1.0, 3),
+            ("too large: a node of its own", 8.0, 1.0, 1),
+            ("requests nothing", 0.0, 0.0, u32::MAX),
+        ];
+        for (rule, cpu_cores, memory_gib, want) in cases {
+            let pod = PodPrice {
+                cpu_cores,
+                memory_gib,
+            };
+            assert_eq!(pods_per_node(&node, &pod), want, "{rule}");
+        }
+        let cost = Cost {
+            node: Some(node),
+            ..Cost::default()
+        };
+        let big = PodPrice {
+            cpu_cores: 8.0,
+            memory_gib: 1.0,
+        };
+        assert_eq!(cost.validate_pod(&big).unwrap_err().field, "cost.node");
+        assert_eq!(cost.validate_pod(&one_core()), Ok(()));
+    }
+
+    #[test]
+    fn cost_so_far_accumulates_to_the_total() {
+        let paid = [1.0, 2.0, 3.0, 0.0];
+        let so_far = cost_so_far(&milli_dollar(), &one_core(), &paid, 1.0);
+        let want = [0.001, 0.003, 0.006, 0.006];
+        assert!(
+            so_far.iter().zip(want).all(|(a, b)| close(*a, b)),
+            "{so_far:?}"
+        );
+        let total = judge(&milli_dollar(), &one_core(), &paid, &[], 1.0).total_usd;
+        assert_eq!(*so_far.last().unwrap(), total);
+    }
+
+    #[test]
+    fn bad_figures_cost_nothing() {
+        let r = judge(&milli_dollar(), &one_core(), &[], &[], 1.0);
+        assert_eq!(
+            (r.total_usd, r.per_hour_usd, r.waste_fraction),
+            (0.0, 0.0, 0.0)
+        );
+        let r = judge(
+            &milli_dollar(),
+            &one_core(),
+            &[f64::NAN, -3.0, f64::INFINITY],
+            &[f64::NAN],
+            1.0,
+        );
+        assert_eq!(r.total_usd, 0.0);
+        for dt in [0.0, -1.0, f64::NAN] {
+            assert_eq!(
+                judge(&milli_dollar(), &one_core(), &[3.0], &[], dt).total_usd,
+                0.0
+            );
+        }
+    }
+
+    #[test]
+    fn validation_refuses_negative_prices_by_field() {
+        let node = || NodePrice {
+            cpu: q("4"),
+            memory: q("16Gi"),
+            hourly: 0.192,
+        };
+        assert_eq!(Cost::default().validate(), Ok(()));
+        type Edit = fn(&mut Cost);
+        let with = |f: Edit| {
+            let mut c = Cost {
+                node: Some(node()),
+                ..Cost::default()
+            };
+            f(&mut c);
+            c
+        };
+        #[rustfmt::skip]
+        let cases: [(Edit, &str); 6] = [
+            (|c| c.cpu_per_hour = -0.01,                   "cost.cpuPerHour"),
+            (|c| c.cpu_per_hour = f64::NAN,                "cost.cpuPerHour"),
+            (|c| c.memory_gib_per_hour = -1.0,             "cost.memoryGiBPerHour"),
+            (|c| c.node.as_mut().unwrap().hourly = -1.0,   "cost.node.hourly"),
+            (|c| c.node.as_mut().unwrap().cpu = q("0"),    "cost.node.cpu"),
+            (|c| c.node.as_mut().unwrap().memory = q("0"), "cost.node.memory"),
+        ];
+        assert_eq!(with(|_| {}).validate(), Ok(()));
+        for (f, field) in cases {
+            assert_eq!(with(f).validate().unwrap_err().field, field);
+        }
+    }
+
+    #[test]
+    fn yaml_reads_as_written_with_fargate_defaults() {
+        let c: Cost = serde_saphyr::from_str("{}").unwrap();
+        assert_eq!(c, Cost::default());
+        let yaml = "cpuPerHour: 0.05\n\
+                    memoryGiBPerHour: 0.005\n\
+                    node: { cpu: \"4\", memory: 16Gi, hourly: 0.192 }\n";
+        let c: Cost = serde_saphyr::from_str(yaml).unwrap();
+        assert_eq!((c.cpu_per_hour, c.memory_gib_per_hour), (0.05, 0.005));
+        let n = c.node.unwrap();
+        assert_eq!(
+            (cores(&n.cpu), gib(&n.memory), n.hourly),
+            (4.0, 16.0, 0.192)
+        );
+        assert!(serde_saphyr::from_str::<Cost>("cpuPerHr: 1\n").is_err());
+        assert_eq!(gib(&q("512Mi")), 0.5);
+    }
+}

@@ -1,0 +1,719 @@
+//! Service level objectives, and how a run is judged against them.
+//!
+//! The objectives, as a scenario writes them:
+//! ```yaml
+//! slo:
+//!   latency: { percentile: 95, below: 300ms }  # p95 at most 300 ms
+//!   errorRate: { below: 0.001 }                # at most 0.1% of requests fail
+//!   minReady: 2                                # never fewer than 2 Ready pods
+//!   windows: [5m, 1h]                          # rolling windows for burn rates
+//! ```
+//!
+//! Definitions (`arrivals_i`, `failed_i` and `slow_i` of second `i`; `slow_i` is the share
+//! of the second's served requests slower than the latency threshold):
+//! - **missed** requests of a second: `m_i = failed_i + slow_i (arrivals_i - failed_i)`.
+//!   A failed request never completes under the threshold, so it misses the latency
+//!   objective too: "p95 at most 300 ms" means 95% of requests succeed within 300 ms.
+//! - **allowed fraction**: `1 - percentile/100` of requests may miss the latency
+//!   objective; `errorRate.below` of requests may fail.
+//! - **per-second verdict** ([`second_ok`]): the second's share missed is at most the
+//!   latency allowance (equivalently, its `percentile`-th latency is at most the
+//!   threshold), its failed share at most the error allowance, and `ready >= minReady`.
+//!   A second without arrivals meets the latency and error objectives.
+//! - **budget consumed**: the run's observed fraction over the allowed fraction
+//!   (latency: `sum m / sum arrivals`; errors: `sum failed / sum arrivals`). 1 means the
+//!   whole budget is spent.
+//! - **verdict**: met when both budgets are at most 1 (over the whole run, the
+//!   percentile is at most the threshold and the error rate at most the objective) and
+//!   no second has fewer than `minReady` Ready pods. Seconds that failed on their own are
+//!   counted in `violationSeconds` and `episodes`, whatever the verdict.
+//! - **burn rate** of a rolling window ending at second `t` (the last `w` seconds, fewer
+//!   at the start of the run): the window's observed fraction over the allowed fraction,
+//!   the larger of latency's and errors'. Above 1 the budget is being spent faster than
+//!   the objective allows, the signal of multi-window burn-rate alerts (Google SRE
+//!   Workbook, "Alerting on SLOs"). Windows are whole seconds.
+
+use serde::{Deserialize, Serialize};
+
+use super::latency::Latency;
+use crate::scenario::units::Duration;
+
+/// Why an SLO was refused: the field's path (`slo.latency.percentile`) and what is wrong.
+pub type InvalidSlo = crate::core::InvalidField;
+
+/// How many episodes a report lists (the longest, then the earliest).
+pub const MAX_EPISODES: usize = 20;
+
+/// The objectives of a run; every one optional.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Slo {
+    /// The latency objective: a percentile at most a threshold.
+    #[serde(default)]
+    pub latency: Option<LatencyObjective>,
+    /// The share of requests that may fail.
+    #[serde(default)]
+    pub error_rate: Option<ErrorRateObjective>,
+    /// Ready pods there must always be.
+    #[serde(default)]
+    pub min_ready: Option<u32>,
+    /// Rolling windows over which burn rates are reported (default 5m and 1h).
+    #[serde(default = "default_windows")]
+    pub windows: Vec<Duration>,
+}
+
+/// "p`percentile` at most `below`".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LatencyObjective {
+    /// The percentile, strictly between 0 and 100 (95 for p95).
+    pub percentile: f64,
+    /// The threshold: `"300ms"`, `"1s"`, or a number of seconds.
+    pub below: Duration,
+}
+
+/// At most `below` of requests fail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ErrorRateObjective {
+    /// The fraction of requests that may fail, strictly between 0 and 1.
+    pub below: f64,
+}
+
+fn default_windows() -> Vec<Duration> {
+    [300, 3600]
+        .map(|s| Duration(crate::core::Span::from_millis(s * 1000)))
+        .to_vec()
+}
+
+impl Default for Slo {
+    fn default() -> Slo {
+        Slo {
+            latency: None,
+            error_rate: None,
+            min_ready: None,
+            windows: default_windows(),
+        }
+    }
+}
+
+impl LatencyObjective {
+    /// The threshold, seconds.
+    pub fn threshold_s(&self) -> f64 {
+        self.below.as_secs_f64()
+    }
+    /// The share of requests that may miss it: `1 - percentile / 100`.
+    pub fn allowed_fraction(&self) -> f64 {
+        // (100 - p) / 100 rather than 1 - p / 100: exact for p = 90, 95, 99.
+        (100.0 - self.percentile) / 100.0
+    }
+}
+
+fn invalid(field: &str, message: String) -> InvalidSlo {
+    InvalidSlo {
+        field: field.to_string(),
+        message,
+    }
+}
+
+impl Slo {
+    /// Checks every objective: percentile strictly inside (0, 100), threshold above 0,
+    /// error rate strictly inside (0, 1), windows longer than 0. Names the first bad field.
+    pub fn validate(&self) -> Result<(), InvalidSlo> {
+        if let Some(l) = &self.latency {
+            if !(l.percentile > 0.0 && l.percentile < 100.0) {
+                return Err(invalid(
+                    "slo.latency.percentile",
+                    format!(
+                        "{} is not a percentile strictly between 0 and 100 (95 for p95)",
+                        l.percentile
+                    ),
+                ));
+            }
+            if l.below.span().as_millis() <= 0 {
+                return Err(invalid(
+                    "slo.latency.below",
+                    "the threshold must be longer than 0, e.g. \"300ms\"".to_string(),
+                ));
+            }
+        }
+        if let Some(e) = &self.error_rate
+            && !(e.below > 0.0 && e.below < 1.0)
+        {
+            return Err(invalid(
+                "slo.errorRate.below",
+                format!(
+                    "{} is not a fraction strictly between 0 and 1 (0.001 for 0.1%)",
+                    e.below
+                ),
+            ));
+        }
+        for (i, w) in self.windows.iter().enumerate() {
+            if w.span().as_millis() <= 0 {
+                return Err(invalid(
+                    &format!("slo.windows[{i}]"),
+                    "a window must be longer than 0, e.g. \"5m\"".to_string(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One second's requests, as the judge needs them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SecondOutcome {
+    /// Requests that arrived.
+    pub arrivals: f64,
+    /// Requests that failed.
+    pub failed: f64,
+    /// The share of the non-failed requests slower than the latency threshold.
+    pub slow_fraction: f64,
+    /// The second's latency percentiles (None when no pod served).
+    pub latency: Option<Latency>,
+    /// Ready pods.
+    pub ready: u32,
+}
+
+/// A second's request counts, made safe: NaN, negatives and infinities are 0, failures at most
+/// arrivals, the slow share within [0, 1] (NaN: all slow).
+struct Counts {
+    arrivals: f64,
+    failed: f64,
+    missed: f64,
+}
+
+fn counts(s: &SecondOutcome) -> Counts {
+    let nonneg = |x: f64| if x > 0.0 && x.is_finite() { x } else { 0.0 };
+    let arrivals = nonneg(s.arrivals);
+    let failed = nonneg(s.failed).min(arrivals);
+    let slow = if s.slow_fraction.is_nan() {
+        1.0
+    } else {
+        s.slow_fraction.clamp(0.0, 1.0)
+    };
+    Counts {
+        arrivals,
+        failed,
+        // At most the arrivals, even after rounding.
+        missed: (failed + slow * (arrivals - failed)).min(arrivals),
+    }
+}
+
+/// Which of a second's objectives held.
+struct Verdicts {
+    latency: bool,
+    errors: bool,
+    ready: bool,
+}
+
+fn verdicts(slo: &Slo, s: &SecondOutcome) -> Verdicts {
+    let c = counts(s);
+    let share = |x: f64| {
+        if c.arrivals > 0.0 {
+            x / c.arrivals
+        } else {
+            0.0
+        }
+    };
+    Verdicts {
+        latency: slo
+            .latency
+            .as_ref()
+            .is_none_or(|l| share(c.missed) <= l.allowed_fraction()),
+        errors: slo
+            .error_rate
+            .as_ref()
+            .is_none_or(|e| share(c.failed) <= e.below),
+        ready: slo.min_ready.is_none_or(|m| s.ready >= m),
+    }
+}
+
+/// The per-second verdict: the second's percentile at most the threshold (failed requests
+/// count as slow), its error rate at most the objective, and at least `minReady` Ready
+/// pods. Without arrivals the latency and error objectives hold.
+pub fn second_ok(slo: &Slo, s: &SecondOutcome) -> bool {
+    let v = verdicts(slo, s);
+    v.latency && v.errors && v.ready
+}
+
+/// Whether the run met its objectives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    /// Both budgets at most 1 and never too few Ready pods.
+    Met,
+    /// Otherwise.
+    Violated,
+}
+
+/// Seconds that failed each rule (a second may fail several).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleSeconds {
+    /// Seconds whose percentile was above the threshold.
+    pub latency: u64,
+    /// Seconds whose error rate was above the objective.
+    pub error_rate: u64,
+    /// Seconds with fewer Ready pods than `minReady`.
+    pub min_ready: u64,
+}
+
+/// A run of consecutive violating seconds, `[start_s, end_s)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Episode {
+    /// The first violating second.
+    pub start_s: u64,
+    /// The first second after it that met the objectives (or the run's end).
+    pub end_s: u64,
+    /// `end_s - start_s`.
+    pub seconds: u64,
+}
+
+/// The stretches of violation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Episodes {
+    /// How many there were.
+    pub count: u64,
+    /// The longest, seconds (0 without any).
+    pub longest_s: u64,
+    /// At most [`MAX_EPISODES`], longest first, then earliest.
+    pub list: Vec<Episode>,
+}
+
+/// How much of one objective's budget the run spent.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Budget {
+    /// The fraction of requests allowed to miss.
+    pub allowed_fraction: f64,
+    /// The fraction that did.
+    pub observed_fraction: f64,
+    /// `observed / allowed`: above 1, the objective was missed over the run.
+    pub consumed: f64,
+}
+
+/// Burn rates over one rolling window.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowBurn {
+    /// The window, whole seconds.
+    pub window_s: u64,
+    /// Seconds at which the window ending there burned faster than 1.
+    pub seconds_over_budget: u64,
+    /// The highest burn rate (0 when nothing arrived).
+    pub peak_burn_rate: f64,
+    /// The second the window of the peak ended at (None when no window burned).
+    pub peak_at_s: Option<u64>,
+}
+
+/// The judgement of a run against its SLO.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SloReport {
+    /// Met or violated (definition in the module doc).
+    pub verdict: Verdict,
+    /// Seconds judged.
+    pub seconds: u64,
+    /// Seconds that failed [`second_ok`].
+    pub violation_seconds: u64,
+    /// Those seconds by rule.
+    pub violations_by_rule: RuleSeconds,
+    /// Consecutive violating seconds.
+    pub episodes: Episodes,
+    /// Requests that arrived.
+    pub requests: f64,
+    /// Requests failed or slower than the threshold, over all requests (failed only
+    /// without a latency objective; 0 without requests).
+    pub missed_fraction: f64,
+    /// The latency budget, when there is a latency objective.
+    pub latency_budget: Option<Budget>,
+    /// The error budget, when there is an error-rate objective.
+    pub error_budget: Option<Budget>,
+    /// One per window, in the order written; empty without latency or error objectives.
+    pub windows: Vec<WindowBurn>,
+}
+
+/// Observed over allowed; an SLO that allows nothing (not a valid one) is burned
+/// infinitely fast by any miss, and not at all without one.
+fn burn_rate(observed: f64, allowed: f64) -> f64 {
+    if allowed > 0.0 {
+        observed / allowed
+    } else if observed > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
+fn budget(allowed: f64, bad: f64, requests: f64) -> Budget {
+    let observed = if requests > 0.0 { bad / requests } else { 0.0 };
+    Budget {
+        allowed_fraction: allowed,
+        observed_fraction: observed,
+        consumed: burn_rate(observed, allowed),
+    }
+}
+
+fn episodes(bad: &[bool]) -> Episodes {
+    let mut all = Vec::new();
+    let mut start = None;
+    for (i, &b) in bad.iter().chain(std::iter::once(&false)).enumerate() {
+        match (b, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                all.push(Episode {
+                    start_s: s as u64,
+                    end_s: i as u64,
+                    seconds: (i - s) as u64,
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let count = all.len() as u64;
+    let longest_s = all.iter().map(|e| e.seconds).max().unwrap_or(0);
+    all.sort_by_key(|e| (std::cmp::Reverse(e.seconds), e.start_s));
+    all.truncate(MAX_EPISODES);
+    Episodes {
+        count,
+        longest_s,
+        list: all,
+    }
+}
+
+/// Judges a run, one [`SecondOutcome`] per simulated second (definitions in the module
+/// doc). An empty run meets every objective.
+pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
+    let mut by_rule = RuleSeconds::default();
+    let mut bad = Vec::with_capacity(seconds.len());
+    // Prefix sums of arrivals, missed and failed requests, for the rolling windows.
+    let mut prefix = Vec::with_capacity(seconds.len() + 1);
+    let (mut requests, mut missed, mut failed) = (0.0, 0.0, 0.0);
+    prefix.push((requests, missed, failed));
+    for s in seconds {
+        let v = verdicts(slo, s);
+        by_rule.latency += u64::from(!v.latency);
+        by_rule.error_rate += u64::from(!v.errors);
+        by_rule.min_ready += u64::from(!v.ready);
+        bad.push(!(v.latency && v.errors && v.ready));
+        let c = counts(s);
+        requests += c.arrivals;
+        missed += c.missed;
+        failed += c.failed;
+        prefix.push((requests, missed, failed));
+    }
+    let latency_budget = slo
+        .latency
+        .as_ref()
+        .map(|l| budget(l.allowed_fraction(), missed, requests));
+    let error_budget = slo
+        .error_rate
+        .as_ref()
+        .map(|e| budget(e.below, failed, requests));
+    let burn = |from: usize, to: usize| {
+        let (a0, m0, f0) = prefix[from];
+        let (a1, m1, f1) = prefix[to];
+        let requests = a1 - a0;
+        if requests <= 0.0 {
+            return 0.0;
+        }
+        let latency =
+            latency_budget.map_or(0.0, |b| burn_rate((m1 - m0) / requests, b.allowed_fraction));
+        let errors =
+            error_budget.map_or(0.0, |b| burn_rate((f1 - f0) / requests, b.allowed_fraction));
+        latency.max(errors)
+    };
+    let windows = if latency_budget.is_none() && error_budget.is_none() {
+        Vec::new()
+    } else {
+        slo.windows
+            .iter()
+            .map(|w| {
+                let window_s = (w.span().as_millis().max(0) as u64).div_ceil(1000).max(1);
+                let mut out = WindowBurn {
+                    window_s,
+                    seconds_over_budget: 0,
+                    peak_burn_rate: 0.0,
+                    peak_at_s: None,
+                };
+                for t in 0..seconds.len() {
+                    let from = (t + 1).saturating_sub(window_s as usize);
+                    let rate = burn(from, t + 1);
+                    out.seconds_over_budget += u64::from(rate > 1.0);
+                    if rate > out.peak_burn_rate {
+                        out.peak_burn_rate = rate;
+                        out.peak_at_s = Some(t as u64);
+                    }
+                }
+                out
+            })
+            .collect()
+    };
+    let spent = |b: Option<Budget>| b.is_some_and(|b| b.consumed > 1.0);
+    let verdict = if spent(latency_budget) || spent(error_budget) || by_rule.min_ready > 0 {
+        Verdict::Violated
+    } else {
+        Verdict::Met
+    };
+    let missed_share = if slo.latency.is_some() {
+        missed
+    } else {
+        failed
+    };
+    SloReport {
+        verdict,
+        seconds: seconds.len() as u64,
+        violation_seconds: bad.iter().filter(|b| **b).count() as u64,
+        violations_by_rule: by_rule,
+        episodes: episodes(&bad),
+        requests,
+        missed_fraction: if requests > 0.0 {
+            missed_share / requests
+        } else {
+            0.0
+        },
+        latency_budget,
+        error_budget,
+        windows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: f64) -> Duration {
+        Duration(crate::core::Span::from_millis((s * 1000.0) as i64))
+    }
+
+    /// p90 at most 200 ms, at most 10% failed, at least 2 Ready.
+    fn slo() -> Slo {
+        Slo {
+            latency: Some(LatencyObjective {
+                percentile: 90.0,
+                below: secs(0.2),
+            }),
+            error_rate: Some(ErrorRateObjective { below: 0.1 }),
+            min_ready: Some(2),
+            windows: vec![secs(2.0)],
+        }
+    }
+
+    fn second(arrivals: f64, failed: f64, slow_fraction: f64, ready: u32) -> SecondOutcome {
+        SecondOutcome {
+            arrivals,
+            failed,
+            slow_fraction,
+            latency: None,
+            ready,
+        }
+    }
+
+    #[test]
+    fn a_second_is_judged_by_each_rule() {
+        #[rustfmt::skip]
+        let cases = [
+            ("all fast, none failed, enough Ready",   second(100.0, 0.0, 0.0, 2), true),
+            ("slow share at the allowance holds",     second(100.0, 0.0, 0.1, 2), true),
+            ("slow share above the allowance fails",  second(100.0, 0.0, 0.11, 2), false),
+            ("failed requests count as slow",         second(100.0, 6.0, 0.05, 2), false),
+            ("error rate at the objective holds",     second(100.0, 10.0, 0.0, 2), true),
+            ("error rate above the objective fails",  second(100.0, 11.0, 0.0, 9), false),
+            ("too few Ready pods fail",               second(100.0, 0.0, 0.0, 1), false),
+            ("no arrivals: latency and errors hold",  second(0.0, 0.0, 1.0, 2), true),
+            ("no arrivals still need Ready pods",     second(0.0, 0.0, 0.0, 0), false),
+            ("NaN slow share counts as all slow",     second(10.0, 0.0, f64::NAN, 2), false),
+            ("NaN arrivals count as none",            second(f64::NAN, 3.0, 1.0, 2), true),
+        ];
+        for (rule, s, want) in cases {
+            assert_eq!(second_ok(&slo(), &s), want, "{rule}");
+        }
+        // Without objectives every second is fine.
+        assert!(second_ok(&Slo::default(), &second(10.0, 10.0, 1.0, 0)));
+    }
+
+    #[test]
+    fn episodes_are_runs_of_violating_seconds_longest_first() {
+        // ok bad bad ok bad ok bad bad  (seconds 0..8)
+        let pattern = [true, false, false, true, false, true, false, false];
+        let run: Vec<_> = pattern
+            .iter()
+            .map(|&ok| second(100.0, 0.0, if ok { 0.0 } else { 0.5 }, 2))
+            .collect();
+        let r = judge(&slo(), &run);
+        assert_eq!(r.violation_seconds, 5);
+        assert_eq!(r.violations_by_rule.latency, 5);
+        assert_eq!(r.episodes.count, 3);
+        assert_eq!(r.episodes.longest_s, 2);
+        let spans: Vec<_> = r
+            .episodes
+            .list
+            .iter()
+            .map(|e| (e.start_s, e.end_s, e.seconds))
+            .collect();
+        assert_eq!(spans, [(1, 3, 2), (6, 8, 2), (4, 5, 1)]);
+    }
+
+    #[test]
+    fn episode_list_keeps_the_longest_twenty() {
+        // 30 one-second episodes, then one of 3 seconds: the 3-second one leads, then
+        // the 19 earliest one-second ones.
+        let mut run = Vec::new();
+        for _ in 0..30 {
+            run.push(second(1.0, 0.0, 0.0, 0));
+            run.push(second(1.0, 0.0, 0.0, 2));
+        }
+        run.extend([second(1.0, 0.0, 0.0, 0); 3]);
+        let e = judge(&slo(), &run).episodes;
+        assert_eq!((e.count, e.longest_s, e.list.len()), (31, 3, MAX_EPISODES));
+        assert_eq!(e.list[0].start_s, 60);
+        assert_eq!(e.list[1].start_s, 0);
+        assert_eq!(e.list[19].start_s, 36);
+    }
+
+    #[test]
+    fn budgets_are_observed_over_allowed_fractions() {
+        // 100 + 300 requests. Missed: 10 failed + 0.5 x 90 slow = 55, and 0.
+        // Latency: 55/400 = 0.1375 over 0.1 -> 1.375. Errors: 10/400 = 0.025 -> 0.25.
+        let run = [second(100.0, 10.0, 0.5, 2), second(300.0, 0.0, 0.0, 2)];
+        let r = judge(&slo(), &run);
+        assert_eq!(r.requests, 400.0);
+        assert!((r.missed_fraction - 0.1375).abs() < 1e-12);
+        let l = r.latency_budget.unwrap();
+        assert!((l.allowed_fraction - 0.1).abs() < 1e-12);
+        assert!((l.consumed - 1.375).abs() < 1e-12);
+        let e = r.error_budget.unwrap();
+        assert!((e.observed_fraction - 0.025).abs() < 1e-12);
+        assert!((e.consumed - 0.25).abs() < 1e-12);
+        assert_eq!(
+            r.verdict,
+            Verdict::Violated,
+            "the latency budget is overspent"
+        );
+    }
+
+    #[test]
+    fn verdict_is_met_when_budgets_hold_even_with_bad_seconds() {
+        // One bad second (30% slow) among nine clean ones: 30/1000 = 3% missed, within
+        // the 10% allowance, so the run meets its objective over the whole.
+        let mut run = vec![second(100.0, 0.0, 0.0, 2); 10];
+        run[4] = second(100.0, 0.0, 0.3, 2);
+        let r = judge(&slo(), &run);
+        assert_eq!(r.violation_seconds, 1);
+        assert_eq!(r.verdict, Verdict::Met);
+        // But a single second below minReady violates it.
+        run[7].ready = 1;
+        assert_eq!(judge(&slo(), &run).verdict, Verdict::Violated);
+    }
+
+    #[test]
+    fn burn_rate_is_the_windows_miss_share_over_the_allowance() {
+        // Window 2 s, allowances 10% (latency) and 10% (errors).
+        // t0: 100 req, 20 slow             -> window {t0}:    20/100 / 0.1 = 2.0
+        // t1: 100 req, none missed         -> window {t0,t1}: 20/200 / 0.1 = 1.0 (not > 1)
+        // t2: 100 req, none missed         -> window {t1,t2}: 0
+        // t3: 200 req, 30 failed (= missed) -> window {t2,t3}: 30/300 / 0.1 = 1.0 for both
+        // t4: 100 req, 25 failed            -> window {t3,t4}: 55/300 / 0.1 = 1.8333
+        let run = [
+            second(100.0, 0.0, 0.2, 2),
+            second(100.0, 0.0, 0.0, 2),
+            second(100.0, 0.0, 0.0, 2),
+            second(200.0, 30.0, 0.0, 2),
+            second(100.0, 25.0, 0.0, 2),
+        ];
+        let w = judge(&slo(), &run).windows;
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].window_s, 2);
+        assert_eq!(w[0].seconds_over_budget, 2, "t0 and t4");
+        assert!((w[0].peak_burn_rate - 2.0).abs() < 1e-12);
+        assert_eq!(w[0].peak_at_s, Some(0));
+    }
+
+    #[test]
+    fn windows_round_up_to_whole_seconds_and_need_an_objective() {
+        let mut s = slo();
+        s.windows = vec![secs(1.5)];
+        let run = [second(10.0, 0.0, 0.0, 2)];
+        assert_eq!(judge(&s, &run).windows[0].window_s, 2);
+        s.latency = None;
+        s.error_rate = None;
+        assert!(judge(&s, &run).windows.is_empty());
+    }
+
+    #[test]
+    fn an_empty_run_meets_every_objective() {
+        let r = judge(&slo(), &[]);
+        assert_eq!(r.verdict, Verdict::Met);
+        assert_eq!(
+            (r.seconds, r.violation_seconds, r.episodes.count),
+            (0, 0, 0)
+        );
+        assert_eq!(r.missed_fraction, 0.0);
+        assert_eq!(r.latency_budget.unwrap().consumed, 0.0);
+        assert_eq!(r.windows[0].peak_at_s, None);
+    }
+
+    #[test]
+    fn validation_names_the_bad_field() {
+        type Edit = fn(&mut Slo);
+        let with = |f: Edit| {
+            let mut s = slo();
+            f(&mut s);
+            s.validate().map_err(|e| e.field)
+        };
+        assert_eq!(with(|_| {}), Ok(()));
+        assert_eq!(with(|s| *s = Slo::default()), Ok(()));
+        #[rustfmt::skip]
+        let cases: [(Edit, &str); 7] = [
+            (|s| s.latency.as_mut().unwrap().percentile = 0.0,      "slo.latency.percentile"),
+            (|s| s.latency.as_mut().unwrap().percentile = 100.0,    "slo.latency.percentile"),
+            (|s| s.latency.as_mut().unwrap().percentile = f64::NAN, "slo.latency.percentile"),
+            (|s| s.latency.as_mut().unwrap().below = secs(0.0),     "slo.latency.below"),
+            (|s| s.error_rate.as_mut().unwrap().below = 0.0,        "slo.errorRate.below"),
+            (|s| s.error_rate.as_mut().unwrap().below = 1.0,        "slo.errorRate.below"),
+            (|s| s.windows.push(secs(0.0)),                         "slo.windows[1]"),
+        ];
+        for (f, field) in cases {
+            assert_eq!(with(f), Err(field.to_string()));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn judge_never_panics_and_keeps_fractions_in_range(
+            raw in proptest::collection::vec(
+                (proptest::num::f64::ANY, proptest::num::f64::ANY, proptest::num::f64::ANY, 0u32..4),
+                0..40,
+            ),
+        ) {
+            let run: Vec<_> = raw.iter().map(|&(a, f, slow, r)| second(a, f, slow, r)).collect();
+            let r = judge(&slo(), &run);
+            proptest::prop_assert!((0.0..=1.0).contains(&r.missed_fraction));
+            proptest::prop_assert!(r.windows[0].peak_burn_rate >= 0.0);
+            proptest::prop_assert_eq!(r.seconds, run.len() as u64);
+        }
+    }
+
+    #[test]
+    fn yaml_reads_as_written_with_default_windows() {
+        let yaml = "latency: { percentile: 95, below: 300ms }\n\
+                    errorRate: { below: 0.001 }\n\
+                    minReady: 2\n";
+        let s: Slo = serde_saphyr::from_str(yaml).unwrap();
+        let l = s.latency.as_ref().unwrap();
+        assert_eq!((l.percentile, l.threshold_s()), (95.0, 0.3));
+        assert_eq!(s.error_rate.as_ref().unwrap().below, 0.001);
+        assert_eq!(s.min_ready, Some(2));
+        assert_eq!(s.windows, [secs(300.0), secs(3600.0)]);
+        let s: Slo = serde_saphyr::from_str("latency: { percentile: 99, below: 1.5 }\n").unwrap();
+        assert_eq!(s.latency.unwrap().threshold_s(), 1.5, "a number is seconds");
+        let s: Slo = serde_saphyr::from_str("windows: [30s]\n").unwrap();
+        assert_eq!(s.windows, [secs(30.0)]);
+        assert!(serde_saphyr::from_str::<Slo>("latncy: {}\n").is_err());
+        assert!(serde_saphyr::from_str::<Slo>("errorRate: { below: 0.1, x: 1 }\n").is_err());
+    }
+}
