@@ -485,33 +485,69 @@ impl Sim<'_> {
         self.hpa.spec.effective_metrics()
     }
 
-    /// Requests per second one pod serves at its HPA's cpu utilization target times `edge`
-    /// (1 + tolerance is where the controller stops asking for more), or at its limit when
-    /// the HPA does not target cpu utilization: the yardstick of "enough pods".
+    /// Requests per second one pod serves at its HPA's targets times `edge` (1 + tolerance
+    /// is where the controller stops asking for more): the yardstick of "enough pods".
+    /// Each metric the load drives gives a per-pod capacity (cpu utilization or average
+    /// value; requests per second per pod, or of the service over an average-value
+    /// target); the controller follows the metric asking for the most pods, so the
+    /// smallest capacity counts. Without such a metric: the pod's capacity at its limit.
     fn capacity_at_target(&self, edge: f64) -> f64 {
-        let req = self
-            .sc
-            .file
-            .workload
-            .pod
-            .requests
-            .get("cpu")
-            .map(|q| q.milli() as f64)
-            .unwrap_or(0.0);
-        let target = self.hpa_metric_specs().iter().find_map(|m| {
-            let r = m.resource.as_ref()?;
-            (r.name == "cpu")
-                .then_some(r.target.average_utilization)
-                .flatten()
-        });
-        let capacity = match target {
-            Some(u) => {
-                let cpu = (req * u as f64 / 100.0 * edge).min(self.serving.limit_milli);
-                (cpu - self.serving.baseline_milli) / self.serving.cpu_per_request_milli
-            }
-            None => self.serving.capacity(1.0),
+        let request = self.sc.file.workload.pod.requests.get("cpu");
+        let request = request.map(|q| q.milli() as f64).unwrap_or(0.0);
+        let at_cpu = |cpu: f64| {
+            (cpu.min(self.serving.limit_milli) - self.serving.baseline_milli)
+                / self.serving.cpu_per_request_milli
         };
-        capacity.max(1e-9)
+        let rps_source = |name: &str, kind: MetricSourceKind| {
+            self.sc
+                .file
+                .metrics
+                .get(name)
+                .is_some_and(|d| d.source == kind)
+        };
+        let capacities = self.hpa_metric_specs().into_iter().filter_map(|m| {
+            let per_pod_rps = |t: &crate::core::api::MetricTarget| {
+                t.average_value
+                    .as_ref()
+                    .map(|v| v.milli() as f64 / 1000.0 * edge)
+            };
+            match m.kind {
+                MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+                    let (name, target) = match (&m.resource, &m.container_resource) {
+                        (Some(r), _) => (&r.name, &r.target),
+                        (_, Some(c)) => (&c.name, &c.target),
+                        _ => return None,
+                    };
+                    if name != "cpu" {
+                        return None;
+                    }
+                    match (target.average_utilization, &target.average_value) {
+                        (Some(u), _) => Some(at_cpu(request * f64::from(u) / 100.0 * edge)),
+                        (None, Some(v)) => Some(at_cpu(v.milli() as f64 * edge)),
+                        _ => None,
+                    }
+                }
+                MetricSourceType::Pods => {
+                    let p = m.pods.as_ref()?;
+                    rps_source(&p.metric.name, MetricSourceKind::PodRequestsPerSecond)
+                        .then(|| per_pod_rps(&p.target))
+                        .flatten()
+                }
+                MetricSourceType::Object | MetricSourceType::External => {
+                    let (name, target) = match (&m.object, &m.external) {
+                        (Some(o), _) => (&o.metric.name, &o.target),
+                        (_, Some(e)) => (&e.metric.name, &e.target),
+                        _ => return None,
+                    };
+                    rps_source(name, MetricSourceKind::RequestsPerSecond)
+                        .then(|| per_pod_rps(target))
+                        .flatten()
+                }
+            }
+        });
+        capacities
+            .fold(self.serving.capacity(1.0), f64::min)
+            .max(1e-9)
     }
 
     fn warm_factor(&self, p: &Pod, t: Time) -> f64 {
