@@ -45,7 +45,7 @@ use serde::Serialize;
 /// The utilisation at which a pod's queue counts as saturated (see the module doc).
 pub const UTILISATION_CAP: f64 = 0.95;
 
-/// Relative width at which the percentile bisection stops.
+/// Relative width at which the percentile search stops.
 const PERCENTILE_TOLERANCE: f64 = 1e-12;
 
 /// One pod as a queue: `servers` parallel servers, each serving `service_rate`
@@ -128,67 +128,118 @@ pub fn waiting_exceeds(q: &PodQueue, arrival_rate: f64, t: f64) -> f64 {
     erlang_c(q.servers, lambda / q.service_rate) * (-theta * t).exp()
 }
 
+/// The time in the pod of an M/M/c queue at one operating point: its survival function
+/// and density, with Erlang C computed once.
+struct Sojourn {
+    mu: f64,
+    theta: f64,
+    wait: f64,
+}
+
+impl Sojourn {
+    /// None when the queue is unstable or cannot serve.
+    fn new(q: &PodQueue, arrival_rate: f64) -> Option<Sojourn> {
+        let lambda = rate(arrival_rate);
+        if !q.serves() || lambda >= q.capacity_rps() {
+            return None;
+        }
+        Some(Sojourn {
+            mu: q.service_rate,
+            theta: q.capacity_rps() - lambda,
+            wait: erlang_c(q.servers, lambda / q.service_rate),
+        })
+    }
+
+    /// `(P(T > t), density of T at t)` for `t > 0`.
+    fn at(&self, t: f64) -> (f64, f64) {
+        let (mu, theta, c) = (self.mu, self.theta, self.wait);
+        let e_mu = (-mu * t).exp();
+        let x = (theta - mu) * t;
+        // P(Exp(theta) + Exp(mu) > t) and its density: the series form near theta = mu,
+        // the plain difference elsewhere (there the two terms differ by a factor e or more).
+        let (both, both_density) = if x.abs() < 1.0 {
+            let r = one_minus_exp_over(x);
+            (e_mu * (1.0 + mu * t * r), theta * mu * t * e_mu * r)
+        } else {
+            let e_theta = (-theta * t).exp();
+            (
+                (theta * e_mu - mu * e_theta) / (theta - mu),
+                theta * mu * (e_mu - e_theta) / (theta - mu),
+            )
+        };
+        (
+            ((1.0 - c) * e_mu + c * both).clamp(0.0, 1.0),
+            ((1.0 - c) * mu * e_mu + c * both_density).max(0.0),
+        )
+    }
+
+    /// The `p`-quantile, `0 < p < 1`: Newton's method on the survival function, kept
+    /// inside a bracket that bisection shrinks whenever a step would leave it; stops at a
+    /// relative width of 1e-12.
+    fn quantile(&self, p: f64) -> f64 {
+        let target = 1.0 - p;
+        let mut hi = 1.0 / self.mu;
+        while self.at(hi).0 > target {
+            hi *= 2.0;
+            if !hi.is_finite() {
+                return f64::INFINITY;
+            }
+        }
+        let mut lo = 0.0;
+        let mut t = 0.5 * hi;
+        for _ in 0..200 {
+            let (survival, density) = self.at(t);
+            if survival > target {
+                lo = t;
+            } else {
+                hi = t;
+            }
+            let newton = t + (survival - target) / density;
+            let next = if density > 0.0 && newton > lo && newton < hi {
+                newton
+            } else {
+                0.5 * (lo + hi)
+            };
+            if (next - t).abs() <= PERCENTILE_TOLERANCE * next
+                || hi - lo <= PERCENTILE_TOLERANCE * hi
+            {
+                return next;
+            }
+            t = next;
+        }
+        t
+    }
+}
+
 /// `P(T > t)`: the steady-state probability a request spends longer than `t` seconds in
 /// the pod, waiting plus being served (closed form in the module doc).
 ///
 /// 1 when the queue is unstable or cannot serve, and for `t <= 0`.
 pub fn sojourn_exceeds(q: &PodQueue, arrival_rate: f64, t: f64) -> f64 {
-    let (lambda, t) = (rate(arrival_rate), time(t));
-    if !q.serves() || lambda >= q.capacity_rps() || t <= 0.0 {
+    let t = time(t);
+    if t <= 0.0 {
         return 1.0;
     }
-    if t == f64::INFINITY {
-        return 0.0;
+    match Sojourn::new(q, arrival_rate) {
+        None => 1.0,
+        Some(_) if t == f64::INFINITY => 0.0,
+        Some(s) => s.at(t).0,
     }
-    let mu = q.service_rate;
-    let theta = q.capacity_rps() - lambda;
-    let wait = erlang_c(q.servers, lambda / mu);
-    let e_mu = (-mu * t).exp();
-    let x = (theta - mu) * t;
-    // P(Exp(theta) + Exp(mu) > t): the series form near theta = mu, the plain
-    // difference elsewhere (there the two terms differ by a factor e or more).
-    let both = if x.abs() < 1.0 {
-        e_mu * (1.0 + mu * t * one_minus_exp_over(x))
-    } else {
-        (theta * e_mu - mu * (-theta * t).exp()) / (theta - mu)
-    };
-    ((1.0 - wait) * e_mu + wait * both).clamp(0.0, 1.0)
 }
 
 /// The `p`-quantile of the time in the pod, seconds: the `t` with `P(T > t) = 1 - p`.
 ///
-/// Bisection on the strictly decreasing survival function, to a relative width of 1e-12.
-/// `p <= 0` (or NaN) gives 0; `p >= 1`, an unstable queue or one that cannot serve give
-/// infinity.
+/// Safeguarded Newton on the strictly decreasing survival function, to a relative width
+/// of 1e-12. `p <= 0` (or NaN) gives 0; `p >= 1`, an unstable queue or one that cannot
+/// serve give infinity.
 pub fn sojourn_percentile(q: &PodQueue, arrival_rate: f64, p: f64) -> f64 {
     if p.is_nan() || p <= 0.0 {
         return 0.0;
     }
-    if p >= 1.0 || !q.serves() || rate(arrival_rate) >= q.capacity_rps() {
-        return f64::INFINITY;
+    match Sojourn::new(q, arrival_rate) {
+        Some(s) if p < 1.0 => s.quantile(p),
+        _ => f64::INFINITY,
     }
-    let target = 1.0 - p;
-    let exceeds = |t| sojourn_exceeds(q, arrival_rate, t);
-    let mut hi = 1.0 / q.service_rate;
-    while exceeds(hi) > target {
-        hi *= 2.0;
-        if !hi.is_finite() {
-            return f64::INFINITY;
-        }
-    }
-    let mut lo = 0.0;
-    for _ in 0..200 {
-        if hi - lo <= PERCENTILE_TOLERANCE * hi {
-            break;
-        }
-        let mid = 0.5 * (lo + hi);
-        if exceeds(mid) > target {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
 }
 
 /// One second as the simulator recorded it.
@@ -260,7 +311,8 @@ pub fn second_percentile(q: &PodQueue, s: &SecondLoad, p: f64) -> Option<f64> {
 /// The second's median, 95th and 99th percentile latency; None when no pod serves.
 pub fn second_latency(q: &PodQueue, s: &SecondLoad) -> Option<Latency> {
     let o = operating(q, s)?;
-    let at = |p| o.backlog_wait_s + sojourn_percentile(&o.queue, o.arrival_rate, p);
+    let sojourn = Sojourn::new(&o.queue, o.arrival_rate);
+    let at = |p| o.backlog_wait_s + sojourn.as_ref().map_or(f64::INFINITY, |s| s.quantile(p));
     Some(Latency {
         p50_s: at(0.50),
         p95_s: at(0.95),
@@ -419,6 +471,37 @@ mod tests {
                 let got = sojourn_exceeds(&q, lambda, t);
                 let want = sojourn_by_integration(&q, lambda, t);
                 assert!((got - want).abs() < 1e-9, "c {c} lambda {lambda} t {t}");
+            }
+        }
+    }
+
+    /// Newton's step needs the density: it is minus the survival function's slope, by
+    /// central differences, on both sides of theta = mu and at it.
+    #[test]
+    fn sojourn_density_is_the_slope_of_the_survival_function() {
+        for (servers, rate, lambda) in [
+            (1, 10.0, 5.0),
+            (2, 10.0, 10.0),
+            (4, 5.0, 19.0),
+            (3, 2.0, 0.5),
+        ] {
+            let s = Sojourn::new(
+                &PodQueue {
+                    servers,
+                    service_rate: rate,
+                },
+                lambda,
+            )
+            .unwrap();
+            for t in [0.01, 0.1, 0.5, 2.0] {
+                let h = 1e-6 * t;
+                let slope = (s.at(t + h).0 - s.at(t - h).0) / (2.0 * h);
+                let density = s.at(t).1;
+                assert!(
+                    close(density, -slope, 1e-5),
+                    "c={servers} t={t}: {density} vs {}",
+                    -slope
+                );
             }
         }
     }
