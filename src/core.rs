@@ -12,7 +12,7 @@ mod replicas;
 pub mod snapshot;
 pub mod time;
 
-pub use decide::{Condition, Decision, Path, decide};
+pub use decide::{Condition, Decision, Path, decide, decide_validated};
 pub use normalize::{PolicyBound, RateLimit, Stabilization};
 pub use quantity::Quantity;
 pub use replicas::{MetricOutcome, PodGroups, Tolerances};

@@ -387,6 +387,12 @@ fn bad_scenarios_are_refused_before_the_run_naming_the_field() {
             "appStart: {uniform: [12s, 2s]}",
             "workload.startup.appStart",
         ),
+        // Each patch is fine on the original HPA; the second breaks the first's result.
+        (
+            "seed: 1",
+            "seed: 1\nactions:\n- at: 2m\n  patchHpa: {maxReplicas: 5}\n- at: 1m\n  patchHpa: {minReplicas: 8}",
+            "actions[0].patchHpa: the patched HPA is invalid",
+        ),
     ];
     let good = std::fs::read_to_string(scenario(dir.path(), 100.0, PROBED, "")).unwrap();
     for (from, to, message) in cases {

@@ -189,8 +189,13 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
     }
     check_metrics_produced(&hpa, &file, "hpa.spec.metrics").map_err(|(f, m)| fail(&f, m))?;
 
-    let mut actions = file.actions.clone();
-    for (i, a) in actions.iter().enumerate() {
+    // Patches apply one after another, in time order (ties in file order, as the run
+    // applies them): each is checked on the HPA as the earlier ones left it.
+    let mut order: Vec<usize> = (0..file.actions.len()).collect();
+    order.sort_by_key(|&i| file.actions[i].at.0);
+    let mut patched = hpa.clone();
+    for i in order {
+        let a = &file.actions[i];
         let field = format!("actions[{i}]");
         let set = [
             a.scale.is_some(),
@@ -216,7 +221,6 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
             return Err(fail(&format!("{field}.scale"), "is negative".into()));
         }
         if let Some(p) = &a.patch_hpa {
-            let mut patched = hpa.clone();
             apply_patch(&mut patched, p);
             check_hpa(&patched).map_err(|e| {
                 fail(
@@ -228,6 +232,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
                 .map_err(|(f, m)| fail(&f, m))?;
         }
     }
+    let mut actions = file.actions.clone();
     actions.sort_by_key(|a| a.at.0);
     let load = Load::build(&file.load, base, duration)?;
     let seed = file.seed;

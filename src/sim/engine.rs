@@ -69,6 +69,8 @@ struct Sim<'a> {
     sc: &'a Scenario,
     t: Time,
     hpa: HorizontalPodAutoscaler,
+    /// The HPA's metrics as the controller reads them (kept in step with patches).
+    metric_specs: Vec<MetricSpec>,
     spec: i32,
     pods: Vec<Pod>,
     /// Live pods followed one by one: all but the settled ones.
@@ -165,6 +167,7 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
         sc,
         t: sc.start,
         hpa: sc.hpa.clone(),
+        metric_specs: sc.hpa.spec.effective_metrics(),
         spec: sc.file.workload.initial_replicas,
         pods: vec![],
         tracked: vec![],
@@ -289,7 +292,7 @@ impl Sim<'_> {
         let resolution = sc.file.metrics_server.resolution.span().as_millis();
         let sync = sc.file.controller.sync_period.span().as_millis();
         let step_ms = step.as_millis().max(1000);
-        let metric_specs = self.hpa_metric_specs();
+        let metric_specs = self.metric_specs.clone();
         let metric_names: Vec<String> = metric_specs.iter().map(MetricSpec::display_name).collect();
         // "Enough pods" for surges: at the tolerance's edge, where the controller stops
         // asking for more; demand (cost waste, elasticity): at the target itself.
@@ -481,10 +484,6 @@ impl Sim<'_> {
         }
     }
 
-    fn hpa_metric_specs(&self) -> Vec<MetricSpec> {
-        self.hpa.spec.effective_metrics()
-    }
-
     /// Requests per second one pod serves at its HPA's targets times `edge` (1 + tolerance
     /// is where the controller stops asking for more): the yardstick of "enough pods".
     /// Each metric the load drives gives a per-pod capacity (cpu utilization or average
@@ -505,7 +504,7 @@ impl Sim<'_> {
                 .get(name)
                 .is_some_and(|d| d.source == kind)
         };
-        let capacities = self.hpa_metric_specs().into_iter().filter_map(|m| {
+        let capacities = self.metric_specs.iter().filter_map(|m| {
             let per_pod_rps = |t: &crate::core::api::MetricTarget| {
                 t.average_value
                     .as_ref()
@@ -761,11 +760,9 @@ impl Sim<'_> {
     /// One HPA sync: the snapshot, the core's decision, and the Deployment following it.
     fn sync(&mut self, totals: &mut RunTotals) {
         let (snapshot, recorded) = self.snapshot(self.keep_snapshots);
-        let decision = match crate::core::decide(&snapshot) {
-            Ok(d) => d,
-            // The scenario was validated; a patch that broke the HPA is refused before the run.
-            Err(_) => return,
-        };
+        // The scenario, its patches in the order they apply, and the pods the engine lists
+        // are valid by construction: the core need not re-check them at every sync.
+        let decision = crate::core::decide_validated(&snapshot);
         totals.syncs += 1;
         if decision.desired_replicas > self.spec {
             totals.scale_ups += 1;
@@ -807,7 +804,7 @@ impl Sim<'_> {
         let mut externals = BTreeMap::new();
         let mut objects = BTreeMap::new();
         let mut pod_metrics = vec![];
-        for m in self.hpa_metric_specs() {
+        for m in &self.metric_specs {
             let name = m.display_name();
             let Some(d) = self.sc.file.metrics.get(&name) else {
                 continue;
@@ -1236,6 +1233,7 @@ impl Sim<'_> {
                 parts.push("behavior replaced".into());
             }
             crate::scenario::apply_patch(&mut self.hpa, p);
+            self.metric_specs = self.hpa.spec.effective_metrics();
             format!("patch the HPA: {}", parts.join(", "))
         } else if let Some(n) = a.kill_pods {
             let mut victims: Vec<usize> = self
