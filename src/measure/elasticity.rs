@@ -14,26 +14,31 @@
 //!
 //! | metric | formula | unit |
 //! |---|---|---|
-//! | under-provisioning accuracy `θ_U` | `100/T Σ (d_t - s_t)^+ / d_t dt` | % of demand |
-//! | over-provisioning accuracy `θ_O` | `100/T Σ (s_t - d_t)^+ / d_t dt` | % of demand |
+//! | under-provisioning accuracy `θ_U` | `100/T Σ (d_t - s_t)^+ / max(d_t, 1) dt` | % of demand |
+//! | over-provisioning accuracy `θ_O` | `100/T Σ (s_t - d_t)^+ / max(d_t, 1) dt` | % of demand |
 //! | mean under-provisioning `a_U` | `1/T Σ (d_t - s_t)^+ dt` | resource units |
 //! | mean over-provisioning `a_O` | `1/T Σ (s_t - d_t)^+ dt` | resource units |
 //! | under-provisioning timeshare `τ_U` | `100/T Σ sgn(d_t - s_t)^+ dt` | % of time |
 //! | over-provisioning timeshare `τ_O` | `100/T Σ sgn(s_t - d_t)^+ dt` | % of time |
-//! | instability `k` | `100/(T - dt) Σ_{t≥2} min(abs(sgn Δs_t - sgn Δd_t), 1) dt` | % of time |
-//! | jitter `j` | `(E_S - E_D) / T`, `E` the number of changes of a curve | adaptations/hour |
+//! | instability `k` | `100/(T - dt) Σ_{t≥2} min((sgn Δs_t - sgn Δd_t)^+, 1) dt` | % of time |
+//! | mirrored instability `k'` | `100/(T - dt) Σ_{t≥2} min((sgn Δd_t - sgn Δs_t)^+, 1) dt` | % of time |
+//! | jitter `j` | `(Σ abs(Δs_t) - Σ abs(Δd_t)) / T` | resource units changed per minute |
 //!
-//! `Δx_t = x_t - x_(t-1)`. Instability is the share of steps in which supply did not move
-//! the way demand did (one moved, the other stood or went the other way). Jitter below 0
-//! means supply adapted less often than demand changed (too sluggish), above 0 more
-//! often (oscillating).
+//! `Δx_t = x_t - x_(t-1)`. `k` counts the steps in which supply moved up against demand
+//! (rose while demand held or fell, or held while demand fell); `k'` the mirror image
+//! (supply did not follow a rise, or fell on its own). Jitter below 0 means supply
+//! changed by fewer units than demand did (sluggish), above 0 by more (oscillating).
 //!
-//! The normalised accuracies skip samples where demand is 0 (the ratio is undefined
-//! there; the papers assume demand is positive); the unnormalised `a_U`, `a_O` and the
-//! timeshares count them. Provenance: the papers' own text was not at hand when this was
-//! written; the formulas are those of the SPEC RG report as recalled, and the
-//! demand-normalised accuracy and the timeshares agree with a public Kubernetes
-//! implementation of these metrics that was checked.
+//! Provenance. The papers' formula text was not at hand; these follow the authors' own
+//! code: BUNGEE (github.com/NikolasHerbst/BUNGEE, `tools.descartes.bungee.metric`:
+//! `UnderprovisionAccuracy` = our `a_U`, `UnderprovisionTimeshare` = `τ_U` as a fraction,
+//! `Instability` = `k` with the one-sided, clipped term above and `T - dt`, `Jitter`
+//! counting resource units changed, per minute), and the AtLarge group's autoscaler
+//! simulator (github.com/atlarge-research/opendc-autoscaling-prototype, the set of
+//! Ilyushkin et al.: `k` and `k'`, and accuracy normalised by demand with
+//! `max(d_t, 1)`, so a second of zero demand still counts). That simulator normalises
+//! over-provisioning by supply; we keep demand, so both accuracies read "percent of
+//! what was needed".
 //!
 //! Pass demand in whole resource units (pods, rounded up): BUNGEE's demand is the least
 //! number of units that meets the objective, and with fractional demand supply is almost
@@ -57,14 +62,16 @@ pub struct Elasticity {
     pub under_timeshare_pct: f64,
     /// `τ_O`: % of time over-provisioned.
     pub over_timeshare_pct: f64,
-    /// `k`: % of steps in which supply did not follow demand's direction.
+    /// `k`: % of steps in which supply moved up against demand.
     pub instability_pct: f64,
-    /// `j`: supply adaptations minus demand changes, per hour.
-    pub jitter_per_hour: f64,
-    /// `E_S`: times supply changed.
-    pub supply_adaptations: u64,
-    /// `E_D`: times demand changed.
-    pub demand_adaptations: u64,
+    /// `k'`: % of steps in which supply moved down against demand.
+    pub instability_mirrored_pct: f64,
+    /// `j`: resource units supply changed by, minus those demand changed by, per minute.
+    pub jitter_per_minute: f64,
+    /// Resource units supply changed by, in all.
+    pub supply_changes: f64,
+    /// Resource units demand changed by, in all.
+    pub demand_changes: f64,
     /// `T`, seconds.
     pub duration_s: f64,
 }
@@ -105,10 +112,8 @@ pub fn elasticity(demand: &[f64], supply: &[f64], dt_s: f64) -> Elasticity {
         let surplus = (st - dt).max(0.0);
         under += short;
         over += surplus;
-        if dt > 0.0 {
-            rel_under += short / dt;
-            rel_over += surplus / dt;
-        }
+        rel_under += short / dt.max(1.0);
+        rel_over += surplus / dt.max(1.0);
         under_n += u64::from(sgn(dt - st) > 0);
         over_n += u64::from(sgn(st - dt) > 0);
     }
@@ -119,19 +124,20 @@ pub fn elasticity(demand: &[f64], supply: &[f64], dt_s: f64) -> Elasticity {
     m.over_mean_units = over / nf;
     m.under_timeshare_pct = 100.0 * under_n as f64 / nf;
     m.over_timeshare_pct = 100.0 * over_n as f64 / nf;
-    let mut unstable = 0u64;
+    let (mut up, mut down) = (0u64, 0u64);
     for t in 1..n {
         let ds = sgn(s[t] - s[t - 1]);
         let dd = sgn(d[t] - d[t - 1]);
-        unstable += u64::from(ds != dd);
-        m.supply_adaptations += u64::from(ds != 0);
-        m.demand_adaptations += u64::from(dd != 0);
+        up += u64::from(ds > dd);
+        down += u64::from(dd > ds);
+        m.supply_changes += (s[t] - s[t - 1]).abs();
+        m.demand_changes += (d[t] - d[t - 1]).abs();
     }
     if n > 1 {
-        m.instability_pct = 100.0 * unstable as f64 / (n - 1) as f64;
+        m.instability_pct = 100.0 * up as f64 / (n - 1) as f64;
+        m.instability_mirrored_pct = 100.0 * down as f64 / (n - 1) as f64;
     }
-    let changes = m.supply_adaptations as f64 - m.demand_adaptations as f64;
-    m.jitter_per_hour = changes / m.duration_s * 3600.0;
+    m.jitter_per_minute = (m.supply_changes - m.demand_changes) / m.duration_s * 60.0;
     m
 }
 
@@ -174,28 +180,32 @@ mod tests {
     }
 
     #[test]
-    fn instability_counts_steps_where_supply_does_not_follow_demand() {
-        // Steps: demand +, 0, -; supply 0, +, -. The first two disagree: 2 of 3 steps.
-        assert!(close(four_seconds().instability_pct, 200.0 / 3.0));
-        // Moving together, at any size, is stable.
+    fn instability_counts_steps_where_supply_moves_against_demand_one_side_each() {
+        // Steps: demand +, 0, -; supply 0, +, -. Step 2 (supply up, demand flat) is k;
+        // step 1 (demand up, supply flat) is k'; step 3 moves together.
+        let m = four_seconds();
+        assert!(close(m.instability_pct, 100.0 / 3.0));
+        assert!(close(m.instability_mirrored_pct, 100.0 / 3.0));
+        // Moving together, at any size, is stable both ways.
         let m = elasticity(&[1.0, 2.0, 4.0, 3.0], &[1.0, 3.0, 5.0, 2.0], 1.0);
-        assert_eq!(m.instability_pct, 0.0);
-        // Supply flapping under flat demand is unstable at every step.
+        assert_eq!((m.instability_pct, m.instability_mirrored_pct), (0.0, 0.0));
+        // Supply flapping under flat demand: up at steps 1 and 3 (k), down at step 2 (k').
         let m = elasticity(&[1.0; 4], &[1.0, 2.0, 1.0, 2.0], 1.0);
-        assert_eq!(m.instability_pct, 100.0);
+        assert!(close(m.instability_pct, 200.0 / 3.0));
+        assert!(close(m.instability_mirrored_pct, 100.0 / 3.0));
     }
 
     #[test]
-    fn jitter_is_extra_adaptations_per_hour() {
-        // Supply changes 3 times, demand never, over 4 samples of a minute: 3 / 240 s.
+    fn jitter_is_extra_units_changed_per_minute() {
+        // Supply changes by 3 units, demand by none, over 4 samples of a minute.
         let m = elasticity(&[1.0; 4], &[1.0, 2.0, 1.0, 2.0], 60.0);
-        assert_eq!((m.supply_adaptations, m.demand_adaptations), (3, 0));
-        assert!(close(m.jitter_per_hour, 3.0 / 240.0 * 3600.0));
-        // A step demand followed by one step of supply: j = 0.
-        assert_eq!(four_seconds().jitter_per_hour, 0.0);
-        // Supply that never moves while demand does is negative: sluggish.
+        assert_eq!((m.supply_changes, m.demand_changes), (3.0, 0.0));
+        assert!(close(m.jitter_per_minute, 3.0 / 4.0));
+        // Demand moves 1 + 0 + 2 units, supply 0 + 2 + 1: j = 0.
+        assert_eq!(four_seconds().jitter_per_minute, 0.0);
+        // Supply that never moves while demand does is negative: sluggish (3 units, 4 s).
         let m = elasticity(&[1.0, 2.0, 3.0, 4.0], &[2.0; 4], 1.0);
-        assert!(close(m.jitter_per_hour, -3.0 / 4.0 * 3600.0));
+        assert!(close(m.jitter_per_minute, -3.0 / 4.0 * 60.0));
     }
 
     #[test]
@@ -210,17 +220,18 @@ mod tests {
             m.under_timeshare_pct,
             m.over_timeshare_pct,
             m.instability_pct,
-            m.jitter_per_hour,
+            m.instability_mirrored_pct,
+            m.jitter_per_minute,
         ];
-        assert_eq!(zeros, [0.0; 8]);
+        assert_eq!(zeros, [0.0; 9]);
         assert_eq!(m.duration_s, 5.0);
     }
 
     #[test]
-    fn zero_demand_is_skipped_by_the_normalised_accuracy_only() {
-        // t0 demand 0, supply 2: no ratio, but 2 units over for half the time.
+    fn zero_demand_is_normalised_by_one_unit() {
+        // t0 demand 0, supply 2: 2 units over one unit, 200 %; none at t1. Mean 100 %.
         let m = elasticity(&[0.0, 2.0], &[2.0, 2.0], 1.0);
-        assert_eq!(m.over_accuracy_pct, 0.0);
+        assert!(close(m.over_accuracy_pct, 100.0));
         assert!(close(m.over_mean_units, 1.0));
         assert!(close(m.over_timeshare_pct, 50.0));
     }

@@ -256,12 +256,14 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
     let e = &j.elasticity;
     let _ = writeln!(
         t,
-        "  elasticity under-provisioned {:.1}% of the time (by {:.1}% of demand), over-provisioned {:.1}% (by {:.1}%), instability {:.1}%",
+        "  elasticity under-provisioned {:.1}% of the time (by {:.1}% of demand), over-provisioned {:.1}% (by {:.1}%); instability k {:.1}%, k' {:.1}%; jitter {:+.2} pods/min",
         e.under_timeshare_pct,
         e.under_accuracy_pct,
         e.over_timeshare_pct,
         e.over_accuracy_pct,
-        e.instability_pct
+        e.instability_pct,
+        e.instability_mirrored_pct,
+        e.jitter_per_minute
     );
     let _ = writeln!(
         t,
