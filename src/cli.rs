@@ -30,10 +30,12 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value = "json")]
         output: Format,
     },
-    /// Replay a scenario's load through its Deployment and HPA; write the run's record.
+    /// Replay a scenario's load through its Deployment and HPA; write the run's record,
+    /// its judgement, charts and report.html.
     Simulate {
-        /// A scenario file (YAML).
-        scenario: PathBuf,
+        /// A scenario file (YAML); several with --compare.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
         /// Output folder (default: `out/<scenario name>`).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -51,7 +53,40 @@ pub enum Command {
         /// run 0's, which uses the seed itself.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         runs: u32,
+        /// Run every scenario given and draw them on one time axis (compare.png,
+        /// compare.html), each variant's own files in a folder of its name.
+        #[arg(long)]
+        compare: bool,
+        /// Chart files to write (report.html always holds the charts, as SVG).
+        #[arg(long, value_enum, default_value = "png")]
+        charts: crate::report::ChartFormat,
+        /// Chart size in pixels, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1200x800", value_parser = parse_size)]
+        chart_size: (u32, u32),
+        /// Chart colours.
+        #[arg(long, value_enum, default_value = "light")]
+        theme: crate::report::Theme,
     },
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{text:?}: expected WIDTHxHEIGHT in pixels, e.g. 1200x800");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (
+        w.trim().parse().map_err(|_| bad())?,
+        h.trim().parse().map_err(|_| bad())?,
+    );
+    let (lo_w, lo_h, hi) = (
+        crate::report::MIN_WIDTH,
+        crate::report::MIN_HEIGHT,
+        crate::report::MAX_SIDE,
+    );
+    if w < lo_w || h < lo_h || w > hi || h > hi {
+        return Err(format!(
+            "{text:?}: charts are {lo_w}x{lo_h} to {hi}x{hi} pixels"
+        ));
+    }
+    Ok((w, h))
 }
 
 fn parse_step(text: &str) -> Result<crate::core::Span, String> {
@@ -73,23 +108,41 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Simulate {
-            scenario,
+            scenarios,
             out: out_dir,
             step,
             seed,
             snapshots,
             runs,
+            compare,
+            charts,
+            chart_size: (width, height),
+            theme,
         } => {
             let args = crate::commands::SimulateArgs {
-                scenario,
+                scenario: scenarios[0].clone(),
                 out: out_dir,
                 step,
                 seed,
                 snapshots,
                 runs,
+                charts: crate::report::ChartOptions {
+                    width,
+                    height,
+                    format: charts,
+                    theme,
+                },
             };
-            let done = crate::commands::simulate(&args)?;
-            write_stdout(out, &done.text)?;
+            let text = match (scenarios.len(), compare) {
+                (1, false) => crate::commands::simulate(&args)?.text,
+                (_, true) => crate::commands::compare(&args, &scenarios)?,
+                (_, false) => {
+                    return Err(Error::Usage(
+                        "several scenarios are run together only with --compare".into(),
+                    ));
+                }
+            };
+            write_stdout(out, &text)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -35,6 +35,8 @@ pub struct SimulateArgs {
     pub snapshots: Option<std::path::PathBuf>,
     /// Runs with derived seeds (1: the one run).
     pub runs: u32,
+    /// Chart files, their size and theme.
+    pub charts: report::ChartOptions,
 }
 
 /// What `hpasim simulate` produced: the first run in full, the others by their figures.
@@ -48,20 +50,9 @@ pub struct Simulated {
     /// With `runs > 1`, the spread of every figure over the runs.
     pub spread: Option<report::SpreadReport>,
     /// Each run's seed, with its timeline's Ready pods and p95 latency (ms) per row.
-    pub runs: Vec<RunSeries>,
+    pub runs: Vec<report::RunSeries>,
     /// The summary a person reads.
     pub text: String,
-}
-
-/// One run's timeline, kept to draw the band across runs.
-#[derive(Clone, Debug)]
-pub struct RunSeries {
-    /// The run's seed.
-    pub seed: u64,
-    /// Ready pods per timeline row.
-    pub ready: Vec<f64>,
-    /// The row's worst-second p95 latency, ms.
-    pub p95_ms: Vec<Option<f64>>,
 }
 
 /// `hpasim simulate`: runs the scenario (`runs` times, in parallel, with derived seeds),
@@ -79,7 +70,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<Simulated, Error> {
     };
     let record = crate::sim::run(&scenario, &options(base_seed, args.snapshots.is_some()));
     let judgement = crate::measure::judge_run(&record, &scenario);
-    let series = |seed, r: &crate::sim::Record, j: &crate::measure::Judgement| RunSeries {
+    let series = |seed, r: &crate::sim::Record, j: &crate::measure::Judgement| report::RunSeries {
         seed,
         ready: r.timeline.iter().map(|row| row.ready as f64).collect(),
         p95_ms: j.steps.iter().map(|s| s.p95_ms).collect(),
@@ -130,13 +121,70 @@ pub fn simulate(args: &SimulateArgs) -> Result<Simulated, Error> {
         spread: spread.as_ref(),
     };
     report::write_run(&output, &out, args.snapshots.as_deref())?;
-    let text = report::summary_text(&output, &out);
+    let runs_series: Vec<report::RunSeries> = all.iter().map(|(s, _)| s.clone()).collect();
+    let charts =
+        report::write_charts_and_report(&output, &scenario, &runs_series, &args.charts, &out)?;
+    let mut text = report::summary_text(&output, &out);
+    text.push_str(&written_line(&charts, &out));
     Ok(Simulated {
-        runs: all.into_iter().map(|(s, _)| s).collect(),
+        runs: runs_series,
         scenario,
         record,
         judgement,
         spread,
         text,
     })
+}
+
+/// "  charts     DIR/{timeline.png, report.html}".
+fn written_line(files: &[std::path::PathBuf], dir: &Path) -> String {
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    format!("  charts     {}/{{{}}}\n", dir.display(), names.join(", "))
+}
+
+/// `hpasim simulate A B ... --compare`: each scenario runs as `simulate` would, into
+/// `DIR/<name>/`; then one chart and compare.html put them side by side in `DIR`
+/// (default `out/compare`).
+pub fn compare(args: &SimulateArgs, scenarios: &[std::path::PathBuf]) -> Result<String, Error> {
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join("compare"));
+    let mut done: Vec<Simulated> = vec![];
+    let mut names: Vec<String> = vec![];
+    for path in scenarios {
+        let name = crate::scenario::load_scenario(path)?.file.name;
+        // Two variants of one name (a file copied and edited) stay apart.
+        let mut unique = name.clone();
+        let mut k = 2;
+        while names.contains(&unique) {
+            unique = format!("{name}-{k}");
+            k += 1;
+        }
+        let one = SimulateArgs {
+            scenario: path.clone(),
+            out: Some(dir.join(&unique)),
+            ..args.clone()
+        };
+        done.push(simulate(&one)?);
+        names.push(unique);
+    }
+    let variants: Vec<report::Compared> = done
+        .iter()
+        .zip(&names)
+        .map(|(d, name)| report::Compared {
+            name: name.clone(),
+            scenario: &d.scenario,
+            record: &d.record,
+            judgement: &d.judgement,
+        })
+        .collect();
+    let files = report::write_comparison(&variants, &args.charts, &dir)?;
+    let mut text: String = done.iter().map(|d| d.text.as_str()).collect();
+    text.push_str("compared:\n");
+    text.push_str(&written_line(&files, &dir));
+    Ok(text)
 }

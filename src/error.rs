@@ -39,6 +39,9 @@ pub enum Error {
     /// Output could not be produced.
     #[error("{0}")]
     Output(String),
+    /// The command line asks for something that cannot be done together.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {

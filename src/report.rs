@@ -1,12 +1,28 @@
 //! Turning a run's results into what people and programs read.
 //!
-//! Owns formats (JSON, YAML, text explanations) and writing files safely (temporary
-//! name, then rename). Must not decide or simulate: it only renders values it is given.
+//! Owns formats (JSON, YAML, text explanations, charts, the HTML report) and writing
+//! files safely (temporary name, then rename). Must not decide or simulate: it only
+//! renders values it is given.
 
+mod chart_data;
+mod charts;
 mod explain;
+mod html;
 mod output;
+mod run_charts;
 mod run_files;
 
+pub use chart_data::timeline_data;
+pub use charts::{
+    Band, BandData, ChartFormat, ChartOptions, CompareData, LatencySeries, MAX_SIDE, MIN_HEIGHT,
+    MIN_WIDTH, MetricSeries, Theme, TimelineData, Variant, band_chart, band_svg, compare_chart,
+    compare_svg, timeline_chart, timeline_svg,
+};
 pub use explain::explain_decision;
+pub use html::{ReportData, Table, report_html};
 pub use output::{Format, render, write_atomically};
+pub use run_charts::{
+    Compared, RunSeries, band_over_runs, report_tables, timeline_with_latency,
+    write_charts_and_report, write_comparison,
+};
 pub use run_files::{RunOutput, SpreadReport, events_jsonl, summary_text, timeline_csv, write_run};

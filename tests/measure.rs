@@ -106,6 +106,11 @@ fn every_bundled_scenario_reports_latency_slo_cost_and_elasticity() {
             s["podHours"].as_f64().unwrap(),
         );
         assert!((a - b).abs() <= b * 0.01 + 0.01, "{name}: {a} vs {b}");
+        // Issue 5: the charts and the report beside every run.
+        for f in ["timeline.png", "report.html"] {
+            let len = out.path().join(f).metadata().map(|m| m.len()).unwrap_or(0);
+            assert!(len > 1000, "{name}: {f} is {len} bytes");
+        }
         let csv = std::fs::read_to_string(out.path().join("timeline.csv")).unwrap();
         let header = csv.lines().next().unwrap();
         for col in ["latency_p95_ms", "slo_ok", "cost_usd"] {

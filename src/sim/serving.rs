@@ -69,11 +69,19 @@ impl ServingModel {
         let steady_served = share.min(self.capacity(1.0));
         let mut served = steady_served * steady as f64;
         let mut capacity = self.capacity(1.0) * steady as f64;
+        let mut all_served = share <= self.capacity(1.0) || steady == 0;
         for &f in warming {
             let s = share.min(self.capacity(f));
+            all_served &= s == share;
             served_warming.push(s);
             served += s;
             capacity += self.capacity(f);
+        }
+        if all_served {
+            // Every pod took its whole share: all of it was served, exactly (the sum of
+            // the shares can differ from it in the last bits, and a backlog of 1e-14
+            // requests would read as overload).
+            served = offered;
         }
         let mut queued = (offered - served).max(0.0);
         // A request that would wait longer than the timeout at this capacity fails.
@@ -125,6 +133,15 @@ mod tests {
         // 900 offered: 700 would wait, 400 may: 300 fail.
         let s = m.second(0.0, 900.0, 2, &[], &mut w);
         assert_eq!((s.served, s.queued, s.failed), (200.0, 400.0, 300.0));
+    }
+
+    #[test]
+    fn under_capacity_nothing_is_left_waiting_not_even_a_rounding_residue() {
+        // 481 / 19 x 19 is not 481 in floating point.
+        let s = model().second(0.0, 481.0, 19, &[], &mut vec![]);
+        assert_eq!((s.served, s.queued), (481.0, 0.0));
+        let s = model().second(0.0, 481.0, 17, &[1.5, 1.2], &mut vec![]);
+        assert_eq!((s.served, s.queued), (481.0, 0.0));
     }
 
     #[test]

@@ -1,0 +1,522 @@
+//! Charts of a run: the timeline (stacked panels on one time axis), the spread over
+//! seeds (bands) and variants side by side, as PNG files, SVG files or SVG text.
+//!
+//! Owns drawing: layout, time ticks on the scenario's clock, colours and legends. It
+//! renders the plain values it is given ([`TimelineData`], [`BandData`], [`CompareData`]):
+//! it must not simulate, measure or read a run's files. Empty series and missing or
+//! non-finite points are skipped, never a panic; a timeline with no rows draws a chart
+//! that says so.
+
+mod draw;
+mod ticks;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::error::Error;
+
+/// Which files a chart function writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartFormat {
+    /// `stem.png`.
+    #[default]
+    Png,
+    /// `stem.svg`.
+    Svg,
+    /// Both.
+    Both,
+    /// No chart.
+    None,
+}
+
+/// Colours for a light or a dark page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Theme {
+    /// Dark lines on white.
+    #[default]
+    Light,
+    /// Light lines on near-black.
+    Dark,
+}
+
+/// Size, format and colours of a chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChartOptions {
+    /// Width in pixels (at least [`MIN_WIDTH`]).
+    pub width: u32,
+    /// Height in pixels (at least [`MIN_HEIGHT`]); the panels share it.
+    pub height: u32,
+    /// Which files to write.
+    pub format: ChartFormat,
+    /// Light or dark.
+    pub theme: Theme,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            width: 1200,
+            height: 800,
+            format: ChartFormat::Png,
+            theme: Theme::Light,
+        }
+    }
+}
+
+/// The narrowest chart drawn: the time axis, the y labels and the legend column need it.
+pub const MIN_WIDTH: u32 = 480;
+/// The lowest chart drawn.
+pub const MIN_HEIGHT: u32 = 300;
+/// The largest side drawn (a bitmap of 10 000 x 10 000 is already 300 MB).
+pub const MAX_SIDE: u32 = 10_000;
+
+/// One run, row by row: what the timeline chart draws. Every per-row vector is indexed
+/// like `times_s`; a shorter vector simply ends its line early.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimelineData {
+    /// The chart's title.
+    pub title: String,
+    /// Seconds of the scenario's day at t = 0 (a run starting at 11:00 gives 39600), so
+    /// ticks read as clock times; later days read "d1 03:00".
+    pub clock_offset_s: f64,
+    /// Seconds since the start, one per row.
+    pub times_s: Vec<f64>,
+    /// Requests per second.
+    pub load_rps: Vec<f64>,
+    /// The Deployment's spec.replicas.
+    pub spec: Vec<f64>,
+    /// The HPA's last desiredReplicas.
+    pub desired: Vec<f64>,
+    /// Ready pods.
+    pub ready: Vec<f64>,
+    /// Pods starting or pending.
+    pub starting: Vec<f64>,
+    /// The HPA's minReplicas at each row.
+    pub min_replicas: Vec<f64>,
+    /// The HPA's maxReplicas at each row.
+    pub max_replicas: Vec<f64>,
+    /// Scheduled actions: (t, short label such as "maxReplicas 10→20").
+    pub actions: Vec<(f64, String)>,
+    /// HPA rescale decisions: (t, from, to).
+    pub scale_events: Vec<(f64, i32, i32)>,
+    /// One panel each.
+    pub metrics: Vec<MetricSeries>,
+    /// Latency percentiles; `None` draws no latency panel.
+    pub latency: Option<LatencySeries>,
+}
+
+/// One HPA metric over the run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MetricSeries {
+    /// The metric's name ("cpu", "http_requests_per_second").
+    pub name: String,
+    /// Its unit: "%" for utilization, "" for a plain number.
+    pub unit: String,
+    /// What the HPA last observed (absent before its first reading).
+    pub observed: Vec<Option<f64>>,
+    /// The actual value at each row.
+    pub actual: Vec<f64>,
+    /// The HPA's target at each row.
+    pub target: Vec<Option<f64>>,
+}
+
+/// Request latency over the run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LatencySeries {
+    /// Median, milliseconds.
+    pub p50_ms: Vec<Option<f64>>,
+    /// 95th percentile, milliseconds.
+    pub p95_ms: Vec<Option<f64>>,
+    /// 99th percentile, milliseconds.
+    pub p99_ms: Vec<Option<f64>>,
+    /// The objective, milliseconds.
+    pub slo_ms: Option<f64>,
+    /// Spans (start, end), seconds since the start, when the objective was missed.
+    pub violations: Vec<(f64, f64)>,
+}
+
+/// The spread of many runs (seeds): percentiles across runs at each row.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BandData {
+    /// The chart's title.
+    pub title: String,
+    /// Seconds of the scenario's day at t = 0.
+    pub clock_offset_s: f64,
+    /// Seconds since the start, one per row.
+    pub times_s: Vec<f64>,
+    /// How many runs the band summarizes.
+    pub runs: usize,
+    /// Replicas (Ready) across runs.
+    pub replicas: Band,
+    /// p95 latency across runs, milliseconds.
+    pub latency_p95_ms: Option<Band>,
+    /// The latency objective, milliseconds.
+    pub slo_ms: Option<f64>,
+}
+
+/// Three percentiles across runs, one value per row each.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Band {
+    /// 5th percentile.
+    pub p5: Vec<f64>,
+    /// Median.
+    pub p50: Vec<f64>,
+    /// 95th percentile.
+    pub p95: Vec<f64>,
+}
+
+/// Several variants of a scenario on one time axis.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CompareData {
+    /// The chart's title.
+    pub title: String,
+    /// Seconds of the scenario's day at t = 0.
+    pub clock_offset_s: f64,
+    /// One colour each.
+    pub variants: Vec<Variant>,
+}
+
+/// One variant's run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Variant {
+    /// Its name in the legend.
+    pub name: String,
+    /// Seconds since the start, one per row.
+    pub times_s: Vec<f64>,
+    /// Requests per second.
+    pub load_rps: Vec<f64>,
+    /// Ready pods.
+    pub ready: Vec<f64>,
+    /// spec.replicas.
+    pub spec: Vec<f64>,
+    /// p95 latency, milliseconds, when measured.
+    pub latency_p95_ms: Option<Vec<Option<f64>>>,
+}
+
+/// Writes the timeline chart as `dir/stem.png` and/or `dir/stem.svg`, as `o.format`
+/// asks; returns the files written (none for [`ChartFormat::None`]).
+pub fn timeline_chart(
+    d: &TimelineData,
+    o: &ChartOptions,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    write_chart(d, o, dir, stem)
+}
+
+/// Writes the band chart (the spread over runs) as `o.format` asks.
+pub fn band_chart(
+    d: &BandData,
+    o: &ChartOptions,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    write_chart(d, o, dir, stem)
+}
+
+/// Writes the comparison chart (variants side by side) as `o.format` asks.
+pub fn compare_chart(
+    d: &CompareData,
+    o: &ChartOptions,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    write_chart(d, o, dir, stem)
+}
+
+/// The timeline chart as SVG markup (for inlining in HTML); `o.format` is ignored.
+pub fn timeline_svg(d: &TimelineData, o: &ChartOptions) -> Result<String, Error> {
+    svg_string(d, o)
+}
+
+/// The band chart as SVG markup; `o.format` is ignored.
+pub fn band_svg(d: &BandData, o: &ChartOptions) -> Result<String, Error> {
+    svg_string(d, o)
+}
+
+/// The comparison chart as SVG markup; `o.format` is ignored.
+pub fn compare_svg(d: &CompareData, o: &ChartOptions) -> Result<String, Error> {
+    svg_string(d, o)
+}
+
+/// A chart's drawing, the same on every backend.
+trait Chart {
+    /// Names the chart in error messages.
+    const KIND: &'static str;
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        o: &ChartOptions,
+        bitmap: bool,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
+}
+
+impl Chart for TimelineData {
+    const KIND: &'static str = "timeline";
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        o: &ChartOptions,
+        bitmap: bool,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        draw::timeline(root, self, o, bitmap)
+    }
+}
+
+impl Chart for BandData {
+    const KIND: &'static str = "band";
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        o: &ChartOptions,
+        bitmap: bool,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        draw::band(root, self, o, bitmap)
+    }
+}
+
+impl Chart for CompareData {
+    const KIND: &'static str = "comparison";
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        o: &ChartOptions,
+        bitmap: bool,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        draw::compare(root, self, o, bitmap)
+    }
+}
+
+/// With the `ab_glyph` feature plotters knows no font until one is registered; ours is
+/// embedded so charts look the same on every machine. Registered once per process.
+fn font_ready() -> Result<(), Error> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            include_bytes!("../../assets/DejaVuSans.ttf"),
+        )
+        .is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Output(
+            "the embedded chart font (DejaVu Sans) could not be read".into(),
+        ))
+    }
+}
+
+fn check_size(o: &ChartOptions) -> Result<(), Error> {
+    let ok = |v: u32, min: u32| (min..=MAX_SIDE).contains(&v);
+    if ok(o.width, MIN_WIDTH) && ok(o.height, MIN_HEIGHT) {
+        Ok(())
+    } else {
+        Err(Error::Output(format!(
+            "a chart of {}x{} pixels: width must be {MIN_WIDTH} to {MAX_SIDE}, height {MIN_HEIGHT} to {MAX_SIDE}",
+            o.width, o.height
+        )))
+    }
+}
+
+fn svg_string<C: Chart>(d: &C, o: &ChartOptions) -> Result<String, Error> {
+    font_ready()?;
+    check_size(o)?;
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (o.width, o.height)).into_drawing_area();
+        d.draw(&root, o, false)
+            .and_then(|()| root.present())
+            .map_err(|e| Error::Output(format!("drawing the {} chart: {e}", C::KIND)))?;
+    }
+    Ok(out)
+}
+
+fn write_chart<C: Chart>(
+    d: &C,
+    o: &ChartOptions,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    let (png, svg) = match o.format {
+        ChartFormat::Png => (true, false),
+        ChartFormat::Svg => (false, true),
+        ChartFormat::Both => (true, true),
+        ChartFormat::None => return Ok(vec![]),
+    };
+    let mut written = vec![];
+    if svg {
+        let path = dir.join(format!("{stem}.svg"));
+        super::write_atomically(&path, svg_string(d, o)?.as_bytes())?;
+        written.push(path);
+    }
+    if png {
+        let path = dir.join(format!("{stem}.png"));
+        write_png(d, o, &path)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Draws into a temporary `.png` beside `path` (the bitmap backend picks the encoder by
+/// extension, and writes whatever it has when dropped, even after an error), then
+/// renames it into place: a failed chart never leaves a partial file under its name.
+fn write_png<C: Chart>(d: &C, o: &ChartOptions, path: &Path) -> Result<(), Error> {
+    font_ready()?;
+    check_size(o)?;
+    static SERIAL: AtomicU64 = AtomicU64::new(0);
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let name = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{name}.tmp{}-{}.png",
+        std::process::id(),
+        SERIAL.fetch_add(1, Ordering::Relaxed)
+    ));
+    let drawn = {
+        let root = BitMapBackend::new(&tmp, (o.width, o.height)).into_drawing_area();
+        d.draw(&root, o, true).and_then(|()| root.present())
+    };
+    match drawn {
+        Ok(()) => std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io(e)
+        }),
+        Err(e) => {
+            // Best effort: the drop above may have written part of the image.
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::Output(format!("{}: {e}", path.display())))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> TimelineData {
+        let times: Vec<f64> = (0..600).map(f64::from).collect();
+        let n = times.len();
+        TimelineData {
+            title: "tiny".into(),
+            clock_offset_s: 11.0 * 3600.0,
+            load_rps: times.iter().map(|t| 50.0 + t / 10.0).collect(),
+            spec: vec![3.0; n],
+            desired: vec![3.0; n],
+            ready: vec![3.0; n],
+            starting: vec![0.0; n],
+            min_replicas: vec![2.0; n],
+            max_replicas: vec![10.0; n],
+            times_s: times,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn sizes_outside_the_limits_are_refused_before_drawing() {
+        let o = ChartOptions {
+            width: 10,
+            ..Default::default()
+        };
+        let err = timeline_svg(&tiny(), &o).unwrap_err().to_string();
+        assert!(err.contains("10x800"), "{err}");
+    }
+
+    #[test]
+    fn no_format_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = ChartOptions {
+            format: ChartFormat::None,
+            ..Default::default()
+        };
+        assert!(
+            timeline_chart(&tiny(), &o, dir.path(), "t")
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_failed_png_leaves_no_file_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory where the file should go: the rename fails, nothing half-written stays.
+        std::fs::create_dir(dir.path().join("t.png")).unwrap();
+        std::fs::write(dir.path().join("t.png").join("x"), b"x").unwrap();
+        let o = ChartOptions::default();
+        assert!(timeline_chart(&tiny(), &o, dir.path(), "t").is_err());
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+    }
+
+    #[test]
+    fn many_panels_in_the_smallest_chart_still_draw() {
+        let mut d = tiny();
+        let metric = MetricSeries {
+            name: "a_rather_long_metric_name_for_a_small_panel".into(),
+            unit: "".into(),
+            observed: vec![Some(1.0); 600],
+            actual: vec![1.0; 600],
+            target: vec![Some(2.0); 600],
+        };
+        d.metrics = vec![metric; 12];
+        d.latency = Some(LatencySeries::default());
+        d.actions = (0..20)
+            .map(|k| (f64::from(k) * 30.0, "scale 3→6".into()))
+            .collect();
+        let o = ChartOptions {
+            width: MIN_WIDTH,
+            height: MIN_HEIGHT,
+            ..Default::default()
+        };
+        // Cramped, but drawn: panels shrink and legends say what they leave out.
+        assert!(timeline_svg(&d, &o).is_ok());
+        let dir = tempfile::tempdir().unwrap();
+        assert!(timeline_chart(&d, &o, dir.path(), "t").is_ok());
+    }
+
+    #[test]
+    fn nan_and_empty_series_draw_without_panicking() {
+        let mut d = tiny();
+        d.load_rps[10] = f64::NAN;
+        d.ready.clear();
+        d.metrics.push(MetricSeries {
+            name: "cpu".into(),
+            unit: "%".into(),
+            observed: vec![None; 3],
+            actual: vec![f64::INFINITY; 600],
+            target: vec![],
+        });
+        d.latency = Some(LatencySeries::default());
+        let svg = timeline_svg(&d, &ChartOptions::default()).unwrap();
+        assert!(svg.contains("cpu"));
+        let empty = TimelineData {
+            title: "nothing".into(),
+            ..Default::default()
+        };
+        let svg = timeline_svg(&empty, &ChartOptions::default()).unwrap();
+        assert!(svg.contains("no timeline rows"), "the empty chart says why");
+        let band = band_svg(&BandData::default(), &ChartOptions::default()).unwrap();
+        assert!(band.contains("<svg"));
+        let cmp = compare_svg(&CompareData::default(), &ChartOptions::default()).unwrap();
+        assert!(cmp.contains("<svg"));
+    }
+}

@@ -1,0 +1,335 @@
+//! A run's charts and report.html: the timeline (with the measured latency against the
+//! SLO), the band over `--runs`, the comparison of variants; the summary tables beside
+//! them. Renders what it is given; never simulates or judges.
+
+use std::path::{Path, PathBuf};
+
+use super::charts::{
+    Band, BandData, ChartOptions, CompareData, LatencySeries, TimelineData, Variant, band_chart,
+    band_svg, compare_chart, compare_svg, timeline_chart, timeline_svg,
+};
+use super::html::{ReportData, Table, report_html};
+use super::output::write_atomically;
+use super::run_files::{RunOutput, SpreadReport};
+use crate::error::Error;
+use crate::measure::{Judgement, Verdict};
+use crate::scenario::Scenario;
+use crate::sim::Record;
+
+/// One run's series across `--runs`: its Ready pods and worst-second p95 per row.
+#[derive(Clone, Debug)]
+pub struct RunSeries {
+    /// The run's seed.
+    pub seed: u64,
+    /// Ready pods per timeline row.
+    pub ready: Vec<f64>,
+    /// The row's worst-second p95 latency, ms.
+    pub p95_ms: Vec<Option<f64>>,
+}
+
+/// The timeline chart's data, with the judged latency, the SLO threshold and the spans
+/// of steps that missed the objectives.
+pub fn timeline_with_latency(record: &Record, j: &Judgement, sc: &Scenario) -> TimelineData {
+    let mut d = super::chart_data::timeline_data(record, sc);
+    let slo_ms = sc
+        .file
+        .slo
+        .as_ref()
+        .and_then(|s| s.latency.as_ref())
+        .map(|l| l.threshold_s() * 1000.0);
+    // A row covers the seconds since the previous row; shade those that missed.
+    let mut violations: Vec<(f64, f64)> = vec![];
+    let mut previous = 0.0;
+    for (row, step) in record.timeline.iter().zip(&j.steps) {
+        if step.slo_ok == Some(false) {
+            match violations.last_mut() {
+                Some(last) if last.1 >= previous => last.1 = row.time_s + 1.0,
+                _ => violations.push((previous, row.time_s + 1.0)),
+            }
+        }
+        previous = row.time_s + 1.0;
+    }
+    d.latency = Some(LatencySeries {
+        p50_ms: j.steps.iter().map(|s| s.p50_ms).collect(),
+        p95_ms: j.steps.iter().map(|s| s.p95_ms).collect(),
+        p99_ms: j.steps.iter().map(|s| s.p99_ms).collect(),
+        slo_ms,
+        violations,
+    });
+    d
+}
+
+/// The p5-p95 band of Ready pods and of p95 latency over runs, with the median.
+pub fn band_over_runs(base: &TimelineData, runs: &[RunSeries], slo_ms: Option<f64>) -> BandData {
+    let rows = base.times_s.len();
+    let band = |value: &dyn Fn(&RunSeries, usize) -> Option<f64>| {
+        let mut b = Band::default();
+        for i in 0..rows {
+            let mut v: Vec<f64> = runs.iter().filter_map(|r| value(r, i)).collect();
+            v.sort_by(f64::total_cmp);
+            // Nearest rank; an empty row (no pod served in any run) draws nothing.
+            let at = |p: f64| {
+                v.get(((p * v.len() as f64).ceil() as usize).clamp(1, v.len().max(1)) - 1)
+                    .copied()
+                    .unwrap_or(f64::NAN)
+            };
+            b.p5.push(at(0.05));
+            b.p50.push(at(0.50));
+            b.p95.push(at(0.95));
+        }
+        b
+    };
+    let has_latency = runs.iter().any(|r| r.p95_ms.iter().any(Option::is_some));
+    BandData {
+        title: base.title.clone(),
+        clock_offset_s: base.clock_offset_s,
+        times_s: base.times_s.clone(),
+        runs: runs.len(),
+        replicas: band(&|r, i| r.ready.get(i).copied()),
+        latency_p95_ms: has_latency.then(|| band(&|r, i| r.p95_ms.get(i).copied().flatten())),
+        slo_ms,
+    }
+}
+
+/// The tables of report.html: what a person looks for first.
+pub fn report_tables(run: &RunOutput) -> Vec<Table> {
+    let s = &run.record.summary;
+    let j = run.judgement;
+    let row = |k: &str, v: String| (k.to_string(), v);
+    let ms = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0} ms"));
+    let mut tables = vec![Table {
+        title: "Cost".into(),
+        rows: vec![
+            row("total", format!("${:.2}", j.cost.total_usd)),
+            row("per hour", format!("${:.2}", j.cost.per_hour_usd)),
+            row("pod-hours", format!("{:.2}", j.cost.pod_hours)),
+            row(
+                "beyond what the load needed",
+                format!(
+                    "${:.2} ({:.0}%)",
+                    j.cost.waste_usd,
+                    j.cost.waste_fraction * 100.0
+                ),
+            ),
+        ],
+    }];
+    if let Some(slo) = &j.slo {
+        tables.push(Table {
+            title: "SLO".into(),
+            rows: vec![
+                row(
+                    "verdict",
+                    match slo.verdict {
+                        Verdict::Met => "met".into(),
+                        Verdict::Violated => "VIOLATED".into(),
+                    },
+                ),
+                row("seconds in violation", slo.violation_seconds.to_string()),
+                row("episodes", slo.episodes.count.to_string()),
+                row("longest episode", format!("{} s", slo.episodes.longest_s)),
+                row(
+                    "requests that missed",
+                    format!("{:.3}%", slo.missed_fraction * 100.0),
+                ),
+            ],
+        });
+    }
+    tables.push(Table {
+        title: "Latency".into(),
+        rows: vec![
+            row("typical second p50", ms(j.latency.typical_p50_ms)),
+            row("typical second p95", ms(j.latency.typical_p95_ms)),
+            row("typical second p99", ms(j.latency.typical_p99_ms)),
+            row("worst second p95", ms(j.latency.worst_p95_ms)),
+        ],
+    });
+    tables.push(Table {
+        title: "Replicas".into(),
+        rows: vec![
+            row("peak", s.peak_replicas.to_string()),
+            row("mean", format!("{:.1}", s.mean_replicas)),
+            row("scale-ups", s.scale_ups.to_string()),
+            row("scale-downs", s.scale_downs.to_string()),
+            row("pods created", s.pods_created.to_string()),
+            row("failed requests", format!("{:.0}", s.failed_requests)),
+        ],
+    });
+    let e = &j.elasticity;
+    tables.push(Table {
+        title: "Elasticity".into(),
+        rows: vec![
+            row(
+                "under-provisioned",
+                format!("{:.1}% of the time", e.under_timeshare_pct),
+            ),
+            row(
+                "over-provisioned",
+                format!("{:.1}% of the time", e.over_timeshare_pct),
+            ),
+            row(
+                "instability k / k'",
+                format!(
+                    "{:.1}% / {:.1}%",
+                    e.instability_pct, e.instability_mirrored_pct
+                ),
+            ),
+            row("jitter", format!("{:+.2} pods/min", e.jitter_per_minute)),
+        ],
+    });
+    if let Some(sp) = run.spread {
+        tables.push(spread_table(sp));
+    }
+    tables
+}
+
+fn spread_table(sp: &SpreadReport) -> Table {
+    Table {
+        title: format!(
+            "Spread over {} runs (mean / p95 / worst, worst seed)",
+            sp.runs
+        ),
+        rows: sp
+            .figures
+            .iter()
+            .map(|(name, f)| {
+                (
+                    name.clone(),
+                    format!(
+                        "{:.4} / {:.4} / {:.4}, seed {}",
+                        f.mean, f.p95, f.worst, f.worst_seed
+                    ),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Writes the chart files `--charts` asks for (timeline, and the band with `runs`) and
+/// report.html (always, its charts inline as SVG). Returns the files written.
+pub fn write_charts_and_report(
+    run: &RunOutput,
+    sc: &Scenario,
+    runs: &[RunSeries],
+    options: &ChartOptions,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    let timeline = timeline_with_latency(run.record, run.judgement, sc);
+    let mut written = timeline_chart(&timeline, options, dir, "timeline")?;
+    let mut charts = vec![(
+        "The run: load; replicas against the HPA's limits, with its scale events and the scheduled actions; each metric as the HPA saw it against its target; latency against the SLO (shaded: steps that missed).".to_string(),
+        timeline_svg(&timeline, options)?,
+    )];
+    if runs.len() > 1 {
+        let slo_ms = timeline.latency.as_ref().and_then(|l| l.slo_ms);
+        let band = band_over_runs(&timeline, runs, slo_ms);
+        written.extend(band_chart(&band, options, dir, "runs")?);
+        charts.push((
+            format!(
+                "{} runs: Ready pods and p95 latency, the median line within the p5-p95 band.",
+                runs.len()
+            ),
+            band_svg(&band, options)?,
+        ));
+    }
+    let report = ReportData {
+        title: format!("hpasim: {}", sc.file.name),
+        subtitle: format!(
+            "{} · seed {} · {:.1} h simulated",
+            sc.file.description.clone().unwrap_or_default(),
+            run.record.summary.seed,
+            run.record.summary.duration_s / 3600.0
+        ),
+        tables: report_tables(run),
+        charts,
+        scenario_yaml: std::fs::read_to_string(&sc.path).unwrap_or_default(),
+    };
+    let path = dir.join("report.html");
+    write_atomically(&path, report_html(&report).as_bytes())?;
+    written.push(path);
+    Ok(written)
+}
+
+/// One variant of a comparison: its name, scenario, record and judgement.
+pub struct Compared<'a> {
+    /// Shown in the legend.
+    pub name: String,
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// Its run.
+    pub record: &'a Record,
+    /// Its judgement.
+    pub judgement: &'a Judgement,
+}
+
+/// The comparison chart (as `--charts` asks) and compare.html: each variant's Ready pods
+/// and p95 latency on one time axis, and each one's figures side by side.
+pub fn write_comparison(
+    variants: &[Compared],
+    options: &ChartOptions,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    let first = variants
+        .first()
+        .ok_or_else(|| Error::Output("nothing to compare".into()))?;
+    let data = CompareData {
+        title: variants
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" vs "),
+        clock_offset_s: first.scenario.start.as_secs_f64(),
+        variants: variants
+            .iter()
+            .map(|v| Variant {
+                name: v.name.clone(),
+                times_s: v.record.timeline.iter().map(|r| r.time_s).collect(),
+                load_rps: v.record.timeline.iter().map(|r| r.load_rps).collect(),
+                ready: v.record.timeline.iter().map(|r| r.ready as f64).collect(),
+                spec: v
+                    .record
+                    .timeline
+                    .iter()
+                    .map(|r| f64::from(r.spec))
+                    .collect(),
+                latency_p95_ms: Some(v.judgement.steps.iter().map(|s| s.p95_ms).collect()),
+            })
+            .collect(),
+    };
+    let mut written = compare_chart(&data, options, dir, "compare")?;
+    let mut tables = vec![];
+    for v in variants {
+        let run = RunOutput {
+            record: v.record,
+            judgement: v.judgement,
+            spread: None,
+        };
+        for mut t in report_tables(&run) {
+            t.title = format!("{}: {}", v.name, t.title);
+            tables.push(t);
+        }
+    }
+    let report = ReportData {
+        title: format!("hpasim: {}", data.title),
+        subtitle: "variants on one time axis".into(),
+        tables,
+        charts: vec![(
+            "Each variant's Ready pods (spec thinner) and p95 latency on one time axis.".into(),
+            compare_svg(&data, options)?,
+        )],
+        scenario_yaml: variants
+            .iter()
+            .map(|v| {
+                format!(
+                    "# {}\n{}",
+                    v.scenario.path.display(),
+                    std::fs::read_to_string(&v.scenario.path).unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    let path = dir.join("compare.html");
+    write_atomically(&path, report_html(&report).as_bytes())?;
+    written.push(path);
+    Ok(written)
+}

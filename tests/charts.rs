@@ -1,0 +1,585 @@
+//! Charts and the HTML report: every bundled scenario draws its timeline; band and
+//! comparison charts draw from plain data; PNGs have the size asked for; SVGs carry their
+//! axis labels and legends; the report inlines its charts and escapes text.
+
+use std::path::{Path, PathBuf};
+
+use hpasim::core::Span;
+use hpasim::report::{
+    Band, BandData, ChartFormat, ChartOptions, CompareData, LatencySeries, ReportData, Table,
+    Theme, TimelineData, Variant, band_chart, band_svg, compare_chart, compare_svg, report_html,
+    timeline_chart, timeline_data, timeline_svg,
+};
+use hpasim::sim::{Options, Record};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A bundled scenario's run at one row a minute (the charts' shape, a debug build's pace).
+fn run(name: &str, seed: Option<u64>) -> (hpasim::scenario::Scenario, Record) {
+    let path = root().join("scenarios").join(format!("{name}.yaml"));
+    let sc = hpasim::scenario::load_scenario(&path).unwrap_or_else(|e| panic!("{e}"));
+    let options = Options {
+        step: Span::from_secs(60),
+        seed,
+        keep_snapshots: false,
+    };
+    let record = hpasim::sim::run(&sc, &options);
+    (sc, record)
+}
+
+/// Width and height from a PNG's IHDR chunk (big-endian u32s at bytes 16..24).
+fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(
+        &bytes[..8],
+        b"\x89PNG\r\n\x1a\n",
+        "{} is a PNG",
+        path.display()
+    );
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+fn options(width: u32, height: u32, format: ChartFormat) -> ChartOptions {
+    ChartOptions {
+        width,
+        height,
+        format,
+        theme: Theme::Light,
+    }
+}
+
+/// The texts of an SVG's `<text>` elements, with their x position.
+fn svg_texts(svg: &str) -> Vec<(f64, String)> {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| {
+            let x = t.split("x=\"").nth(1)?.split('"').next()?.parse().ok()?;
+            let body = t.split_once('>')?.1.split("</text>").next()?.trim();
+            Some((x, body.to_string()))
+        })
+        .collect()
+}
+
+fn has_text(svg: &str, s: &str) -> bool {
+    svg_texts(svg).iter().any(|(_, t)| t.contains(s))
+}
+
+#[test]
+fn every_bundled_scenario_draws_its_timeline() {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6);
+    let out = tempfile::tempdir().unwrap();
+    for name in &names {
+        let (sc, record) = run(name, None);
+        let d = timeline_data(&record, &sc);
+        assert_eq!(d.times_s.len(), record.timeline.len());
+        assert_eq!(d.metrics.len(), record.metric_names.len());
+        let files = timeline_chart(&d, &options(900, 600, ChartFormat::Both), out.path(), name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let png = out.path().join(format!("{name}.png"));
+        let svg_path = out.path().join(format!("{name}.svg"));
+        assert_eq!(files, vec![svg_path.clone(), png.clone()], "{name}");
+        assert_eq!(png_size(&png), (900, 600), "{name}");
+        let svg = std::fs::read_to_string(&svg_path).unwrap();
+        assert!(
+            svg.starts_with("<svg width=\"900\" height=\"600\""),
+            "{name}"
+        );
+        for label in [
+            "load (rps)",
+            "rps",
+            "Ready",
+            "spec.replicas",
+            "scenario clock",
+        ] {
+            assert!(has_text(&svg, label), "{name}: no {label:?}");
+        }
+        // A long metric name may wrap onto two lines of its legend header.
+        let joined: String = svg_texts(&svg).into_iter().map(|(_, t)| t).collect();
+        for m in &record.metric_names {
+            assert!(
+                joined.contains(m.as_str()),
+                "{name}: no panel for metric {m}"
+            );
+        }
+        // No temporary file is left beside the charts.
+        let left: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
+
+#[test]
+fn timeline_data_follows_patches_decisions_and_the_clock() {
+    let (sc, record) = run("feastflow-flash-sale", None);
+    let d = timeline_data(&record, &sc);
+    // Starts 19:30; maxReplicas 10, patched to 20 at 20:05 and back to 10 at 21:00.
+    assert_eq!(d.clock_offset_s, 19.5 * 3600.0);
+    let max_at = |t: f64| {
+        let i = d.times_s.iter().position(|x| *x >= t).unwrap();
+        d.max_replicas[i]
+    };
+    assert_eq!(max_at(0.0), 10.0);
+    assert_eq!(max_at(2040.0), 10.0);
+    assert_eq!(max_at(2100.0), 20.0);
+    assert_eq!(max_at(5340.0), 20.0);
+    assert_eq!(max_at(5400.0), 10.0);
+    assert!(d.min_replicas.iter().all(|m| *m == 2.0));
+    let labels: Vec<&str> = d.actions.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels, ["maxReplicas 10→20", "maxReplicas 20→10"]);
+    assert_eq!(d.actions[0].0, 2100.0);
+    // Scale events: rescales only, up during the sale, down after it.
+    assert!(!d.scale_events.is_empty());
+    assert!(d.scale_events.iter().all(|(_, from, to)| from != to));
+    assert!(d.scale_events.iter().any(|(_, from, to)| to > from));
+    assert!(d.scale_events.iter().any(|(_, from, to)| to < from));
+    assert!(
+        d.scale_events.iter().any(|(_, _, to)| *to > 10),
+        "the patch let it pass 10"
+    );
+    // The cpu panel: target 70 %, what the HPA saw parsed from "52%"-like strings.
+    let cpu = &d.metrics[0];
+    assert_eq!(cpu.name, "cpu");
+    assert_eq!(cpu.unit, "%");
+    assert!(cpu.target.iter().all(|t| *t == Some(70.0)));
+    let seen: Vec<f64> = cpu.observed.iter().flatten().copied().collect();
+    assert!(
+        seen.len() > d.times_s.len() / 2,
+        "observed after the first sync"
+    );
+    assert!(seen.iter().all(|v| (0.0..=400.0).contains(v)));
+    assert!(
+        seen.iter().any(|v| *v > 100.0),
+        "the sale pushes cpu past its request"
+    );
+    assert!(d.latency.is_none());
+    // The rows as recorded.
+    assert_eq!(d.spec[5], f64::from(record.timeline[5].spec));
+    let r = &record.timeline[40];
+    assert_eq!(d.starting[40], (r.starting + r.pending) as f64);
+}
+
+#[test]
+fn a_pods_metric_is_a_plain_number_against_its_target() {
+    let (sc, record) = run("voiceassist-jvm-slow-start", None);
+    let d = timeline_data(&record, &sc);
+    let rps = d
+        .metrics
+        .iter()
+        .find(|m| m.name == "http_requests_per_second")
+        .unwrap();
+    assert_eq!(rps.unit, "");
+    assert!(rps.target.iter().all(|t| *t == Some(100.0)));
+    // "53360m" reads as 53.36 requests per second per pod.
+    assert!(
+        rps.observed
+            .iter()
+            .flatten()
+            .any(|v| *v > 10.0 && *v < 200.0)
+    );
+    let memory = d.metrics.iter().find(|m| m.name == "memory").unwrap();
+    assert_eq!(memory.unit, "%");
+}
+
+#[test]
+fn ticks_read_as_clock_times_and_later_days_are_marked() {
+    // Three days from midnight, a row every 10 minutes.
+    let times: Vec<f64> = (0..=432).map(|k| f64::from(k) * 600.0).collect();
+    let n = times.len();
+    let d = TimelineData {
+        title: "three days".into(),
+        clock_offset_s: 0.0,
+        load_rps: times
+            .iter()
+            .map(|t| 50.0 + (t / 3600.0).sin() * 20.0)
+            .collect(),
+        spec: vec![3.0; n],
+        desired: vec![3.0; n],
+        ready: vec![3.0; n],
+        starting: vec![0.0; n],
+        min_replicas: vec![3.0; n],
+        max_replicas: vec![10.0; n],
+        times_s: times,
+        ..Default::default()
+    };
+    let svg = timeline_svg(&d, &ChartOptions::default()).unwrap();
+    assert!(has_text(&svg, "d1 00:00"), "{:?}", svg_texts(&svg));
+    assert!(has_text(&svg, "d2 "));
+    assert!(
+        !has_text(&svg, "86400"),
+        "seconds never show as tick labels"
+    );
+
+    // Half an hour from 11:07: minute ticks on round times.
+    let mut short = d.clone();
+    short.clock_offset_s = 11.0 * 3600.0 + 7.0 * 60.0;
+    short.times_s = (0..=1800).map(f64::from).collect();
+    let svg = timeline_svg(&short, &ChartOptions::default()).unwrap();
+    assert!(has_text(&svg, "11:10") && has_text(&svg, "11:30"));
+    assert!(!has_text(&svg, "d1"));
+}
+
+#[test]
+fn legends_stay_right_of_the_plots() {
+    let (sc, record) = run("feastflow-lunch-rush", None);
+    let d = timeline_data(&record, &sc);
+    let o = options(1200, 800, ChartFormat::Svg);
+    let svg = timeline_svg(&d, &o).unwrap();
+    let texts = svg_texts(&svg);
+    // The plots end where the legend column (at least 160 px) begins.
+    for label in [
+        "Ready",
+        "spec.replicas",
+        "seen by the HPA",
+        "requests per second",
+    ] {
+        let (x, _) = texts
+            .iter()
+            .find(|(_, t)| t == label)
+            .unwrap_or_else(|| panic!("no legend entry {label:?}"));
+        assert!(*x >= 1200.0 - 240.0, "{label} at x = {x}, over the plot");
+    }
+}
+
+#[test]
+fn latency_draws_its_panel_with_the_slo_and_missed_spans() {
+    let (sc, record) = run("feastflow-flash-sale", None);
+    let mut d = timeline_data(&record, &sc);
+    let without = timeline_svg(&d, &ChartOptions::default()).unwrap();
+    assert!(!has_text(&without, "latency (ms)"));
+    let n = d.times_s.len();
+    d.latency = Some(LatencySeries {
+        p50_ms: vec![Some(40.0); n],
+        p95_ms: (0..n).map(|i| (i % 7 != 0).then_some(120.0)).collect(),
+        p99_ms: vec![Some(f64::NAN); n],
+        slo_ms: Some(250.0),
+        violations: vec![(1800.0, 2400.0), (f64::NAN, 3.0)],
+    });
+    let svg = timeline_svg(&d, &ChartOptions::default()).unwrap();
+    for label in [
+        "latency (ms)",
+        "p50",
+        "p95",
+        "p99",
+        "SLO 250 ms",
+        "SLO missed",
+        "ms",
+    ] {
+        assert!(has_text(&svg, label), "no {label:?}");
+    }
+}
+
+fn band() -> BandData {
+    let times: Vec<f64> = (0..=240).map(|k| f64::from(k) * 60.0).collect();
+    let base: Vec<f64> = times
+        .iter()
+        .map(|t| 3.0 + (t / 2000.0).sin().abs() * 5.0)
+        .collect();
+    let spread = |d: f64| base.iter().map(|b| b + d).collect::<Vec<f64>>();
+    BandData {
+        title: "lunch rush".into(),
+        clock_offset_s: 10.0 * 3600.0,
+        times_s: times.clone(),
+        runs: 20,
+        replicas: Band {
+            p5: spread(-1.0),
+            p50: spread(0.0),
+            p95: spread(2.0),
+        },
+        latency_p95_ms: Some(Band {
+            p5: vec![80.0; times.len()],
+            p50: vec![100.0; times.len()],
+            p95: vec![f64::NAN; times.len()],
+        }),
+        slo_ms: Some(250.0),
+    }
+}
+
+#[test]
+fn band_chart_draws_the_spread_over_runs() {
+    let out = tempfile::tempdir().unwrap();
+    let files = band_chart(
+        &band(),
+        &options(1000, 640, ChartFormat::Png),
+        out.path(),
+        "band",
+    )
+    .unwrap();
+    assert_eq!(files, vec![out.path().join("band.png")]);
+    assert_eq!(png_size(&files[0]), (1000, 640));
+    assert!(
+        !out.path().join("band.svg").exists(),
+        "only the format asked for"
+    );
+    let svg = band_svg(&band(), &ChartOptions::default()).unwrap();
+    for label in [
+        "spread over 20 runs",
+        "p5–p95 of 20 runs",
+        "median",
+        "replicas (pods)",
+        "latency p95 (ms)",
+        "SLO 250 ms",
+        "10:00",
+    ] {
+        assert!(has_text(&svg, label), "no {label:?}");
+    }
+    let mut no_latency = band();
+    no_latency.latency_p95_ms = None;
+    let svg = band_svg(&no_latency, &ChartOptions::default()).unwrap();
+    assert!(!has_text(&svg, "latency p95"));
+}
+
+#[test]
+fn compare_chart_gives_each_variant_its_colour() {
+    let (sc, a) = run("feastflow-lunch-rush", Some(1));
+    let (_, b) = run("feastflow-lunch-rush", Some(2));
+    let variant = |name: &str, r: &Record, latency: bool| Variant {
+        name: name.into(),
+        times_s: r.timeline.iter().map(|x| x.time_s).collect(),
+        load_rps: r.timeline.iter().map(|x| x.load_rps).collect(),
+        ready: r.timeline.iter().map(|x| x.ready as f64).collect(),
+        spec: r.timeline.iter().map(|x| f64::from(x.spec)).collect(),
+        latency_p95_ms: latency.then(|| r.timeline.iter().map(|_| Some(90.0)).collect()),
+    };
+    let d = CompareData {
+        title: "seed 1 vs seed 2".into(),
+        clock_offset_s: sc.start.as_secs_f64(),
+        variants: vec![variant("seed <1>", &a, true), variant("seed 2", &b, false)],
+    };
+    let out = tempfile::tempdir().unwrap();
+    let files =
+        compare_chart(&d, &options(800, 500, ChartFormat::Both), out.path(), "cmp").unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(png_size(&out.path().join("cmp.png")), (800, 500));
+    let svg = compare_svg(&d, &ChartOptions::default()).unwrap();
+    for label in [
+        "seed &lt;1&gt;",
+        "seed 2",
+        "thick: Ready",
+        "latency p95 (ms)",
+        "load (rps)",
+    ] {
+        assert!(has_text(&svg, label), "no {label:?}");
+    }
+    // One colour per variant: the two Ready lines differ in stroke colour.
+    let strokes: std::collections::BTreeSet<&str> = svg
+        .split("stroke=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(
+        strokes.contains("#0072B2") && strokes.contains("#D55E00"),
+        "{strokes:?}"
+    );
+}
+
+#[test]
+fn themes_change_the_page_colour() {
+    let (sc, record) = run("spywatcher-spikes", None);
+    let d = timeline_data(&record, &sc);
+    let light = timeline_svg(&d, &ChartOptions::default()).unwrap();
+    let dark_options = ChartOptions {
+        theme: Theme::Dark,
+        ..Default::default()
+    };
+    let dark = timeline_svg(&d, &dark_options).unwrap();
+    let background = |svg: &str| {
+        svg.split("<rect").nth(1).and_then(|r| {
+            r.split("fill=\"")
+                .nth(1)?
+                .split('"')
+                .next()
+                .map(str::to_string)
+        })
+    };
+    assert_eq!(background(&light).as_deref(), Some("#FFFFFF"));
+    assert_eq!(background(&dark).as_deref(), Some("#16181D"));
+}
+
+#[test]
+fn an_empty_timeline_draws_a_chart_that_says_so() {
+    let out = tempfile::tempdir().unwrap();
+    let d = TimelineData {
+        title: "nothing yet".into(),
+        ..Default::default()
+    };
+    let files = timeline_chart(&d, &options(600, 400, ChartFormat::Png), out.path(), "e").unwrap();
+    assert_eq!(png_size(&files[0]), (600, 400));
+    assert!(has_text(
+        &timeline_svg(&d, &ChartOptions::default()).unwrap(),
+        "no timeline rows"
+    ));
+}
+
+#[test]
+fn the_report_inlines_its_charts_and_figures_and_escapes_text() {
+    let (sc, record) = run("feastflow-flash-sale", None);
+    let d = timeline_data(&record, &sc);
+    let s = &record.summary;
+    let report = ReportData {
+        title: "flash sale <draft>".into(),
+        subtitle: format!("seed {} & friends", s.seed),
+        tables: vec![Table {
+            title: "Summary".into(),
+            rows: vec![
+                ("peak replicas".into(), s.peak_replicas.to_string()),
+                ("pod-hours".into(), format!("{:.2}", s.pod_hours)),
+                (
+                    "failed requests".into(),
+                    format!("{:.0}", s.failed_requests),
+                ),
+            ],
+        }],
+        charts: vec![
+            (
+                "Timeline".into(),
+                timeline_svg(&d, &ChartOptions::default()).unwrap(),
+            ),
+            (
+                "Spread".into(),
+                band_svg(&band(), &ChartOptions::default()).unwrap(),
+            ),
+        ],
+        scenario_yaml: std::fs::read_to_string(&sc.path).unwrap() + "# a <comment>\n",
+    };
+    let html = report_html(&report);
+    assert_eq!(html.matches("<svg ").count(), 2);
+    assert_eq!(html.matches("<figcaption>").count(), 2);
+    assert!(html.contains(&format!("<td>{}</td>", s.peak_replicas)));
+    assert!(html.contains(&format!("<td>{:.2}</td>", s.pod_hours)));
+    assert!(html.contains("<th scope=\"row\">pod-hours</th>"));
+    assert!(html.contains("flash sale &lt;draft&gt;"));
+    assert!(html.contains("&amp; friends"));
+    assert!(html.contains("# a &lt;comment&gt;"));
+    assert!(html.contains("patchHpa: {maxReplicas: 20}"));
+    assert!(!html.contains("<draft>") && !html.contains("<comment>"));
+    for outside in ["<script", "<link", "@import", "src=\"http", "href=\"http"] {
+        assert!(!html.contains(outside), "loads {outside}");
+    }
+}
+
+fn hpasim() -> assert_cmd::Command {
+    assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
+}
+
+/// `simulate` writes the timeline chart and report.html next to the run; the report
+/// holds the chart inline and the summary's figures; `--runs` adds the band.
+#[test]
+fn simulate_writes_charts_and_a_report_that_holds_the_summary() {
+    let out = tempfile::tempdir().unwrap();
+    hpasim()
+        .arg("simulate")
+        .arg(root().join("scenarios/spywatcher-spikes.yaml"))
+        .args([
+            "--step",
+            "60s",
+            "--runs",
+            "3",
+            "--chart-size",
+            "800x600",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "timeline.png, runs.png, report.html",
+        ));
+    assert_eq!(png_size(&out.path().join("timeline.png")), (800, 600));
+    assert_eq!(png_size(&out.path().join("runs.png")), (800, 600));
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let cost = format!("${:.2}", summary["cost"]["totalUsd"].as_f64().unwrap());
+    assert!(html.contains(&cost), "the report shows the cost {cost}");
+    assert_eq!(html.matches("<svg").count(), 2, "timeline and band inline");
+    assert!(html.contains("latency p95") || html.contains("latency (ms)"));
+    assert!(
+        html.contains("spywatcher-backend"),
+        "the scenario itself is in the report"
+    );
+}
+
+#[test]
+fn chart_format_and_size_come_from_the_command_line() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/spywatcher-spikes.yaml");
+    hpasim()
+        .arg("simulate")
+        .arg(&scenario)
+        .args([
+            "--step", "60s", "--charts", "svg", "--theme", "dark", "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(out.path().join("timeline.svg").exists());
+    assert!(!out.path().join("timeline.png").exists());
+    hpasim()
+        .arg("simulate")
+        .arg(&scenario)
+        .args(["--chart-size", "12x8", "--out"])
+        .arg(out.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("12x8"));
+    hpasim()
+        .arg("simulate")
+        .arg(&scenario)
+        .arg(&scenario)
+        .arg("--out")
+        .arg(out.path().join("two"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--compare"));
+}
+
+/// Two variants on one axis: each one's files in its own folder, compare.png and
+/// compare.html beside them, both names in the chart.
+#[test]
+fn compare_runs_each_variant_and_draws_them_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(root().join("scenarios/spywatcher-spikes.yaml")).unwrap();
+    let variant = base
+        .replace("name: spywatcher-spikes", "name: spikes-slow-scale-down")
+        .replace(
+            "stabilizationWindowSeconds: 300",
+            "stabilizationWindowSeconds: 900",
+        );
+    assert_ne!(base, variant);
+    let b = dir.path().join("b.yaml");
+    std::fs::write(&b, variant).unwrap();
+    let out = dir.path().join("out");
+    hpasim()
+        .arg("simulate")
+        .arg(root().join("scenarios/spywatcher-spikes.yaml"))
+        .arg(&b)
+        .args(["--compare", "--step", "60s", "--charts", "both", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for f in [
+        "compare.png",
+        "compare.svg",
+        "compare.html",
+        "spywatcher-spikes/summary.json",
+        "spikes-slow-scale-down/timeline.png",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let svg = std::fs::read_to_string(out.join("compare.svg")).unwrap();
+    assert!(has_text(&svg, "spywatcher-spikes") && has_text(&svg, "spikes-slow-scale-down"));
+}
