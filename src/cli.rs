@@ -30,6 +30,8 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value = "json")]
         output: Format,
     },
+    /// Print the JSON Schema of the scenario format (docs/scenario.schema.json).
+    Schema,
     /// Replay a scenario's load through its Deployment and HPA; write the run's record,
     /// its judgement, charts and report.html.
     Simulate {
@@ -105,6 +107,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Decide { snapshot, output } => {
             let text = crate::commands::decide(&snapshot, output)?;
             write_stdout(out, &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            write_stdout(out, &crate::commands::schema()?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Simulate {

@@ -20,6 +20,11 @@ pub fn decide(path: &Path, format: Format) -> Result<String, Error> {
     }
 }
 
+/// `hpasim schema`: the scenario format as a JSON Schema, pretty-printed.
+pub fn schema() -> Result<String, Error> {
+    report::render(&crate::scenario::scenario_schema(), Format::Json)
+}
+
 /// What `hpasim simulate` is asked to do.
 #[derive(Clone, Debug)]
 pub struct SimulateArgs {

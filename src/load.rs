@@ -6,9 +6,10 @@
 //! # The `load:` list
 //!
 //! The entries of `load:` are **added**. Rates are in requests per second; times are a time
-//! of day from the scenario's midnight (`"11:30"`), a duration from the start (`"2h"`) or
-//! seconds; lengths are `"30s"`, `"5m"`, `"1h30m"`. Every entry but `noise` also takes
-//! `scale` (a factor, default 1) and `shift` (`"30m"` moves it later, `"-1h"` earlier).
+//! of day (`"11:30"`), a duration (`"2h"`, the same as `"02:00"`) or seconds, all counted
+//! from the scenario's midnight (not from `start`); lengths are `"30s"`, `"5m"`,
+//! `"1h30m"`. Every entry but `noise` also takes `scale` (a factor, default 1) and `shift`
+//! (`"30m"` moves it later, `"-1h"` earlier).
 //!
 //! ```yaml
 //! load:

@@ -5,8 +5,10 @@
 
 mod load_scenario;
 pub mod model;
+mod schema;
 mod snapshot_file;
 pub mod units;
 
 pub use load_scenario::{Scenario, apply_patch, load_scenario};
+pub use schema::scenario_schema;
 pub use snapshot_file::{load_snapshot, parse_snapshot};

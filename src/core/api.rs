@@ -4,19 +4,22 @@
 //! name instead of silently ignored. Shapes mirror the Kubernetes Go types field for
 //! field; `metadata` and `status` are accepted and carried along but never read.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::quantity::Quantity;
 
 /// An autoscaling/v2 HorizontalPodAutoscaler. Only `spec` is read.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HorizontalPodAutoscaler {
-    /// Must be `autoscaling/v2` when given.
+    /// `autoscaling/v2` when given (the only version read).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["autoscaling/v2", null]))]
     pub api_version: Option<String>,
-    /// Must be `HorizontalPodAutoscaler` when given.
+    /// `HorizontalPodAutoscaler` when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["HorizontalPodAutoscaler", null]))]
     pub kind: Option<String>,
     /// Carried, not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,27 +32,27 @@ pub struct HorizontalPodAutoscaler {
 }
 
 /// `HorizontalPodAutoscalerSpec`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HpaSpec {
     /// The scaled workload; carried, not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_target_ref: Option<serde_json::Value>,
-    /// Defaults to 1.
+    /// The fewest replicas the HPA scales to (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_replicas: Option<i32>,
-    /// Required.
+    /// The most replicas the HPA scales to (required).
     pub max_replicas: i32,
-    /// Absent or empty: cpu at 80 % utilization (the API default).
+    /// What the HPA scales on; absent or empty: cpu at 80 % utilization (the API default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<MetricSpec>>,
-    /// Absent: the controller's legacy path.
+    /// Scaling rules per direction; absent: the controller's legacy path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behavior: Option<Behavior>,
 }
 
 /// The five metric source types of autoscaling/v2.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum MetricSourceType {
     /// Per-pod resource usage (metrics.k8s.io), summed over the pod's containers.
     Resource,
@@ -65,7 +68,7 @@ pub enum MetricSourceType {
 
 /// `MetricSpec`: a `type` and the one source field it names. Modelled as Kubernetes
 /// models it (not a tagged enum) so parse errors point at the right line.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MetricSpec {
     /// Which source field applies.
@@ -89,20 +92,20 @@ pub struct MetricSpec {
 }
 
 /// `ResourceMetricSource`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResourceMetricSource {
-    /// `cpu`, `memory`, ...
+    /// The resource: `cpu`, `memory`, ...
     pub name: String,
     /// The target value.
     pub target: MetricTarget,
 }
 
 /// `ContainerResourceMetricSource`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerResourceMetricSource {
-    /// `cpu`, `memory`, ...
+    /// The resource: `cpu`, `memory`, ...
     pub name: String,
     /// The container whose usage counts.
     pub container: String,
@@ -111,7 +114,7 @@ pub struct ContainerResourceMetricSource {
 }
 
 /// `PodsMetricSource`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodsMetricSource {
     /// The metric's name (and selector).
@@ -121,7 +124,7 @@ pub struct PodsMetricSource {
 }
 
 /// `ObjectMetricSource`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ObjectMetricSource {
     /// The object the metric describes; carried, not read.
@@ -134,7 +137,7 @@ pub struct ObjectMetricSource {
 }
 
 /// `ExternalMetricSource`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExternalMetricSource {
     /// The metric's name (and selector).
@@ -144,7 +147,7 @@ pub struct ExternalMetricSource {
 }
 
 /// `MetricIdentifier`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MetricIdentifier {
     /// The metric's name.
@@ -155,7 +158,7 @@ pub struct MetricIdentifier {
 }
 
 /// `MetricTargetType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TargetType {
     /// A percentage of the pods' requests.
     Utilization,
@@ -166,25 +169,25 @@ pub enum TargetType {
 }
 
 /// `MetricTarget`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MetricTarget {
     /// What kind of target this is.
     #[serde(rename = "type")]
     pub kind: TargetType,
-    /// For `Value`.
+    /// For `Value`: the target total, a quantity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Quantity>,
-    /// For `AverageValue`.
+    /// For `AverageValue`: the target per pod, a quantity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_value: Option<Quantity>,
-    /// For `Utilization`, in percent of the request.
+    /// For `Utilization`: the target in percent of the pods' requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_utilization: Option<i32>,
 }
 
 /// `HorizontalPodAutoscalerBehavior`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Behavior {
     /// Rules for scaling up; absent: the API defaults.
@@ -196,25 +199,25 @@ pub struct Behavior {
 }
 
 /// `HPAScalingRules`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScalingRules {
-    /// 0..=3600 seconds.
+    /// The stabilization window, 0 to 3600 seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stabilization_window_seconds: Option<i32>,
     /// `Max`, `Min` or `Disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select_policy: Option<SelectPolicy>,
-    /// At least one when given.
+    /// The policies that limit a change (at least one when given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<ScalingPolicy>>,
-    /// Per-direction tolerance (Kubernetes 1.33+, KEP-4951).
+    /// Per-direction tolerance, a quantity such as `"0.05"` (Kubernetes 1.33+, KEP-4951).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<Quantity>,
 }
 
 /// `ScalingPolicySelect`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum SelectPolicy {
     /// The policy that allows the largest change.
     Max,
@@ -225,7 +228,7 @@ pub enum SelectPolicy {
 }
 
 /// `HPAScalingPolicyType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum PolicyType {
     /// An absolute number of pods.
     Pods,
@@ -234,7 +237,7 @@ pub enum PolicyType {
 }
 
 /// `HPAScalingPolicy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScalingPolicy {
     /// Pods or Percent.
@@ -242,7 +245,7 @@ pub struct ScalingPolicy {
     pub kind: PolicyType,
     /// How many pods, or what percentage; more than 0.
     pub value: i32,
-    /// The period the change is measured over, 1..=1800 seconds.
+    /// The period the change is measured over, 1 to 1800 seconds.
     pub period_seconds: i32,
 }
 

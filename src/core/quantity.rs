@@ -5,8 +5,10 @@
 //! exactly (no floating point) so that `"0.1m"` is 1 milli and `"1.5Gi"` is
 //! 1 610 612 736 000 milli, as in `k8s.io/apimachinery/pkg/api/resource`.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A Kubernetes quantity: the text as written, and its exact value in thousandths.
@@ -261,6 +263,31 @@ impl<'de> Deserialize<'de> for Quantity {
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The text [`Quantity::parse`] reads: sign, digits with at most one decimal point, and one
+/// suffix (SI, binary, or a decimal exponent of at most four digits).
+const QUANTITY_PATTERN: &str =
+    r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]{1,4})?\s*$";
+
+// Mirrors `Deserialize for Quantity`: a quantity string, or a number (read as its decimal
+// text).
+impl JsonSchema for Quantity {
+    fn schema_name() -> Cow<'static, str> {
+        "Quantity".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::Quantity").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "A Kubernetes quantity: \"500m\" (thousandths), \"2\", \"1.5Gi\" (Ki, Mi, Gi, Ti, Pi, Ei: powers of 1024), \"2k\" (n, u, m, k, M, G, T, P, E: powers of 1000), \"1e3\", or a number.",
+            "anyOf": [
+                { "type": "string", "pattern": QUANTITY_PATTERN },
+                { "type": "number" }
+            ]
+        })
     }
 }
 

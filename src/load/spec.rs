@@ -4,19 +4,21 @@
 //! (rates 0 or more, an end after its start), so a bad value is refused where it is written.
 //! Must not read files, evaluate rates or draw random numbers: that is [`super::Load`]'s job.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::core::{Span, Time};
-use crate::scenario::units::{At, Duration, parse_duration};
+use crate::scenario::units::{At, Duration, MAX_SECONDS, duration_pattern, parse_duration};
 
 /// One entry of the scenario's `load:` list. The entries of the list are **summed**; a
 /// `noise` entry applies to that sum. Every entry but `noise` also takes `scale` (a factor,
 /// default 1) and `shift` (moves it later, or earlier when negative, default `0s`).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum LoadSpec {
     /// `constant: {rps: 100}`: the same rate all the time.
@@ -61,11 +63,12 @@ pub enum LoadSpec {
 }
 
 /// `constant`: the same rate all the time.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Constant {
     /// Requests per second.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub rps: f64,
     /// A factor on the rate (default 1).
     #[serde(
@@ -73,6 +76,7 @@ pub struct Constant {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,14 +84,16 @@ pub struct Constant {
 }
 
 /// `ramp`: `from` until `start`, a straight line to `to` at `end`, then `to`.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ramp {
     /// Requests per second up to `start`.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub from: f64,
     /// Requests per second from `end` on.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub to: f64,
     /// When the ramp begins.
     pub start: At,
@@ -99,6 +105,7 @@ pub struct Ramp {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,16 +113,18 @@ pub struct Ramp {
 }
 
 /// `step`: `from` before `at`, `to` from `at` on.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Step {
     /// The instant of the jump.
     pub at: At,
     /// Requests per second before `at`.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub from: f64,
     /// Requests per second from `at` on.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub to: f64,
     /// A factor on the rate (default 1).
     #[serde(
@@ -123,6 +132,7 @@ pub struct Step {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,7 +141,7 @@ pub struct Step {
 
 /// `spike`: `height` requests per second over `[at, at + duration)`, 0 otherwise (add it to
 /// a base).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Spike {
     /// When it starts.
@@ -140,6 +150,7 @@ pub struct Spike {
     pub duration: Duration,
     /// Requests per second during the spike.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub height: f64,
     /// A factor on the rate (default 1).
     #[serde(
@@ -147,6 +158,7 @@ pub struct Spike {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,7 +168,7 @@ pub struct Spike {
 /// `lunchRush`: `base` outside `[start, end]`; inside, a raised-cosine rise over `rise` to
 /// `peak`, `peak` until `end - fall`, a raised-cosine fall back to `base` at `end`. With
 /// neither `rise` nor `fall` it is one smooth bump peaking halfway.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LunchRush {
     /// When the rise begins.
@@ -165,9 +177,11 @@ pub struct LunchRush {
     pub end: At,
     /// Requests per second at the top.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub peak: f64,
     /// Requests per second outside the rush (default 0, to add the rush to a trace).
     #[serde(default, deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub base: f64,
     /// How long the rise takes (default half of `end - start`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,6 +195,7 @@ pub struct LunchRush {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,16 +205,18 @@ pub struct LunchRush {
 /// `flashSale`: `base` before `at`; a raised-cosine rise to `peak` over `rise`; then the
 /// excess over `base` decays exponentially with time constant `decay` (37 % of it is left
 /// after `decay`, 5 % after three times `decay`).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FlashSale {
     /// When the rise begins.
     pub at: At,
     /// Requests per second at the top.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub peak: f64,
     /// Requests per second before the sale and long after it (default 0).
     #[serde(default, deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub base: f64,
     /// How long the rise takes (default `0s`: a jump).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +229,7 @@ pub struct FlashSale {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,14 +238,16 @@ pub struct FlashSale {
 
 /// `daily`: a cosine between `min` and `max` with its top at `peakAt`, repeating every
 /// `period` (default 24 h).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Daily {
     /// Requests per second at the bottom (half a period from `peakAt`).
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub min: f64,
     /// Requests per second at the top.
     #[serde(deserialize_with = "rps")]
+    #[schemars(range(min = 0))]
     pub max: f64,
     /// When the top is reached (and every `period` after and before).
     pub peak_at: At,
@@ -240,6 +260,7 @@ pub struct Daily {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,11 +269,12 @@ pub struct Daily {
 
 /// `weekly`: a value per day, day 0 being the scenario's first day (00:00 to 24:00), and
 /// repeating every 7 days. Meant as a factor in a `product` (weekdays 1, weekends 0.5).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Weekly {
     /// Seven numbers, 0 or more.
     #[serde(deserialize_with = "seven_days")]
+    #[schemars(length(equal = 7), inner(range(min = 0)))]
     pub days: Vec<f64>,
     /// A factor on the rate (default 1).
     #[serde(
@@ -260,6 +282,7 @@ pub struct Weekly {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -269,7 +292,7 @@ pub struct Weekly {
 /// `trace`: a recorded rate. The rate at `t` is the value of the last sample at or before
 /// `t` (each value holds over its bin); the first sample is at time 0 (plus `shift`), and
 /// before it the rate is 0.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TraceSpec {
     /// The file, relative to the scenario file's folder.
@@ -283,6 +306,7 @@ pub struct TraceSpec {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the trace later (negative: skips its beginning); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,7 +318,7 @@ pub struct TraceSpec {
 }
 
 /// The file format of a trace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TraceFormat {
     /// `time_s,rps` with a header line; `time_s` is the start of each bin in seconds.
@@ -305,7 +329,7 @@ pub enum TraceFormat {
 }
 
 /// What a trace does past its last bin.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum OnEnd {
     /// A trace shorter than the scenario is refused before the run.
@@ -333,12 +357,13 @@ pub struct Combine {
 
 /// `repeat`: the rate of `of` over `[0, every)`, again in every period; `of`'s own times
 /// are within the period (`lunchRush` at 11:30 in a `24h` period is a lunch rush every day).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Repeat {
     /// The period (more than 0).
     pub every: Duration,
-    /// The entry repeated.
+    /// The entry repeated (not `noise`).
+    #[schemars(extend("not" = { "required": ["noise"] }))]
     pub of: Box<LoadSpec>,
     /// A factor on the rate (default 1).
     #[serde(
@@ -346,6 +371,7 @@ pub struct Repeat {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(with = "f64", range(min = 0))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -354,7 +380,7 @@ pub struct Repeat {
 
 /// `noise`: how arrivals scatter around the rate. Either or both; with both, the jitter
 /// applies to the mean and the arrivals are Poisson around the jittered mean.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NoiseSpec {
     /// Arrivals in an interval are Poisson with mean rate x length.
@@ -366,11 +392,12 @@ pub struct NoiseSpec {
 }
 
 /// A lognormal factor of mean 1: `exp(N(-sigma²/2, sigma²))`.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogNormalNoise {
     /// The standard deviation of the factor's logarithm (more than 0; 0.1 is about ±10 %).
     #[serde(deserialize_with = "sigma")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub sigma: f64,
 }
 
@@ -425,6 +452,72 @@ impl<'de> Deserialize<'de> for Shift {
 impl Serialize for Shift {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format!("{}ms", self.0.as_millis()))
+    }
+}
+
+// Mirrors `Deserialize for Shift`: a duration string with an optional sign, or a number
+// of seconds of either sign (at most 3.2e10 either way).
+impl JsonSchema for Shift {
+    fn schema_name() -> Cow<'static, str> {
+        "Shift".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::Shift").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "A signed time shift: \"30m\" moves an entry later, \"-1h\" earlier; or a number of seconds (`-90`).",
+            "anyOf": [
+                { "type": "string", "pattern": duration_pattern(true) },
+                { "type": "number", "minimum": -MAX_SECONDS, "maximum": MAX_SECONDS }
+            ]
+        })
+    }
+}
+
+// Mirrors `Deserialize for Combine`: a non-empty list of entries, or a map with `of` and
+// optionally `scale` and `shift` (no other key; `noise` in neither).
+impl JsonSchema for Combine {
+    fn schema_name() -> Cow<'static, str> {
+        "Combine".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::Combine").into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> schemars::Schema {
+        let mut entry = generator.subschema_for::<LoadSpec>();
+        entry.insert("not".into(), serde_json::json!({ "required": ["noise"] }));
+        let entries = json_schema!({ "type": "array", "minItems": 1, "items": entry });
+        let mut shift = generator.subschema_for::<Shift>();
+        shift.insert(
+            "description".into(),
+            "Moves the result later (negative: earlier); default `0s`.".into(),
+        );
+        let mut of = entries.clone();
+        of.insert(
+            "description".into(),
+            "The entries (at least one; no `noise`).".into(),
+        );
+        json_schema!({
+            "description": "A list of load entries, `[a, b]`, or `{of: [a, b], scale, shift}` to scale or shift the result.",
+            "oneOf": [
+                entries,
+                {
+                    "type": "object",
+                    "properties": {
+                        "of": of,
+                        "scale": {
+                            "description": "A factor on the result (default 1).",
+                            "type": "number",
+                            "minimum": 0
+                        },
+                        "shift": shift
+                    },
+                    "required": ["of"],
+                    "additionalProperties": false
+                }
+            ]
+        })
     }
 }
 

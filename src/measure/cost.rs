@@ -24,6 +24,7 @@
 //! priced as one pod (by nodes: node slots `nodes * pods_per_node` beyond demand, each
 //! priced `hourly / pods_per_node`, so half-empty nodes count as waste).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::core::Quantity;
@@ -37,7 +38,7 @@ pub const FARGATE_CPU_PER_HOUR: f64 = 0.04048;
 pub const FARGATE_MEMORY_GIB_PER_HOUR: f64 = 0.004445;
 
 /// Prices, as a scenario writes them; every field optional.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Cost {
     /// $ per vCPU-hour of requests (default: Fargate's).
@@ -46,20 +47,20 @@ pub struct Cost {
     /// $ per GiB-hour of requests (default: Fargate's).
     #[serde(default = "fargate_memory", rename = "memoryGiBPerHour")]
     pub memory_gib_per_hour: f64,
-    /// Price by nodes instead of by pods.
+    /// Price by nodes instead of by pods: a node's size and hourly price.
     #[serde(default)]
     pub node: Option<NodePrice>,
 }
 
 /// One node: what it holds and what it costs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NodePrice {
     /// Allocatable CPU (`"4"`, `"3500m"`).
     pub cpu: Quantity,
     /// Allocatable memory (`"16Gi"`).
     pub memory: Quantity,
-    /// $ per hour.
+    /// $ per node-hour.
     pub hourly: f64,
 }
 

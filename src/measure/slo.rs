@@ -33,6 +33,7 @@
 //!   the objective allows, the signal of multi-window burn-rate alerts (Google SRE
 //!   Workbook, "Alerting on SLOs"). Windows are whole seconds.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::latency::Latency;
@@ -45,7 +46,7 @@ pub type InvalidSlo = crate::core::InvalidField;
 pub const MAX_EPISODES: usize = 20;
 
 /// The objectives of a run; every one optional.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Slo {
     /// The latency objective: a percentile at most a threshold.
@@ -54,7 +55,7 @@ pub struct Slo {
     /// The share of requests that may fail.
     #[serde(default)]
     pub error_rate: Option<ErrorRateObjective>,
-    /// Ready pods there must always be.
+    /// The fewest Ready pods there must always be.
     #[serde(default)]
     pub min_ready: Option<u32>,
     /// Rolling windows over which burn rates are reported (default 5m and 1h).
@@ -62,8 +63,8 @@ pub struct Slo {
     pub windows: Vec<Duration>,
 }
 
-/// "p`percentile` at most `below`".
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The `percentile`-th latency at most `below`, e.g. `{percentile: 95, below: 300ms}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LatencyObjective {
     /// The percentile, strictly between 0 and 100 (95 for p95).
@@ -72,8 +73,8 @@ pub struct LatencyObjective {
     pub below: Duration,
 }
 
-/// At most `below` of requests fail.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// At most a fraction `below` of requests fail, e.g. `{below: 0.001}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ErrorRateObjective {
     /// The fraction of requests that may fail, strictly between 0 and 1.

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::units::{At, Duration};
@@ -14,63 +15,68 @@ use crate::core::snapshot::ControllerFlags;
 use crate::load::LoadSpec;
 
 /// A scenario as written.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScenarioFile {
-    /// Names the run and its default output folder.
+    /// The run's name; also the name of its default output folder.
     pub name: String,
     /// What the scenario is about, for the report.
     #[serde(default)]
     pub description: Option<String>,
-    /// How long to simulate.
+    /// How long to simulate, at least 1s: `"4h"`, `"90m"`, or a number of seconds.
     pub duration: Duration,
-    /// The time of day the simulation starts at (times of day in the file count from
-    /// midnight); default 00:00.
+    /// The time of day the simulation starts at, e.g. `"10:00"` (default 00:00). Every time in
+    /// the file counts from the same midnight.
     #[serde(default)]
     pub start: Option<At>,
-    /// Every random draw derives from it; `--seed` overrides.
+    /// The seed every random draw derives from (default 0); `--seed` overrides it.
     #[serde(default)]
     pub seed: u64,
-    /// The HPA manifest, inline (`kubectl get hpa X -o yaml` as is).
+    /// The HPA manifest, inline, as `kubectl get hpa NAME -o yaml` prints it. Give exactly
+    /// one of `hpa` and `hpaFile`.
     #[serde(default)]
     pub hpa: Option<HorizontalPodAutoscaler>,
-    /// Or the path of a file holding it, relative to the scenario.
+    /// The path of a file holding the HPA manifest (YAML or JSON), relative to the scenario
+    /// file's folder. Give exactly one of `hpa` and `hpaFile`.
     #[serde(default)]
     pub hpa_file: Option<String>,
     /// The Deployment and its pods.
     pub workload: Workload,
-    /// Nodes; absent: unlimited room.
+    /// Nodes the pods must fit on; absent: unlimited room.
     #[serde(default)]
     pub capacity: Option<Capacity>,
-    /// metrics-server.
+    /// metrics-server: how often it samples pod usage, and over what window.
     #[serde(default)]
     pub metrics_server: MetricsServer,
-    /// Custom and external metrics the HPA reads, by metric name.
+    /// Custom and external metrics the HPA reads, by metric name: what each one follows in
+    /// the simulation.
     #[serde(default)]
     pub metrics: BTreeMap<String, DerivedMetric>,
-    /// kube-controller-manager's HPA flags.
+    /// kube-controller-manager's HPA flags; each defaults to Kubernetes' default.
     #[serde(default)]
     pub controller: Controller,
-    /// The request rate: entries are summed.
+    /// The request rate: a list of load entries, added up (a `noise` entry applies to their
+    /// sum).
     pub load: Vec<LoadSpec>,
-    /// Things that happen at set times.
+    /// Things that happen at set times: scaling by hand, patching the HPA, deleting pods.
     #[serde(default)]
     pub actions: Vec<Action>,
     /// The objectives the run is judged against (latency, errors, Ready pods).
     #[serde(default)]
     pub slo: Option<crate::measure::Slo>,
-    /// Prices (default: AWS Fargate's, by requested CPU and memory).
+    /// Prices the run's cost is computed with (absent: AWS Fargate's, by requested CPU and
+    /// memory).
     #[serde(default)]
     pub cost: Option<crate::measure::Cost>,
 }
 
 /// The Deployment.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Workload {
-    /// spec.replicas at the start; all start Ready.
+    /// Replicas (`spec.replicas`) at the start, all of them Ready.
     pub initial_replicas: i32,
-    /// One pod.
+    /// One pod: its resources and what a request costs it.
     pub pod: PodModel,
     /// How a new pod comes up.
     #[serde(default)]
@@ -81,23 +87,28 @@ pub struct Workload {
 }
 
 /// Resources and what one request costs.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodModel {
-    /// The container's requests (`cpu`, `memory`), what utilization is a percentage of.
+    /// The container's resource requests, e.g. `{cpu: 250m, memory: 256Mi}`: utilization is
+    /// a percentage of them. A positive `cpu` is required.
     pub requests: BTreeMap<String, Quantity>,
-    /// The container's limits; CPU use is capped at the cpu limit (default: the request).
+    /// The container's limits, e.g. `{cpu: 500m}`: CPU use is capped at the cpu limit
+    /// (default: the cpu request).
     #[serde(default)]
     pub limits: BTreeMap<String, Quantity>,
-    /// CPU one request costs, in cores x seconds as a quantity ("4m": 4 millicore-seconds).
+    /// CPU one request costs, in core-seconds written as a quantity: `"4m"` is 4
+    /// millicore-seconds, so one free core serves 250 requests a second.
     pub cpu_per_request: Quantity,
-    /// Memory each request in flight holds (default 0).
+    /// Memory a pod holds per request per second it serves (default 0): its memory is its
+    /// `baseline` memory plus this times its requests per second.
     #[serde(default)]
     pub memory_per_request: Option<Quantity>,
-    /// Use with no load (`cpu`, `memory`).
+    /// What a pod uses with no load, e.g. `{cpu: 30m, memory: 150Mi}` (default 0); the cpu
+    /// baseline must stay below the cpu limit.
     #[serde(default)]
     pub baseline: BTreeMap<String, Quantity>,
-    /// Requests a pod may hold waiting before they time out.
+    /// How long a request may wait for a pod before it fails (default 30s).
     #[serde(default)]
     pub request_timeout: Option<Duration>,
     /// Requests a pod works on at once: the servers of its latency queue (default: its
@@ -107,10 +118,10 @@ pub struct PodModel {
 }
 
 /// A probe as in a pod spec.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Probe {
-    /// Seconds after the container starts before the first probe.
+    /// Seconds after the container starts before the first probe (default 0).
     #[serde(default)]
     pub initial_delay_seconds: u32,
     /// Seconds between probes (default 10).
@@ -134,65 +145,70 @@ fn three() -> u32 {
     3
 }
 
-/// A random delay.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A random delay: `{fixed: 8s}`, `{uniform: [1s, 3s]}`, `{normal: {mean: 5s, stddev: 1s}}`,
+/// `{lognormal: {median: 1s, p99: 4s}}`, `{gamma: {shape: 2, mean: 5s}}` or
+/// `{empirical: [5s, 7s, 12s]}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub enum Delay {
-    /// Always this long.
+    /// `{fixed: 8s}`: always this long.
     Fixed(Duration),
-    /// Evenly between two durations.
+    /// `{uniform: [1s, 3s]}`: evenly between two durations, the first at most the second.
     Uniform([Duration; 2]),
-    /// Normal, truncated at 0.
+    /// Normal with a mean and a standard deviation, truncated at 0.
     Normal {
-        /// Mean.
+        /// The mean.
         mean: Duration,
-        /// Standard deviation.
+        /// The standard deviation.
         stddev: Duration,
     },
-    /// Log-normal, given its median and 99th percentile.
+    /// Log-normal, given its median and 99th percentile (0 < median <= p99).
     Lognormal {
-        /// Half of the draws are shorter.
+        /// The median: half of the draws are shorter.
         median: Duration,
-        /// 99 % of the draws are shorter.
+        /// The 99th percentile: 99 % of the draws are shorter.
         p99: Duration,
     },
     /// Gamma with a shape and a mean.
     Gamma {
-        /// Shape k (> 0).
+        /// The shape k, more than 0.
         shape: f64,
-        /// Mean (k x scale).
+        /// The mean (k x scale).
         mean: Duration,
     },
-    /// One of these, each equally likely (e.g. measured start-up times).
+    /// One of these durations, each equally likely (e.g. measured start-up times); at least
+    /// one.
     Empirical(Vec<Duration>),
 }
 
 /// Pod start-up: a chain of delays, then probes.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Startup {
-    /// From creation to bound to a node (once a node has room).
+    /// From creation until the pod is bound to a node, counted once a node has room
+    /// (default `{fixed: 0s}`).
     #[serde(default = "zero_delay")]
     pub scheduling: Delay,
-    /// Image pull.
+    /// Pulling the image (default `{fixed: 0s}`).
     #[serde(default = "zero_delay")]
     pub image_pull: Delay,
-    /// Container creation and start.
+    /// Creating and starting the container (default `{fixed: 0s}`).
     #[serde(default = "zero_delay")]
     pub container_start: Delay,
-    /// From container start until the application answers its probes.
+    /// From container start until the application answers its probes (default
+    /// `{fixed: 0s}`).
     #[serde(default = "zero_delay")]
     pub app_start: Delay,
-    /// startupProbe, if any: readiness probing waits for it.
+    /// The startupProbe, if any: readiness probing waits until it passes.
     #[serde(default)]
     pub startup_probe: Option<Probe>,
-    /// readinessProbe; absent: Ready as soon as the application answers.
+    /// The readinessProbe; absent: the pod is Ready as soon as the application answers.
     #[serde(default)]
     pub readiness_probe: Option<Probe>,
     /// Extra CPU per request for a while after Ready (JIT, caches).
     #[serde(default)]
     pub warmup: Option<Warmup>,
-    /// CPU a starting pod burns before it is Ready.
+    /// CPU a starting pod burns before it is Ready (default: its `baseline` cpu).
     #[serde(default)]
     pub startup_cpu: Option<Quantity>,
 }
@@ -217,20 +233,22 @@ impl Default for Startup {
 }
 
 /// A warm-up period.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Warmup {
-    /// How long after Ready.
+    /// How long the warm-up lasts after Ready.
     pub duration: Duration,
-    /// CPU per request is multiplied by this at Ready, easing linearly to 1.
+    /// CPU per request is multiplied by this (1 or more) at Ready, easing linearly to 1
+    /// over `duration`.
     pub cpu_factor: f64,
 }
 
 /// Pod termination.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Termination {
-    /// terminationGracePeriodSeconds: the pod is not Ready and still costs until it ends.
+    /// `terminationGracePeriodSeconds` (default 30): the pod is not Ready, and still costs,
+    /// until it ends.
     #[serde(default = "thirty")]
     pub grace_period_seconds: u32,
     /// How long the process takes to exit after SIGTERM (at most the grace period);
@@ -253,23 +271,24 @@ impl Default for Termination {
 }
 
 /// Nodes: pods beyond their room stay Pending until a node is added.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Capacity {
-    /// Allocatable resources of one node (`cpu`, `memory`).
+    /// Allocatable resources of one node, e.g. `{cpu: "2", memory: 8Gi}`; pods pack by their
+    /// requests.
     pub node: BTreeMap<String, Quantity>,
     /// Nodes at the start.
     pub nodes: u32,
     /// The cluster autoscaler's ceiling (default: `nodes`, no autoscaling).
     #[serde(default)]
     pub max_nodes: Option<u32>,
-    /// From a Pending pod to a new node being usable.
+    /// From a Pending pod to a new node being usable (default 2m).
     #[serde(default)]
     pub provision_delay: Option<Duration>,
 }
 
-/// metrics-server.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+/// metrics-server: how pod usage is sampled for Resource metrics.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MetricsServer {
     /// How often it scrapes (`--metric-resolution`, default 15s).
@@ -297,10 +316,10 @@ impl Default for MetricsServer {
 }
 
 /// A custom or external metric derived from the simulation.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DerivedMetric {
-    /// What it measures.
+    /// What it follows in the simulation.
     pub source: MetricSourceKind,
     /// The rate window of the adapter's query (default 60s).
     #[serde(default)]
@@ -311,7 +330,7 @@ pub struct DerivedMetric {
 }
 
 /// The quantities a derived metric can follow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum MetricSourceKind {
     /// Requests per second served by each pod (a Pods metric).
@@ -323,7 +342,7 @@ pub enum MetricSourceKind {
 }
 
 /// kube-controller-manager flags for the HPA controller.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Controller {
     /// `--horizontal-pod-autoscaler-sync-period` (default 15s).
@@ -369,25 +388,27 @@ impl Default for Controller {
     }
 }
 
-/// Something that happens at a set time: exactly one of the optional fields.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// Something that happens at a set time: `at`, and exactly one of `scale`, `patchHpa` and
+/// `killPods`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Action {
-    /// When (time of day, or a duration from the start).
+    /// When: a time of day (`"11:30"`) or a duration from the scenario's midnight; within
+    /// the simulated time.
     pub at: At,
-    /// Scale the Deployment by hand (`kubectl scale --replicas`).
+    /// Set the Deployment's replicas by hand, as `kubectl scale --replicas` does (0 or more).
     #[serde(default)]
     pub scale: Option<i32>,
-    /// Patch the HPA: minReplicas, maxReplicas, metrics, behavior.
+    /// Patch the HPA's spec: `minReplicas`, `maxReplicas`, `metrics`, `behavior`.
     #[serde(default)]
     pub patch_hpa: Option<HpaPatch>,
-    /// Delete this many Ready pods (oldest first).
+    /// Delete this many Ready pods (oldest first); the ReplicaSet replaces them.
     #[serde(default)]
     pub kill_pods: Option<u32>,
 }
 
 /// A merge patch on the HPA's spec.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HpaPatch {
     /// New minReplicas.

@@ -4,8 +4,10 @@
 //! `11:30` or `11:30:15`, counted from the scenario's midnight. Held as [`Span`] and
 //! [`Time`] in milliseconds, so simulated time is an integer, never accumulated floats.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::core::{Span, Time};
@@ -14,8 +16,8 @@ use crate::core::{Span, Time};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Duration(pub Span);
 
-/// An instant of the scenario: a time of day `"11:30"` / `"11:30:15"` (from the
-/// scenario's midnight), a duration from the start (`"2h"`), or a number of seconds.
+/// An instant of the scenario, counted from its midnight: a time of day `"11:30"` /
+/// `"11:30:15"`, a duration (`"2h"` is 02:00), or a number of seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct At(pub Time);
 
@@ -48,7 +50,7 @@ pub fn parse_duration(text: &str) -> Result<Span, String> {
         })
 }
 
-/// Parses `"11:30"`, `"11:30:15"`, a duration from the start, or seconds.
+/// Parses `"11:30"`, `"11:30:15"`, a duration, or seconds: all from the scenario's midnight.
 pub fn parse_at(text: &str) -> Result<Time, String> {
     let t = text.trim();
     if t.contains(':') {
@@ -123,6 +125,64 @@ impl<'de> Deserialize<'de> for At {
 impl Serialize for At {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format!("{}ms", self.0.as_millis()))
+    }
+}
+
+/// A number of seconds in a string, as Rust reads an `f64` (`"15"`, `"2.5"`, `"1e3"`).
+const SECONDS_TEXT: &str = r"\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?";
+/// humantime's terms, `<number><unit>` one or more times (`"1h30m"`, `"1.5h"`, `"2 days"`);
+/// the units are humantime's, less `M` (refused as ambiguous), so months only as `month(s)`.
+const HUMANTIME_TEXT: &str = r"([0-9]+(\.[0-9]+)?\s*(nanos|nsec|ns|usec|us|µs|millis|msec|ms|seconds|second|secs|sec|s|minutes|minute|mins|min|m|hours|hour|hrs|hr|h|days|day|d|weeks|week|wks|wk|w|months|month|years|year|yrs|yr|y)\s*)+";
+/// The most seconds a number may say ([`parse_duration`]'s bound).
+pub(crate) const MAX_SECONDS: i64 = 32_000_000_000;
+
+/// The pattern a duration string matches; `signed` allows a leading `+` or `-` (a shift).
+pub(crate) fn duration_pattern(signed: bool) -> String {
+    let sign = if signed { r"([+-]\s*)?" } else { "" };
+    format!(r"^\s*{sign}({SECONDS_TEXT}|{HUMANTIME_TEXT})\s*$")
+}
+
+// Mirrors `Deserialize for Duration` and `parse_duration`: a string, or a number of
+// seconds from 0 to 3.2e10.
+impl JsonSchema for Duration {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::Duration").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "A length of time: \"30s\", \"5m\", \"1h30m\", \"1.5h\", \"250ms\" (units ns, us, ms, s, m, h, d, w; `M` is refused, write minutes as `m`), or a number of seconds (`90`, `2.5`).",
+            "anyOf": [
+                { "type": "string", "pattern": duration_pattern(false) },
+                { "type": "number", "minimum": 0, "maximum": MAX_SECONDS }
+            ]
+        })
+    }
+}
+
+/// A time of day `HH:MM` or `HH:MM:SS`, hours below 48 ([`parse_at`]).
+const CLOCK_PATTERN: &str =
+    r"^\s*\+?0*(4[0-7]|[1-3]?[0-9]):\+?0*[1-5]?[0-9](:\+?0*[1-5]?[0-9])?\s*$";
+
+// Mirrors `Deserialize for At` and `parse_at`: a time of day (any string with a `:`), or
+// else a duration from the scenario's midnight.
+impl JsonSchema for At {
+    fn schema_name() -> Cow<'static, str> {
+        "At".into()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::At").into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "An instant, counted from the scenario's midnight: a time of day \"11:30\" or \"11:30:15\" (hours 0 to 47, so \"25:00\" is 1 am the next day), or a duration (\"2h\", or a number of seconds).",
+            "anyOf": [
+                { "type": "string", "pattern": CLOCK_PATTERN },
+                generator.subschema_for::<Duration>()
+            ]
+        })
     }
 }
 

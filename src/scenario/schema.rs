@@ -1,0 +1,68 @@
+//! The scenario file's format as a JSON Schema (draft 2020-12), generated from the serde
+//! types of [`super::model::ScenarioFile`]; their doc comments are its descriptions.
+//!
+//! Types with hand-written deserializers (quantities, durations, times, shifts, `sum` and
+//! `product`) carry hand-written schemas next to them that mirror what they accept.
+
+use schemars::Schema;
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use serde_json::Value;
+
+use super::model::ScenarioFile;
+
+/// The JSON Schema of a scenario file (`docs/scenario.schema.json`), as a JSON value: the
+/// same for every call.
+pub fn scenario_schema() -> Value {
+    let mut schema = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(tidy))
+        .into_generator()
+        .into_root_schema_for::<ScenarioFile>();
+    schema.insert("title".into(), "hpasim scenario".into());
+    schema.insert(
+        "description".into(),
+        "A scenario for `hpasim simulate`: one Deployment under its HorizontalPodAutoscaler, \
+         driven by a load, for a duration. Written in YAML (or JSON); the README's section \
+         \"The scenario format\" shows a complete example."
+            .into(),
+    );
+    schema.to_value()
+}
+
+/// Makes one schema read well: descriptions as one line per paragraph (doc comments wrap at
+/// 100 columns), no `default: null` (absent is absent; the description says what applies),
+/// and durations in defaults as people write them (`15s`, not `15000ms` as a `Duration`
+/// serializes).
+fn tidy(schema: &mut Schema) {
+    if let Some(Value::String(text)) = schema.get_mut("description") {
+        *text = text
+            .split("\n\n")
+            .map(|paragraph| paragraph.replace('\n', " "))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    }
+    match schema.get_mut("default") {
+        Some(Value::Null) => {
+            schema.remove("default");
+        }
+        Some(value) => readable_default(value),
+        None => {}
+    }
+}
+
+fn readable_default(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            if let Some(ms) = text.strip_suffix("ms").and_then(|n| n.parse::<u64>().ok()) {
+                *text =
+                    humantime::format_duration(std::time::Duration::from_millis(ms)).to_string();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(readable_default),
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(readable_default);
+        }
+        _ => {}
+    }
+}
