@@ -186,16 +186,6 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
     );
     let _ = writeln!(
         t,
-        "  replicas   peak {}, mean {:.1}; Ready peak {}, mean {:.1}",
-        s.peak_replicas, s.mean_replicas, s.peak_ready, s.mean_ready
-    );
-    let _ = writeln!(
-        t,
-        "  scaling    {} scale-ups, {} scale-downs; {} pods created",
-        s.scale_ups, s.scale_downs, s.pods_created
-    );
-    let _ = writeln!(
-        t,
         "  cost       ${:.2} (${:.2}/h), {:.2} pod-hours; ${:.2} ({:.0}%) beyond what the load needed at the target",
         j.cost.total_usd,
         j.cost.per_hour_usd,
@@ -232,7 +222,7 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
                 .fold(0.0f64, f64::max);
             let _ = writeln!(
                 t,
-                "  SLO        {verdict}: {} s in violation over {} episodes{worst}; {:.3}% of requests missed, {:.0}% of the error budget spent",
+                "  SLO        {verdict}: {} s in violation over {} episodes{worst}; {:.3}% of requests missed, {:.0}% of the budget spent",
                 r.violation_seconds,
                 r.episodes.count,
                 r.missed_fraction * 100.0,
@@ -252,6 +242,16 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
             .worst_p95_at_s
             .map(|at| format!(" at {}", clock_at(s, at)))
             .unwrap_or_default()
+    );
+    let _ = writeln!(
+        t,
+        "  replicas   peak {}, mean {:.1}; Ready peak {}, mean {:.1}",
+        s.peak_replicas, s.mean_replicas, s.peak_ready, s.mean_ready
+    );
+    let _ = writeln!(
+        t,
+        "  scaling    {} scale-ups, {} scale-downs; {} pods created",
+        s.scale_ups, s.scale_downs, s.pods_created
     );
     let e = &j.elasticity;
     let _ = writeln!(
