@@ -12,7 +12,6 @@ mod ticks;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -369,25 +368,12 @@ fn write_chart<C: Chart>(
 fn write_png<C: Chart>(d: &C, o: &ChartOptions, path: &Path) -> Result<(), Error> {
     font_ready()?;
     check_size(o)?;
-    static SERIAL: AtomicU64 = AtomicU64::new(0);
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let name = path
-        .file_stem()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.tmp{}-{}.png",
-        std::process::id(),
-        SERIAL.fetch_add(1, Ordering::Relaxed)
-    ));
+    // The bitmap backend picks its encoder by the extension: the name ends in `.png`.
+    let tmp = super::output::temp_beside(path, "png")?;
     let drawn = {
         let root = BitMapBackend::new(&tmp, (o.width, o.height)).into_drawing_area();
         d.draw(&root, o, true).and_then(|()| root.present())
