@@ -63,9 +63,16 @@ pub struct Simulated {
 /// `hpasim simulate`: runs the scenario (`runs` times, in parallel, with derived seeds),
 /// judges it, writes run 0's files with the spread, and returns what it printed.
 pub fn simulate(args: &SimulateArgs) -> Result<Simulated, Error> {
+    simulate_loaded(args, crate::scenario::load_scenario(&args.scenario)?)
+}
+
+/// [`simulate`] on a scenario already loaded (and so already validated).
+fn simulate_loaded(
+    args: &SimulateArgs,
+    scenario: crate::scenario::Scenario,
+) -> Result<Simulated, Error> {
     use rayon::prelude::*;
 
-    let scenario = crate::scenario::load_scenario(&args.scenario)?;
     let base_seed = args.seed.unwrap_or(scenario.seed);
     let runs = args.runs.max(1);
     let options = |seed, keep_snapshots| crate::sim::Options {
@@ -150,18 +157,23 @@ fn written_line(files: &[std::path::PathBuf], dir: &Path) -> String {
     format!("  charts     {}/{{{}}}\n", dir.display(), names.join(", "))
 }
 
-/// `hpasim simulate A B ... --compare`: each scenario runs as `simulate` would, into
-/// `DIR/<name>/`; then one chart and compare.html put them side by side in `DIR`
+/// `hpasim simulate A B ... --compare`: every scenario is loaded and checked first; then
+/// each runs as `simulate` would, into `DIR/<name>/` (snapshots into
+/// `SNAPSHOTS/<name>/`); then one chart and compare.html put them side by side in `DIR`
 /// (default `out/compare`).
 pub fn compare(args: &SimulateArgs, scenarios: &[std::path::PathBuf]) -> Result<String, Error> {
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join("compare"));
+    let loaded = scenarios
+        .iter()
+        .map(|p| crate::scenario::load_scenario(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut done: Vec<Simulated> = vec![];
     let mut names: Vec<String> = vec![];
-    for path in scenarios {
-        let name = crate::scenario::load_scenario(path)?.file.name;
+    for scenario in loaded {
+        let name = scenario.file.name.clone();
         // Two variants of one name (a file copied and edited) stay apart.
         let mut unique = name.clone();
         let mut k = 2;
@@ -170,11 +182,12 @@ pub fn compare(args: &SimulateArgs, scenarios: &[std::path::PathBuf]) -> Result<
             k += 1;
         }
         let one = SimulateArgs {
-            scenario: path.clone(),
+            scenario: scenario.path.clone(),
             out: Some(dir.join(&unique)),
+            snapshots: args.snapshots.as_ref().map(|s| s.join(&unique)),
             ..args.clone()
         };
-        done.push(simulate(&one)?);
+        done.push(simulate_loaded(&one, scenario)?);
         names.push(unique);
     }
     let variants: Vec<report::Compared> = done

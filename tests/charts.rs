@@ -583,3 +583,23 @@ fn compare_runs_each_variant_and_draws_them_together() {
     let svg = std::fs::read_to_string(out.join("compare.svg")).unwrap();
     assert!(has_text(&svg, "spywatcher-spikes") && has_text(&svg, "spikes-slow-scale-down"));
 }
+
+/// A bad variant is refused before any variant runs: nothing is written.
+#[test]
+fn compare_refuses_a_bad_variant_before_running_any() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "name: bad\nduraton: 1h\n").unwrap();
+    let out = dir.path().join("out");
+    hpasim()
+        .arg("simulate")
+        .arg(root().join("scenarios/spywatcher-spikes.yaml"))
+        .arg(&bad)
+        .arg("--compare")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.yaml"));
+    assert!(!out.exists(), "no variant ran");
+}
