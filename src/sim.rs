@@ -13,3 +13,4 @@ pub mod serving;
 
 pub use engine::{Options, clock, run};
 pub use record::{Event, Record, RecordedSync, Row, SecondFigures, Summary, Surge};
+pub use serving::ServingModel;

@@ -74,17 +74,16 @@ pub struct Judgement {
 /// The queue each pod is: `workload.pod.concurrency` servers, else its cpu limit in whole
 /// cores (at least 1); the rate comes from the serving model's capacity each second.
 pub fn pod_queue(sc: &Scenario) -> PodQueue {
-    let pod = &sc.file.workload.pod;
-    let milli = |q: Option<&crate::core::Quantity>| q.map(|q| q.milli()).unwrap_or(0);
-    let limit = milli(pod.limits.get("cpu").or(pod.requests.get("cpu")));
-    let baseline = milli(pod.baseline.get("cpu"));
-    let servers = pod
+    let serving = crate::sim::ServingModel::for_scenario(sc);
+    let servers = sc
+        .file
+        .workload
+        .pod
         .concurrency
-        .unwrap_or_else(|| (limit as f64 / 1000.0).ceil().max(1.0) as u32);
-    let capacity = (limit - baseline).max(0) as f64 / pod.cpu_per_request.milli().max(1) as f64;
+        .unwrap_or_else(|| (serving.limit_milli / 1000.0).ceil().max(1.0) as u32);
     PodQueue {
         servers,
-        service_rate: capacity / servers as f64,
+        service_rate: serving.capacity(1.0) / f64::from(servers),
     }
 }
 

@@ -124,21 +124,7 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
     let pod_model = &sc.file.workload.pod;
     let milli =
         |m: &BTreeMap<String, Quantity>, k: &str| m.get(k).map(|q| q.milli()).unwrap_or(0) as f64;
-    let request_cpu = milli(&pod_model.requests, "cpu");
-    let limit = pod_model
-        .limits
-        .get("cpu")
-        .map(|q| q.milli() as f64)
-        .unwrap_or(request_cpu);
-    let serving = ServingModel {
-        limit_milli: limit,
-        baseline_milli: milli(&pod_model.baseline, "cpu"),
-        cpu_per_request_milli: pod_model.cpu_per_request.milli() as f64,
-        timeout_s: pod_model
-            .request_timeout
-            .map(|d| d.as_secs_f64())
-            .unwrap_or(30.0),
-    };
+    let serving = ServingModel::for_scenario(sc);
     let pods_per_node = sc
         .file
         .capacity
@@ -820,9 +806,10 @@ impl Sim<'_> {
                 _ => {}
             }
         }
-        let mut tracked = self.tracked.clone();
-        tracked.sort_unstable();
-        let mut pods: Vec<_> = tracked
+        // Tracked pods in tracking order (deterministic); the core's result does not depend
+        // on the order of the list.
+        let mut pods: Vec<_> = self
+            .tracked
             .iter()
             .map(|&i| self.snapshot_pod(i, self.pods[i].sample, &pod_metrics))
             .collect();

@@ -33,6 +33,20 @@ pub struct Second {
 }
 
 impl ServingModel {
+    /// The scenario's pod: its cpu limit (default: its request), baseline, CPU per request
+    /// and request timeout (default 30 s). The simulator serves with it; the measurement
+    /// layer reads the same capacity for its latency queue.
+    pub fn for_scenario(sc: &crate::scenario::Scenario) -> ServingModel {
+        let pod = &sc.file.workload.pod;
+        let milli = |q: Option<&crate::core::Quantity>| q.map(|q| q.milli()).unwrap_or(0) as f64;
+        ServingModel {
+            limit_milli: milli(pod.limits.get("cpu").or(pod.requests.get("cpu"))),
+            baseline_milli: milli(pod.baseline.get("cpu")),
+            cpu_per_request_milli: pod.cpu_per_request.milli() as f64,
+            timeout_s: pod.request_timeout.map(|d| d.as_secs_f64()).unwrap_or(30.0),
+        }
+    }
+
     /// Requests per second a pod serves at most, at a warm-up factor (1 when warm).
     pub fn capacity(&self, warm_factor: f64) -> f64 {
         (self.limit_milli - self.baseline_milli).max(0.0)
