@@ -43,3 +43,14 @@ fn cpu_utilization_over_pods(bencher: divan::Bencher, pods: usize) {
     let snap = wide(pods);
     bencher.bench(|| decide(divan::black_box(&snap)).unwrap().desired_replicas);
 }
+
+/// What the simulator hands the core at a sync of a 200-pod deployment: 197 settled pods
+/// as one counted entry and 3 pods followed one by one, without the re-validation.
+#[divan::bench]
+fn simulator_sync_200_pods(bencher: divan::Bencher) {
+    let mut snap = wide(4);
+    snap.pods[0].count = 197;
+    snap.current_replicas = 200;
+    snap.hpa.spec.max_replicas = 400;
+    bencher.bench(|| hpasim::core::decide_validated(divan::black_box(&snap)).desired_replicas);
+}

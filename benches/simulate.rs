@@ -85,6 +85,19 @@ fn one_week_200_pods(bencher: divan::Bencher) {
     bencher.bench(|| run(divan::black_box(&sc), &opts));
 }
 
+/// The same week as a measured-only run (`--runs`, sweeps): no events kept.
+#[divan::bench(sample_count = 5)]
+fn one_week_200_pods_without_events(bencher: divan::Bencher) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sc = week_scenario(dir.path(), "");
+    let opts = Options {
+        step: hpasim::core::Span::from_secs(60),
+        keep_events: false,
+        ..Options::default()
+    };
+    bencher.bench(|| run(divan::black_box(&sc), &opts));
+}
+
 /// The same week with the controller never syncing (12 pods throughout): what the
 /// per-second pass (load, serving, CPU accounting, scrapes, timeline) costs on its own.
 #[divan::bench(sample_count = 5)]

@@ -75,12 +75,14 @@ fn simulate_loaded(
 
     let base_seed = args.seed.unwrap_or(scenario.seed);
     let runs = args.runs.max(1);
-    let options = |seed, keep_snapshots| crate::sim::Options {
+    // The first run is written out in full; the others are only measured.
+    let options = |seed, first: bool| crate::sim::Options {
         step: args.step,
         seed: Some(seed),
-        keep_snapshots,
+        keep_snapshots: first && args.snapshots.is_some(),
+        keep_events: first,
     };
-    let record = crate::sim::run(&scenario, &options(base_seed, args.snapshots.is_some()));
+    let record = crate::sim::run(&scenario, &options(base_seed, true));
     let judgement = crate::measure::judge_run(&record, &scenario);
     let series = |seed, r: &crate::sim::Record, j: &crate::measure::Judgement| report::RunSeries {
         seed,

@@ -15,6 +15,6 @@ pub mod time;
 pub use decide::{Condition, Decision, Path, decide, decide_validated};
 pub use normalize::{PolicyBound, RateLimit, Stabilization};
 pub use quantity::Quantity;
-pub use replicas::{MetricOutcome, PodGroups, Tolerances};
+pub use replicas::{MetricOutcome, PodGroups, Reading, Tolerances};
 pub use snapshot::{History, InvalidField, Snapshot};
 pub use time::{Span, Time};

@@ -136,6 +136,21 @@ impl Node {
     }
 }
 
+impl Node {
+    /// `(rate(a), integral(a, b))`, as the two would be computed apart.
+    fn rate_and_integral(&self, a: i64, b: i64) -> (f64, f64) {
+        match self {
+            Node::Trace(tr) if b > a => tr.rate_and_integral(a, b),
+            Node::Transform { scale, shift, of } if b > a => {
+                let (rate, integral) =
+                    of.rate_and_integral(a.saturating_sub(*shift), b.saturating_sub(*shift));
+                (scale * rate, scale * integral)
+            }
+            _ => (self.rate(a), self.integral(a, b)),
+        }
+    }
+}
+
 /// What building an entry needs to know: where files are, and until when (in the entry's
 /// own time) a trace must have values.
 struct Context<'a> {
@@ -206,6 +221,22 @@ impl Load {
         } else {
             mean
         }
+    }
+
+    /// [`Load::rate`] at `t` and [`Load::arrivals`] over `[t, t + dt)` at once, the same
+    /// figures bit for bit: the simulator asks for both every simulated second, and a
+    /// trace finds its sample once for the two.
+    pub fn rate_and_arrivals(&self, t: Time, dt: Span, rng: &mut ChaCha8Rng) -> (f64, f64) {
+        let a = t.as_millis();
+        let (rate, mean) = self
+            .root
+            .rate_and_integral(a, a.saturating_add(dt.as_millis()));
+        let arrivals = if self.noise.is_noisy() {
+            self.noise.apply(mean, rng)
+        } else {
+            mean
+        };
+        (rate, arrivals)
     }
 
     /// Whether any entry asks for noise.

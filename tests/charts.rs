@@ -23,7 +23,7 @@ fn run(name: &str, seed: Option<u64>) -> (hpasim::scenario::Scenario, Record) {
     let options = Options {
         step: Span::from_secs(60),
         seed,
-        keep_snapshots: false,
+        ..Options::default()
     };
     let record = hpasim::sim::run(&sc, &options);
     (sc, record)

@@ -633,3 +633,48 @@ fn a_load_can_be_shared_between_threads() {
     fn shareable<T: Send + Sync + Clone>() {}
     shareable::<Load>();
 }
+
+/// The simulator asks for the rate and the arrivals of each second at once; the pair is
+/// bit for bit the two asked apart (traces, their scale and shift, each way a trace ends,
+/// a sum, noise), from before the first sample to past the last, on and off sample edges.
+#[test]
+fn rate_and_arrivals_together_equal_them_apart() {
+    let same = |l: &Load, what: &str| {
+        for from_ms in (-3_000..420_000).step_by(250) {
+            for length in ["1s", "750ms", "3s", "60s"] {
+                let (t, dt) = (Time::from_millis(from_ms), span(length));
+                let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(5));
+                let together = l.rate_and_arrivals(t, dt, &mut a);
+                let apart = (l.rate(t), l.arrivals(t, dt, &mut b));
+                assert_eq!(
+                    (together.0.to_bits(), together.1.to_bits()),
+                    (apart.0.to_bits(), apart.1.to_bits()),
+                    "{what} at {from_ms} ms over {length}"
+                );
+            }
+        }
+    };
+    // A second-by-second trace with values whose sums round: the pair must round alike.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rows: String = (0..400)
+        .map(|s| format!("{s},{}\n", 0.1 + (s * 37 % 101) as f64 * 0.73))
+        .collect();
+    std::fs::write(dir.path().join("odd.csv"), format!("time_s,rps\n{rows}")).expect("write");
+    for yaml in [
+        "- trace: {file: odd.csv, onEnd: hold}",
+        "- trace: {file: odd.csv, scale: 1.7, shift: \"-2500ms\", onEnd: zero}",
+    ] {
+        let l = Load::build(&specs(yaml), dir.path(), span("1h")).expect("loads");
+        same(&l, yaml);
+    }
+    for yaml in [
+        "- trace: {file: small.csv, onEnd: hold}",
+        "- trace: {file: small.csv, onEnd: zero}",
+        "- trace: {file: small.csv, onEnd: loop}",
+        "- trace: {file: small.csv, scale: 2.5, shift: \"-30s\", onEnd: hold}",
+        "- trace: {file: small.csv, shift: 90s, onEnd: zero}\n- constant: {rps: 3}",
+        "- trace: {file: small.csv, onEnd: hold}\n- noise: {poisson: true}",
+    ] {
+        same(&load(yaml), yaml);
+    }
+}

@@ -270,6 +270,43 @@ fn runs_are_deterministic_for_a_seed() {
     assert_ne!(files(3).0, files(4).0);
 }
 
+/// A run that keeps no events (the measured-only runs of `--runs`) is the same run: the
+/// same timeline, per-second figures and summary; it only leaves the events out.
+#[test]
+fn a_run_without_events_is_the_same_run() {
+    for name in ["feastflow-flash-sale", "waddlebot-cluster-at-capacity"] {
+        let file = root().join(format!("scenarios/{name}.yaml"));
+        let sc = hpasim::scenario::load_scenario(&file).unwrap();
+        let with = run(&sc, &Options::default());
+        let without = run(
+            &sc,
+            &Options {
+                keep_events: false,
+                ..Options::default()
+            },
+        );
+        assert!(
+            with.events.len() > 100,
+            "{name}: the full run keeps its events"
+        );
+        assert!(without.events.is_empty(), "{name}");
+        let judged = hpasim::measure::judge_run(&with, &sc);
+        assert_eq!(
+            hpasim::report::timeline_csv(&with, &judged.steps).unwrap(),
+            hpasim::report::timeline_csv(&without, &judged.steps).unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            format!("{:?}", with.seconds),
+            format!("{:?}", without.seconds)
+        );
+        assert_eq!(
+            serde_json::to_string(&with.summary).unwrap(),
+            serde_json::to_string(&without.summary).unwrap()
+        );
+    }
+}
+
 /// Every bundled scenario runs with --snapshots, and every recorded snapshot replays
 /// through `hpasim decide` to the decision the run took; the next snapshot's
 /// currentReplicas is that decision's desiredReplicas unless an action came between.

@@ -4,6 +4,8 @@
 //! name instead of silently ignored. Shapes mirror the Kubernetes Go types field for
 //! field; `metadata` and `status` are accepted and carried along but never read.
 
+use std::borrow::Cow;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -251,11 +253,12 @@ pub struct ScalingPolicy {
 
 impl HpaSpec {
     /// The metrics the controller evaluates: the spec's, or cpu at 80 % utilization when
-    /// absent or empty (the autoscaling/v2 API default).
-    pub fn effective_metrics(&self) -> Vec<MetricSpec> {
+    /// absent or empty (the autoscaling/v2 API default). Borrowed when the spec has them:
+    /// the core asks at every sync.
+    pub fn effective_metrics(&self) -> Cow<'_, [MetricSpec]> {
         match &self.metrics {
-            Some(m) if !m.is_empty() => m.clone(),
-            _ => vec![MetricSpec {
+            Some(m) if !m.is_empty() => Cow::Borrowed(m),
+            _ => Cow::Owned(vec![MetricSpec {
                 kind: MetricSourceType::Resource,
                 resource: Some(ResourceMetricSource {
                     name: "cpu".into(),
@@ -270,7 +273,7 @@ impl HpaSpec {
                 pods: None,
                 object: None,
                 external: None,
-            }],
+            }]),
         }
     }
 }

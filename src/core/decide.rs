@@ -1,6 +1,9 @@
 //! One sync of one HPA (`reconcileAutoscaler`): short-cuts, metrics, normalization,
 //! the scale event, and the conditions the controller sets.
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use serde::Serialize;
 
 use super::normalize::{self, RateLimit, Stabilization};
@@ -71,8 +74,8 @@ pub struct Condition {
     pub status: &'static str,
     /// The machine-readable reason.
     pub reason: &'static str,
-    /// The controller's message.
-    pub message: String,
+    /// The controller's message (most are fixed text: borrowed, not built at every sync).
+    pub message: Cow<'static, str>,
 }
 
 /// `setCondition` on an initially empty list: a type set again keeps its position.
@@ -81,13 +84,13 @@ fn set_condition(
     kind: &'static str,
     status: bool,
     reason: &'static str,
-    message: String,
+    message: impl Into<Cow<'static, str>>,
 ) {
     let c = Condition {
         kind,
         status: if status { "True" } else { "False" },
         reason,
-        message,
+        message: message.into(),
     };
     match list.iter_mut().find(|x| x.kind == kind) {
         Some(existing) => *existing = c,
@@ -119,13 +122,13 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
     let max = snap.hpa.spec.max_replicas;
     let behavior = snap.behavior();
     let mut history = snap.history.clone();
-    let mut conditions = vec![];
+    let mut conditions = Vec::with_capacity(3);
     set_condition(
         &mut conditions,
         "AbleToScale",
         true,
         "SucceededGetScale",
-        "the HPA controller was able to get the target's current scale".into(),
+        "the HPA controller was able to get the target's current scale",
     );
 
     // recordInitialRecommendation: a controller with no memory of this HPA seeds it.
@@ -157,7 +160,7 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
             "ScalingActive",
             false,
             "ScalingDisabled",
-            "scaling is disabled since the replica count of the target is zero".into(),
+            "scaling is disabled since the replica count of the target is zero",
         );
         decision.path = Path::ScalingDisabled;
         0
@@ -179,12 +182,12 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
         let mut best_metric = None;
         let mut invalid = 0;
         let mut first_invalid = None;
-        for m in &decision.metrics {
+        for (k, m) in decision.metrics.iter().enumerate() {
             match m.proposal {
                 Some(p) => {
                     if proposal == 0 || p > proposal {
                         proposal = p;
-                        best_metric = Some(m);
+                        best_metric = Some(k);
                     }
                 }
                 None => {
@@ -210,17 +213,18 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
             decision.history = history;
             return decision;
         }
-        let metric_name = best_metric
-            .map(|m| m.controller_name.clone())
-            .unwrap_or_default();
+        // Written into one buffer of a size that holds the usual names: no regrowth.
+        let mut message = String::with_capacity(128);
+        message.push_str("the HPA was able to successfully calculate a replica count from ");
+        if let Some(k) = best_metric {
+            let _ = write!(message, "{}", replicas::ControllerName(&specs[k]));
+        }
         set_condition(
             &mut conditions,
             "ScalingActive",
             true,
             "ValidMetricFound",
-            format!(
-                "the HPA was able to successfully calculate a replica count from {metric_name}"
-            ),
+            message,
         );
         let proposal = proposal.max(0);
         decision.proposal = Some(proposal);
@@ -247,7 +251,7 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
             "AbleToScale",
             true,
             normalized.able_reason,
-            normalized.able_message.into(),
+            normalized.able_message,
         );
         let stabilized = normalized.stabilization.result;
         let limited = normalized.desired != stabilized;
@@ -256,7 +260,7 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
             "ScalingLimited",
             limited,
             normalized.limit_reason,
-            normalized.limit_message.into(),
+            normalized.limit_message,
         );
         decision.limited_by = limited.then_some(normalized.limit_reason);
         decision.stabilized = Some(stabilized);

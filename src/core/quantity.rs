@@ -12,9 +12,12 @@ use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A Kubernetes quantity: the text as written, and its exact value in thousandths.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Two quantities are equal when they read alike (`"1"` and `"1000m"` are not).
+#[derive(Clone, Debug)]
 pub struct Quantity {
-    text: String,
+    /// As written; `None` for one made from a value, printed canonically
+    /// ([`format_milli`]) when shown: the simulator makes thousands a second.
+    text: Option<Box<str>>,
     milli: i64,
     /// Digits as written, and the power of ten they are scaled by (`"0.05"` is 5e-2):
     /// what `Quantity.AsApproximateFloat64` multiplies.
@@ -87,7 +90,7 @@ impl Quantity {
         let milli = milli_value(mantissa, exponent, binary_exponent)
             .ok_or_else(|| fail("it is too large"))?;
         Ok(Quantity {
-            text: text.to_string(),
+            text: Some(text.into()),
             milli,
             mantissa,
             exponent,
@@ -97,9 +100,8 @@ impl Quantity {
 
     /// A quantity from a count of thousandths, printed canonically ("350m", "2").
     pub fn from_milli(milli: i64) -> Quantity {
-        let text = format_milli(milli);
         Quantity {
-            text,
+            text: None,
             milli,
             mantissa: milli as i128,
             exponent: -3,
@@ -112,9 +114,12 @@ impl Quantity {
         self.milli
     }
 
-    /// The text as the user wrote it.
-    pub fn as_str(&self) -> &str {
-        &self.text
+    /// The text as the user wrote it, or the canonical one of a quantity made from a value.
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.text {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(format_milli(self.milli)),
+        }
     }
 
     /// `Quantity.AsApproximateFloat64()` on the quantity as the API server stores it: the
@@ -146,11 +151,7 @@ impl Quantity {
 
 /// Prints thousandths the way `kubectl` shows a milli quantity: "350m", or "2" when whole.
 pub fn format_milli(milli: i64) -> String {
-    if milli % 1000 == 0 {
-        format!("{}", milli / 1000)
-    } else {
-        format!("{milli}m")
-    }
+    Quantity::from_milli(milli).to_string()
 }
 
 fn suffix_scale(suffix: &str) -> Option<(i32, u32)> {
@@ -224,15 +225,27 @@ fn go_pow10(n: i32) -> f64 {
     }
 }
 
+impl PartialEq for Quantity {
+    fn eq(&self, other: &Quantity) -> bool {
+        self.milli == other.milli && self.text() == other.text()
+    }
+}
+
+impl Eq for Quantity {}
+
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        match &self.text {
+            Some(t) => f.write_str(t),
+            None if self.milli % 1000 == 0 => write!(f, "{}", self.milli / 1000),
+            None => write!(f, "{}m", self.milli),
+        }
     }
 }
 
 impl Serialize for Quantity {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+        serializer.collect_str(self)
     }
 }
 

@@ -5,10 +5,12 @@
 //! int64 thousandths, utilization an integer percentage, ratios float64, replica counts
 //! the int32 of a float64 `ceil`. Go's wrapping integer arithmetic is kept (never a panic).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::api::{MetricSourceType, MetricSpec, MetricTarget};
-use super::quantity::{Quantity, format_milli};
+use super::quantity::Quantity;
 use super::snapshot::{ConditionStatus, Pod, PodPhase, Snapshot};
 use super::time::Time;
 
@@ -72,13 +74,13 @@ pub struct MetricOutcome {
     #[serde(rename = "type")]
     pub source: MetricSourceType,
     /// The target as a person reads it: "70%", "100", "2k per pod".
-    pub target: String,
+    pub target: Reading,
     /// The replica count this metric asks for; absent when it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposal: Option<i32>,
     /// The observed value as the HPA status shows it: "85%" or a quantity.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub current: Option<String>,
+    pub current: Option<Reading>,
     /// Observed over target, before rebalancing missing and unready pods.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_ratio: Option<f64>,
@@ -97,60 +99,98 @@ pub struct MetricOutcome {
     /// The controller's error message when the metric failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// How the controller names the metric in its ValidMetricFound message.
-    #[serde(skip)]
-    pub controller_name: String,
 }
 
-/// The metric names `computeStatusFor*Metric` hand to the ValidMetricFound message.
-fn controller_name(spec: &MetricSpec) -> String {
-    let selector = |s: &Option<serde_json::Value>| match s {
-        None => "(nil)".to_string(),
-        Some(v) => format!("({v})"),
-    };
-    match spec.kind {
-        MetricSourceType::Resource | MetricSourceType::ContainerResource => {
-            let (name, target, container) = match (&spec.resource, &spec.container_resource) {
-                (Some(r), _) => (&r.name, &r.target, ""),
-                (_, Some(c)) => (&c.name, &c.target, " container"),
-                _ => return String::new(),
-            };
-            if target.average_value.is_some() {
-                format!("{name} resource")
-            } else {
-                format!("{name}{container} resource utilization (percentage of request)")
-            }
+/// A target or an observed value as the HPA status shows it: "85%", "350m", "2k per pod".
+/// Kept as a value and written out only when shown: the simulator decides every sync.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reading {
+    /// An integer percentage of the request.
+    Percent(i32),
+    /// A quantity: a total, or an average over the pods.
+    Quantity(Quantity),
+    /// A per-pod target.
+    PerPod(Quantity),
+    /// A target with neither value set (refused by validation; shown as nothing).
+    Unset,
+}
+
+impl Reading {
+    /// A quantity of `milli` thousandths, printed canonically.
+    fn milli(milli: i64) -> Reading {
+        Reading::Quantity(Quantity::from_milli(milli))
+    }
+}
+
+impl std::fmt::Display for Reading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reading::Percent(p) => write!(f, "{p}%"),
+            Reading::Quantity(q) => write!(f, "{q}"),
+            Reading::PerPod(q) => write!(f, "{q} per pod"),
+            Reading::Unset => Ok(()),
         }
-        MetricSourceType::Pods => format!("pods metric {}", spec.display_name()),
-        MetricSourceType::Object => {
-            let Some(o) = &spec.object else {
-                return String::new();
-            };
-            if o.target.kind == super::api::TargetType::Value {
-                let kind = o
-                    .described_object
-                    .as_ref()
-                    .and_then(|d| d.get("kind"))
-                    .and_then(|k| k.as_str())
-                    .unwrap_or("");
-                format!("{kind} metric {}", o.metric.name)
-            } else {
-                format!(
-                    "external metric {}{}",
-                    o.metric.name,
-                    selector(&o.metric.selector)
-                )
+    }
+}
+
+impl Serialize for Reading {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// The metric names `computeStatusFor*Metric` hand to the ValidMetricFound message,
+/// written straight into it.
+pub(crate) struct ControllerName<'a>(pub &'a MetricSpec);
+
+impl std::fmt::Display for ControllerName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let spec = self.0;
+        let selector = |f: &mut std::fmt::Formatter<'_>, s: &Option<serde_json::Value>| match s {
+            None => f.write_str("(nil)"),
+            Some(v) => write!(f, "({v})"),
+        };
+        match spec.kind {
+            MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+                let (name, target, container) = match (&spec.resource, &spec.container_resource) {
+                    (Some(r), _) => (&r.name, &r.target, ""),
+                    (_, Some(c)) => (&c.name, &c.target, " container"),
+                    _ => return Ok(()),
+                };
+                if target.average_value.is_some() {
+                    write!(f, "{name} resource")
+                } else {
+                    write!(
+                        f,
+                        "{name}{container} resource utilization (percentage of request)"
+                    )
+                }
             }
-        }
-        MetricSourceType::External => {
-            let Some(e) = &spec.external else {
-                return String::new();
-            };
-            format!(
-                "external metric {}{}",
-                e.metric.name,
-                selector(&e.metric.selector)
-            )
+            MetricSourceType::Pods => write!(f, "pods metric {}", spec.display_name()),
+            MetricSourceType::Object => {
+                let Some(o) = &spec.object else {
+                    return Ok(());
+                };
+                if o.target.kind == super::api::TargetType::Value {
+                    let kind = o
+                        .described_object
+                        .as_ref()
+                        .and_then(|d| d.get("kind"))
+                        .and_then(|k| k.as_str())
+                        .unwrap_or("");
+                    write!(f, "{kind} metric {}", o.metric.name)
+                } else {
+                    write!(f, "external metric {}", o.metric.name)?;
+                    selector(f, &o.metric.selector)
+                }
+            }
+            MetricSourceType::External => {
+                let Some(e) = &spec.external else {
+                    return Ok(());
+                };
+                write!(f, "external metric {}", e.metric.name)?;
+                selector(f, &e.metric.selector)
+            }
         }
     }
 }
@@ -158,20 +198,20 @@ fn controller_name(spec: &MetricSpec) -> String {
 /// What a calculator returns: a proposal with its status figures, or an error message.
 struct Calc {
     proposal: i32,
-    current: String,
+    current: Reading,
     ratio: f64,
     rebalanced: Option<f64>,
     pods: Option<PodGroups>,
     note: Option<&'static str>,
 }
 
-type CalcResult = Result<Calc, (String, Option<String>)>;
+type CalcResult = Result<Calc, (String, Option<Reading>)>;
 
 /// `computeReplicasForMetric`: dispatch one metric spec to its calculator.
 pub fn evaluate(snap: &Snapshot, spec: &MetricSpec, tol: Tolerances) -> MetricOutcome {
     let current = snap.current_replicas;
     let status = snap.status_replicas();
-    let (reason, target_text, result): (&'static str, String, CalcResult) = match spec.kind {
+    let (reason, target_text, result): (&'static str, Reading, CalcResult) = match spec.kind {
         MetricSourceType::Resource | MetricSourceType::ContainerResource => {
             let (resource, container, target, reason) =
                 match (&spec.resource, &spec.container_resource) {
@@ -184,22 +224,22 @@ pub fn evaluate(snap: &Snapshot, spec: &MetricSpec, tol: Tolerances) -> MetricOu
                     ),
                     _ => unreachable!("validated: the field matching the type is set"),
                 };
-            let key = match container {
-                Some(c) => format!("{c}/{resource}"),
-                None => resource.to_string(),
+            let key: Cow<str> = match container {
+                Some(c) => format!("{c}/{resource}").into(),
+                None => resource.into(),
             };
             // computeStatusForResourceMetricGeneric: averageValue first, then averageUtilization.
             if let Some(avg) = &target.average_value {
                 let result = raw_resource_replicas(snap, &key, resource, avg.milli(), tol)
                     .map_err(|(e, c)| (format!("failed to get {resource} usage: {e}"), c));
-                (reason, avg.to_string(), result)
+                (reason, Reading::Quantity(avg.clone()), result)
             } else {
                 let util = target
                     .average_utilization
                     .expect("validated: a resource target sets one of the two");
                 let result = resource_replicas(snap, &key, resource, container, util, tol)
                     .map_err(|(e, c)| (format!("failed to get {resource} utilization: {e}"), c));
-                (reason, format!("{util}%"), result)
+                (reason, Reading::Percent(util), result)
             }
         }
         MetricSourceType::Pods => {
@@ -224,7 +264,7 @@ pub fn evaluate(snap: &Snapshot, spec: &MetricSpec, tol: Tolerances) -> MetricOu
                     None,
                 ))
             };
-            ("FailedGetPodsMetric", format!("{avg} per pod"), result)
+            ("FailedGetPodsMetric", Reading::PerPod(avg.clone()), result)
         }
         MetricSourceType::Object => {
             let o = spec.object.as_ref().expect("validated");
@@ -283,7 +323,6 @@ pub fn evaluate(snap: &Snapshot, spec: &MetricSpec, tol: Tolerances) -> MetricOu
             note: c.note,
             reason: None,
             error: None,
-            controller_name: controller_name(spec),
         },
         Err((message, current)) => MetricOutcome {
             metric,
@@ -297,16 +336,15 @@ pub fn evaluate(snap: &Snapshot, spec: &MetricSpec, tol: Tolerances) -> MetricOu
             note: None,
             reason: Some(reason),
             error: Some(message),
-            controller_name: controller_name(spec),
         },
     }
 }
 
-fn target_text(t: &MetricTarget) -> String {
+fn target_text(t: &MetricTarget) -> Reading {
     match (&t.average_value, &t.value) {
-        (Some(a), _) => format!("{a} per pod"),
-        (None, Some(v)) => v.to_string(),
-        (None, None) => String::new(),
+        (Some(a), _) => Reading::PerPod(a.clone()),
+        (None, Some(v)) => Reading::Quantity(v.clone()),
+        (None, None) => Reading::Unset,
     }
 }
 
@@ -379,7 +417,7 @@ struct Grouped {
 
 fn group_pods(snap: &Snapshot, sample_key: &str, resource: &str) -> Grouped {
     let mut g = Grouped {
-        samples: vec![],
+        samples: Vec::with_capacity(snap.pods.len()),
         missing: vec![],
         unready: vec![],
         groups: PodGroups::default(),
@@ -537,7 +575,7 @@ fn resource_replicas(
     let requests = pod_requests(snap, resource, container).map_err(|e| (e, None))?;
     let (ratio, utilization, _raw) =
         utilization_ratio(snap, &g.samples, &requests, target).map_err(|e| (e, None))?;
-    let current_text = format!("{utilization}%");
+    let current_text = Reading::Percent(utilization);
     let calc = |proposal, rebalanced, note| Calc {
         proposal,
         current: current_text.clone(),
@@ -662,7 +700,7 @@ fn plain_metric_replicas(
         ));
     }
     let (ratio, usage) = usage_ratio(snap, &g.samples, target);
-    let current_text = format_milli(usage);
+    let current_text = Reading::milli(usage);
     let calc = |proposal, rebalanced, note| Calc {
         proposal,
         current: current_text.clone(),
@@ -719,7 +757,7 @@ fn object_replicas(
     let ratio = usage as f64 / target as f64;
     let calc = |proposal, note| Calc {
         proposal,
-        current: format_milli(usage),
+        current: Reading::milli(usage),
         ratio,
         rebalanced: None,
         pods: None,
@@ -735,7 +773,7 @@ fn object_replicas(
     if snap.pods.is_empty() {
         return Err((
             "unable to calculate ready pods: no pods returned by selector while calculating replica count".into(),
-            Some(format_milli(usage)),
+            Some(Reading::milli(usage)),
         ));
     }
     // getReadyPodsCount: phase Running and Ready True; deleting pods still count.
@@ -765,7 +803,7 @@ fn per_pod_replicas(usage: i64, target: i64, status_replicas: i32, tol: Toleranc
     };
     Calc {
         proposal,
-        current: format_milli(per_pod),
+        current: Reading::milli(per_pod),
         ratio,
         rebalanced: None,
         pods: None,

@@ -292,11 +292,14 @@ pub struct ResolvedBehavior {
 /// `GenerateHPAScaleUpRules` (pkg/apis/autoscaling/v2/defaults.go): what the user gave,
 /// field by field, over Pods 4 / 15 s and Percent 100 / 15 s, Max, window 0.
 fn scale_up_rules(given: Option<&ScalingRules>) -> Rules {
-    let given = given.cloned().unwrap_or_default();
     Rules {
-        stabilization_window_seconds: given.stabilization_window_seconds.unwrap_or(0) as i64,
-        select_policy: given.select_policy.unwrap_or(SelectPolicy::Max),
-        policies: given.policies.unwrap_or_else(|| {
+        stabilization_window_seconds: given
+            .and_then(|g| g.stabilization_window_seconds)
+            .unwrap_or(0) as i64,
+        select_policy: given
+            .and_then(|g| g.select_policy)
+            .unwrap_or(SelectPolicy::Max),
+        policies: given.and_then(|g| g.policies.clone()).unwrap_or_else(|| {
             vec![
                 ScalingPolicy {
                     kind: PolicyType::Pods,
@@ -316,14 +319,15 @@ fn scale_up_rules(given: Option<&ScalingRules>) -> Rules {
 /// `GenerateHPAScaleDownRules` then `maybeInitScaleDownStabilizationWindow`: Percent 100
 /// / 15 s, Max, and a window taken from the controller's downscale-stabilization flag.
 fn scale_down_rules(given: Option<&ScalingRules>, flag: Span) -> Rules {
-    let given = given.cloned().unwrap_or_default();
     Rules {
         stabilization_window_seconds: given
-            .stabilization_window_seconds
+            .and_then(|g| g.stabilization_window_seconds)
             .map(i64::from)
             .unwrap_or(flag.whole_secs()),
-        select_policy: given.select_policy.unwrap_or(SelectPolicy::Max),
-        policies: given.policies.unwrap_or_else(|| {
+        select_policy: given
+            .and_then(|g| g.select_policy)
+            .unwrap_or(SelectPolicy::Max),
+        policies: given.and_then(|g| g.policies.clone()).unwrap_or_else(|| {
             vec![ScalingPolicy {
                 kind: PolicyType::Percent,
                 value: 100,
@@ -345,15 +349,19 @@ impl Snapshot {
     }
 
     /// The metrics the controller evaluates: the spec's, or cpu at 80 % when absent or empty.
-    pub fn metric_specs(&self) -> Vec<MetricSpec> {
+    pub fn metric_specs(&self) -> std::borrow::Cow<'_, [MetricSpec]> {
         self.hpa.spec.effective_metrics()
     }
 
     /// The behavior with the API defaults filled in, or `None` for the legacy path.
     pub fn behavior(&self) -> Option<ResolvedBehavior> {
+        let default;
         let given = match (&self.hpa.spec.behavior, self.controller.behavior_defaults) {
-            (Some(b), _) => b.clone(),
-            (None, true) => Behavior::default(),
+            (Some(b), _) => b,
+            (None, true) => {
+                default = Behavior::default();
+                &default
+            }
             (None, false) => return None,
         };
         Some(ResolvedBehavior {

@@ -38,9 +38,10 @@ pub(crate) struct Trace {
     /// Requests over `[0, end)`.
     total: f64,
     on_end: OnEnd,
-    /// The index: `buckets[k]` is the last sample at or before `k * bucket` ms. With
-    /// `bucket` no wider than the smallest gap, a lookup checks one or two samples.
-    bucket: i64,
+    /// The index: `buckets[k]` is the last sample at or before `k << shift` ms. With
+    /// buckets no wider than the smallest gap, a lookup checks one or two samples; a power
+    /// of two wide, so finding one is a shift (this runs every simulated second).
+    shift: u32,
     buckets: Vec<u32>,
 }
 
@@ -67,11 +68,16 @@ impl Trace {
         }
         let min_gap = times.windows(2).map(|w| w[1] - w[0]).min().unwrap_or(1);
         let cap = (BUCKETS_PER_SAMPLE * n + 1024) as i64;
-        let bucket = if end / min_gap < cap {
-            min_gap
+        // Buckets a power of two wide: the widest not above the smallest gap, unless that
+        // makes more than `cap` of them; then the narrowest that makes at most `cap`.
+        let fine = 63 - min_gap.max(1).leading_zeros();
+        let shift = if end >> fine < cap {
+            fine
         } else {
-            ((end + cap - 1) / cap).max(1)
+            let narrowest = ((end + cap - 1) / cap).max(1);
+            64 - (narrowest - 1).leading_zeros()
         };
+        let bucket = 1i64 << shift;
         let count = if end > 0 { (end - 1) / bucket + 1 } else { 0 };
         let mut buckets = Vec::with_capacity(count as usize);
         let mut i = 0;
@@ -88,7 +94,7 @@ impl Trace {
             end,
             total: acc,
             on_end,
-            bucket,
+            shift,
             buckets,
         }
     }
@@ -105,7 +111,7 @@ impl Trace {
 
     /// The sample in force at `τ`, for `0 <= τ < end`.
     fn index(&self, tau: i64) -> usize {
-        let k = (tau / self.bucket) as usize;
+        let k = (tau >> self.shift) as usize;
         let lo = self.buckets[k] as usize;
         let hi = self
             .buckets
@@ -150,6 +156,25 @@ impl Trace {
         } else {
             self.within(tau)
         }
+    }
+
+    /// `(rate(a), cumulative(b) - cumulative(a))` for `a < b`, bit for bit, finding the
+    /// sample once when `[a, b)` lies in one bin.
+    pub(crate) fn rate_and_integral(&self, a: i64, b: i64) -> (f64, f64) {
+        if self.on_end == OnEnd::Loop || a < 0 || b > self.end {
+            return (self.rate(a), self.cumulative(b) - self.cumulative(a));
+        }
+        let i = self.index(a);
+        let bin_end = self.times.get(i + 1).copied().unwrap_or(self.end);
+        let at = |tau: i64| self.cum[i] + self.values[i] * (tau - self.times[i]) as f64 / 1000.0;
+        // Up to the bin's end, `at` is `cumulative`: at the end itself it is the very sum
+        // that made cum[i + 1] (or the total).
+        let upto_b = if b <= bin_end {
+            at(b)
+        } else {
+            self.cumulative(b)
+        };
+        (self.values[i], upto_b - at(a))
     }
 
     fn within(&self, tau: i64) -> f64 {

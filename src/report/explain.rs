@@ -45,7 +45,7 @@ pub fn explain_decision(d: &Decision) -> String {
         let _ = write!(out, "  {} ", m.metric);
         match (&m.proposal, &m.error) {
             (Some(p), _) => {
-                let current = m.current.as_deref().unwrap_or("?");
+                let current = (m.current.as_ref()).map_or("?".to_string(), |c| c.to_string());
                 let _ = write!(out, "{current} of target {}", m.target);
                 if let Some(r) = m.usage_ratio {
                     let _ = write!(out, " (ratio {r:.3})");

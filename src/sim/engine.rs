@@ -14,9 +14,9 @@ use rand::rngs::ChaCha8Rng;
 use super::pods::{self, Pod, Stage};
 use super::record::{Event, Record, RecordedSync, Row, SecondFigures, Summary, Surge};
 use super::serving::ServingModel;
-use crate::core::api::{HorizontalPodAutoscaler, MetricSourceType, MetricSpec, TargetType};
+use crate::core::api::{MetricSourceType, MetricSpec, TargetType};
 use crate::core::snapshot::{ConditionStatus, History, PodPhase, Sample};
-use crate::core::{Decision, Quantity, Snapshot, Span, Time};
+use crate::core::{Quantity, Reading, Snapshot, Span, Time};
 use crate::scenario::Scenario;
 use crate::scenario::model::{MetricSourceKind, Probe};
 
@@ -29,6 +29,10 @@ pub struct Options {
     pub seed: Option<u64>,
     /// Keep every sync's snapshot in the record.
     pub keep_snapshots: bool,
+    /// Keep the events (decisions, pod transitions, actions) in the record, for
+    /// events.jsonl and the charts' markers. Runs that are only measured (`--runs`) skip
+    /// them: a week's 40 320 decisions are most of a run's memory.
+    pub keep_events: bool,
 }
 
 impl Default for Options {
@@ -37,6 +41,7 @@ impl Default for Options {
             step: Span::from_secs(1),
             seed: None,
             keep_snapshots: false,
+            keep_events: true,
         }
     }
 }
@@ -68,9 +73,14 @@ enum Due {
 struct Sim<'a> {
     sc: &'a Scenario,
     t: Time,
-    hpa: HorizontalPodAutoscaler,
-    /// The HPA's metrics as the controller reads them (kept in step with patches).
+    /// What the core is handed at each sync, kept between syncs and brought up to date in
+    /// place: the HPA as patched, the controller's memory, the settled pods' entry. A sync
+    /// then allocates little beyond the decision it records.
+    core: Snapshot,
+    /// The HPA's metrics as the controller reads them, and their names (kept in step with
+    /// patches).
     metric_specs: Vec<MetricSpec>,
+    metric_names: Vec<String>,
     spec: i32,
     pods: Vec<Pod>,
     /// Live pods followed one by one: all but the settled ones.
@@ -85,9 +95,10 @@ struct Sim<'a> {
     seq: u64,
     rng_arrivals: ChaCha8Rng,
     rng_startup: ChaCha8Rng,
-    history: History,
-    /// Where the last decision sits in `events`.
-    last_decision: Option<usize>,
+    /// What the timeline shows of the last decision: the desired count and each metric's
+    /// value as the HPA saw it.
+    last_desired: Option<i32>,
+    last_observed: Vec<Option<Reading>>,
     serving: ServingModel,
     waiting_requests: f64,
     steady_integral: f64,
@@ -111,6 +122,9 @@ struct Sim<'a> {
     events: Vec<Event>,
     syncs: Vec<RecordedSync>,
     keep_snapshots: bool,
+    keep_events: bool,
+    /// The settled pods' entry in the core's snapshot, kept between syncs.
+    settled_entry: Option<crate::core::snapshot::Pod>,
 }
 
 /// Runs a scenario to its end.
@@ -149,11 +163,24 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
         .map(|d| (window_of(d).as_millis() + delay_of(d).as_millis()) / 1000 + 2)
         .max()
         .unwrap_or(1) as usize;
+    let metric_specs = sc.hpa.spec.effective_metrics().into_owned();
     let mut sim = Sim {
         sc,
         t: sc.start,
-        hpa: sc.hpa.clone(),
-        metric_specs: sc.hpa.spec.effective_metrics(),
+        core: Snapshot {
+            now: sc.start,
+            hpa: sc.hpa.clone(),
+            current_replicas: sc.file.workload.initial_replicas,
+            status_replicas: None,
+            pods: vec![],
+            objects: BTreeMap::new(),
+            externals: BTreeMap::new(),
+            history: History::default(),
+            controller: sc.controller_flags(),
+            decision: None,
+        },
+        metric_names: metric_specs.iter().map(MetricSpec::display_name).collect(),
+        metric_specs,
         spec: sc.file.workload.initial_replicas,
         pods: vec![],
         tracked: vec![],
@@ -163,8 +190,8 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
         seq: 0,
         rng_arrivals: stream(STREAM_ARRIVALS),
         rng_startup: stream(STREAM_STARTUP),
-        history: History::default(),
-        last_decision: None,
+        last_desired: None,
+        last_observed: vec![],
         serving,
         waiting_requests: 0.0,
         steady_integral: 0.0,
@@ -187,6 +214,8 @@ pub fn run(sc: &Scenario, opts: &Options) -> Record {
         events: vec![],
         syncs: vec![],
         keep_snapshots: opts.keep_snapshots,
+        keep_events: opts.keep_events,
+        settled_entry: None,
     };
     // The initial pods ran before the start, serving the load as it was then: give them a
     // metrics-server history, so the first sync sees them as a cluster would.
@@ -264,10 +293,9 @@ impl Sim<'_> {
         self.stage_counts[self.pods[i].stage as usize] -= 1;
         self.stage_counts[stage as usize] += 1;
         self.pods[i].stage = stage;
-        let t = self.secs(self.t);
-        self.events.push(Event::Pod {
-            t,
-            pod: self.pods[i].name.clone(),
+        self.record(|sim| Event::Pod {
+            t: sim.secs(sim.t),
+            pod: sim.pods[i].name.clone(),
             stage,
         });
     }
@@ -275,11 +303,12 @@ impl Sim<'_> {
     fn run(mut self, step: Span, seed: u64) -> Record {
         let sc = self.sc;
         let start = sc.start.as_millis();
-        let resolution = sc.file.metrics_server.resolution.span().as_millis();
+        let mut scrapes = Every::from(sc.file.metrics_server.resolution.span().as_millis(), 0);
         let sync = sc.file.controller.sync_period.span().as_millis();
-        let step_ms = step.as_millis().max(1000);
+        let mut syncs = Every::from(sync, sync);
+        let mut rows = Every::from(step.as_millis().max(1000), 0);
         let metric_specs = self.metric_specs.clone();
-        let metric_names: Vec<String> = metric_specs.iter().map(MetricSpec::display_name).collect();
+        let metric_names = self.metric_names.clone();
         // "Enough pods" for surges: at the tolerance's edge, where the controller stops
         // asking for more; demand (cost waste, elasticity): at the target itself.
         let capacity_at_edge = self.capacity_at_target(1.0 + sc.file.controller.tolerance);
@@ -304,15 +333,17 @@ impl Sim<'_> {
                 self.queue.pop();
                 self.handle(at, due);
             }
-            if elapsed % resolution == 0 {
+            if scrapes.due(elapsed) {
                 self.scrape();
             }
-            if elapsed > 0 && elapsed % sync == 0 {
+            if syncs.due(elapsed) {
                 self.sync(&mut totals);
             }
 
             // Serving for [now, now + 1s).
-            let arrivals = sc.load.arrivals(now, SECOND, &mut self.rng_arrivals);
+            let (rate, arrivals) = sc
+                .load
+                .rate_and_arrivals(now, SECOND, &mut self.rng_arrivals);
             let mut steady = self.settled.len();
             let ready = self.count(Stage::Ready) as i64;
             warming_pods.clear();
@@ -356,21 +387,22 @@ impl Sim<'_> {
                 second.served_per_steady_pod,
             );
 
-            // Surges: too few Ready pods for the load at the HPA's target.
-            let rate = sc.load.rate(now);
+            // Surges: too few Ready pods for the load at the HPA's target. The shortfall,
+            // ceil(pods needed) - ready, is above 0 exactly when the pods needed are.
             let demand_pods = rate / capacity_at_target;
-            let needed = (rate / capacity_at_edge).ceil() as i64;
-            let shortfall = needed - ready;
-            match (&mut surge, shortfall > 0) {
+            let needed = rate / capacity_at_edge;
+            let short = needed > ready as f64;
+            let shortfall = || needed.ceil() as i64 - ready;
+            match (&mut surge, short) {
                 (None, true) => {
                     surge = Some(Surge {
                         start_s: self.secs(now),
                         end_s: None,
                         seconds_to_enough: None,
-                        worst_shortfall: shortfall,
+                        worst_shortfall: shortfall(),
                     })
                 }
-                (Some(s), true) => s.worst_shortfall = s.worst_shortfall.max(shortfall),
+                (Some(s), true) => s.worst_shortfall = s.worst_shortfall.max(shortfall()),
                 (Some(s), false) => {
                     s.end_s = Some(self.secs(now));
                     s.seconds_to_enough = Some(self.secs(now) - s.start_s);
@@ -414,7 +446,7 @@ impl Sim<'_> {
             totals.peak_replicas = totals.peak_replicas.max(self.spec);
             totals.peak_ready = totals.peak_ready.max(ready as usize);
 
-            if elapsed % step_ms == 0 {
+            if rows.due(elapsed) {
                 timeline.push(self.row(&metric_specs, &acc, second.queued));
                 acc = StepTotals::default();
             }
@@ -745,17 +777,19 @@ impl Sim<'_> {
 
     /// One HPA sync: the snapshot, the core's decision, and the Deployment following it.
     fn sync(&mut self, totals: &mut RunTotals) {
-        let (snapshot, recorded) = self.snapshot(self.keep_snapshots);
+        self.refresh_snapshot();
+        let recorded = self.keep_snapshots.then(|| self.expanded_snapshot());
         // The scenario, its patches in the order they apply, and the pods the engine lists
         // are valid by construction: the core need not re-check them at every sync.
-        let decision = crate::core::decide_validated(&snapshot);
+        let decision = crate::core::decide_validated(&self.core);
+        self.return_entries();
         totals.syncs += 1;
         if decision.desired_replicas > self.spec {
             totals.scale_ups += 1;
         } else if decision.desired_replicas < self.spec {
             totals.scale_downs += 1;
         }
-        self.history = decision.history.clone();
+        self.core.history.clone_from(&decision.history);
         if let Some(snapshot) = recorded {
             self.syncs.push(RecordedSync {
                 second: self.t.as_millis().div_euclid(1000),
@@ -764,156 +798,201 @@ impl Sim<'_> {
             });
         }
         let (rescale, desired) = (decision.rescale, decision.desired_replicas);
-        self.last_decision = Some(self.events.len());
-        self.events.push(Event::Decision {
-            t: self.secs(self.t),
-            decision: Box::new(decision),
-        });
+        self.last_desired = Some(desired);
+        self.last_observed.clear();
+        (self.last_observed).extend(decision.metrics.iter().map(|m| m.current.clone()));
+        if self.keep_events {
+            self.events.push(Event::Decision {
+                t: self.secs(self.t),
+                decision: Box::new(decision),
+            });
+        }
         if rescale {
             self.spec = desired;
             self.reconcile();
         }
     }
 
-    fn last_decision(&self) -> Option<&Decision> {
-        match self.events.get(self.last_decision?)? {
-            Event::Decision { decision, .. } => Some(decision),
-            _ => None,
+    /// Keeps an event when the run keeps them (built only then).
+    fn record(&mut self, event: impl FnOnce(&Self) -> Event) {
+        if self.keep_events {
+            let e = event(self);
+            self.events.push(e);
         }
     }
 
-    /// What the controller sees at this sync: for the core, the tracked pods one by one and
-    /// the settled ones as one entry; with `expanded`, also every pod listed on its own (the
-    /// recorded snapshot, which the core decides alike: `tests/simulate.rs` replays it).
-    fn snapshot(&self, expanded: bool) -> (Snapshot, Option<Snapshot>) {
+    /// Brings the core's snapshot up to this sync: the tracked pods one by one (their
+    /// entries, kept on the pods between syncs, lent to the snapshot until
+    /// [`Sim::return_entries`]) and the settled ones as one counted entry.
+    fn refresh_snapshot(&mut self) {
         let now = self.t;
-        let mut externals = BTreeMap::new();
-        let mut objects = BTreeMap::new();
-        let mut pod_metrics = vec![];
-        for m in &self.metric_specs {
-            let name = m.display_name();
-            let Some(d) = self.sc.file.metrics.get(&name) else {
+        let mut core = std::mem::take(&mut self.core.pods);
+        core.clear();
+        for idx in 0..self.tracked.len() {
+            let i = self.tracked[idx];
+            let entry = self.pods[i].entry.take();
+            core.push(entry.unwrap_or_else(|| self.new_entry(i)));
+        }
+        // Any settled pod stands for them all (the rules read nothing that differs).
+        let first = self.settled.first().copied();
+        if let Some(first) = first {
+            core.push(match self.settled_entry.take() {
+                Some(e) if e.name == self.pods[first].name => e,
+                _ => self.new_entry(first),
+            });
+        }
+        let pod_metrics = self.pod_metric_values();
+        for (entry, &i) in core.iter_mut().zip(&self.tracked) {
+            self.fill_entry(entry, i, self.pods[i].sample, &pod_metrics);
+        }
+        if let (Some(first), Some(group)) = (first, core.last_mut()) {
+            self.fill_entry(group, first, self.steady_sample, &pod_metrics);
+            group.count = self.settled.len() as u32;
+        }
+        drop(pod_metrics);
+        let active = (self.tracked.iter())
+            .filter(|&&i| self.pods[i].is_active())
+            .count()
+            + self.settled.len();
+        for (k, m) in self.metric_specs.iter().enumerate() {
+            let name = &self.metric_names[k];
+            let Some(d) = self.sc.file.metrics.get(name) else {
                 continue;
             };
+            let value = milli_quantity(self.derived(d));
             match m.kind {
-                MetricSourceType::Pods => pod_metrics.push((name, self.derived(d))),
-                MetricSourceType::Object => {
-                    objects.insert(name, milli_quantity(self.derived(d)));
-                }
+                MetricSourceType::Object => set_value(&mut self.core.objects, name, value),
                 MetricSourceType::External => {
-                    externals.insert(name, vec![milli_quantity(self.derived(d))]);
+                    set_value(&mut self.core.externals, name, vec![value]);
                 }
                 _ => {}
             }
         }
-        // Tracked pods in tracking order (deterministic); the core's result does not depend
-        // on the order of the list.
-        let mut pods: Vec<_> = self
-            .tracked
-            .iter()
-            .map(|&i| self.snapshot_pod(i, self.pods[i].sample, &pod_metrics))
-            .collect();
-        let all = expanded.then(|| {
-            let mut all: Vec<_> = (self.tracked.iter().map(|&i| (i, self.pods[i].sample)))
-                .chain(self.settled.iter().map(|&i| (i, self.steady_sample)))
-                .collect();
-            all.sort_unstable_by_key(|&(i, _)| i);
-            all.into_iter()
-                .map(|(i, sample)| self.snapshot_pod(i, sample, &pod_metrics))
-                .collect::<Vec<_>>()
-        });
-        if let Some(&first) = self.settled.iter().min() {
-            let mut group = self.snapshot_pod(first, self.steady_sample, &pod_metrics);
-            group.count = self.settled.len() as u32;
-            pods.push(group);
-        }
-        let active = self
-            .tracked
-            .iter()
-            .filter(|&&i| self.pods[i].is_active())
-            .count()
-            + self.settled.len();
-        let snapshot = Snapshot {
-            now,
-            hpa: self.hpa.clone(),
-            current_replicas: self.spec,
-            status_replicas: Some(active as i32),
-            pods,
-            objects,
-            externals,
-            history: self.history.clone(),
-            controller: self.sc.controller_flags(),
-            decision: None,
-        };
-        let recorded = all.map(|pods| Snapshot {
-            pods,
-            ..snapshot.clone()
-        });
-        (snapshot, recorded)
+        self.core.pods = core;
+        self.core.now = now;
+        self.core.current_replicas = self.spec;
+        self.core.status_replicas = Some(active as i32);
     }
 
-    /// One pod as the controller's listers and metrics APIs show it.
-    fn snapshot_pod(
-        &self,
-        i: usize,
-        sample: Option<(Time, i64, i64)>,
-        pod_metrics: &[(String, f64)],
-    ) -> crate::core::snapshot::Pod {
-        let p = &self.pods[i];
-        let window = self.sc.file.metrics_server.window.span();
-        let mut metrics = BTreeMap::new();
-        if let Some((ts, cpu, mem)) = sample {
-            let sample = |milli| Sample {
-                value: Quantity::from_milli(milli),
-                timestamp: Some(ts),
-                window: Some(window),
-            };
-            metrics.insert("cpu".into(), sample(cpu));
-            metrics.insert("app/cpu".into(), sample(cpu));
-            metrics.insert("memory".into(), sample(mem));
-            metrics.insert("app/memory".into(), sample(mem));
+    /// Gives the tracked pods and the settled group their entries back after the sync.
+    fn return_entries(&mut self) {
+        let mut entries = std::mem::take(&mut self.core.pods).into_iter();
+        for &i in &self.tracked {
+            self.pods[i].entry = entries.next();
         }
-        if p.container_started.is_some() {
-            for (name, per_pod) in pod_metrics {
-                let v = if p.stage == Stage::Ready {
-                    *per_pod
-                } else {
-                    0.0
-                };
-                metrics.insert(
-                    name.clone(),
-                    Sample {
-                        value: milli_quantity(v),
-                        timestamp: Some(self.t),
-                        window: None,
-                    },
-                );
-            }
+        self.settled_entry = entries.next();
+    }
+
+    /// The recorded snapshot (`--snapshots`): the core's, with every pod listed on its own,
+    /// sorted by pod. The core decides it alike: `tests/simulate.rs` replays it.
+    fn expanded_snapshot(&self) -> Snapshot {
+        let pod_metrics = self.pod_metric_values();
+        let mut all: Vec<_> = (self.tracked.iter().map(|&i| (i, self.pods[i].sample)))
+            .chain(self.settled.iter().map(|&i| (i, self.steady_sample)))
+            .collect();
+        all.sort_unstable_by_key(|&(i, _)| i);
+        let pods = all
+            .into_iter()
+            .map(|(i, sample)| {
+                let mut entry = self.new_entry(i);
+                self.fill_entry(&mut entry, i, sample, &pod_metrics);
+                entry
+            })
+            .collect();
+        Snapshot {
+            pods,
+            ..self.core.clone()
         }
+    }
+
+    /// Each Pods metric the load drives, with its value per Ready pod now.
+    fn pod_metric_values(&self) -> Vec<(&str, f64)> {
+        (self.metric_specs.iter().zip(&self.metric_names))
+            .filter(|(m, _)| m.kind == MetricSourceType::Pods)
+            .filter_map(|(_, name)| {
+                let d = self.sc.file.metrics.get(name)?;
+                Some((name.as_str(), self.derived(d)))
+            })
+            .collect()
+    }
+
+    /// A pod's entry with what never changes: its name and requests.
+    fn new_entry(&self, i: usize) -> crate::core::snapshot::Pod {
         crate::core::snapshot::Pod {
-            name: p.name.clone(),
-            phase: if p.container_started.is_some() {
-                PodPhase::Running
-            } else {
-                PodPhase::Pending
-            },
-            ready: p.ready.map(|r| {
-                if r {
-                    ConditionStatus::True
-                } else {
-                    ConditionStatus::False
-                }
-            }),
-            ready_since: p.ready_since,
-            start_time: p.start_time,
-            deleting: p.deleting_since.is_some(),
+            name: self.pods[i].name.clone(),
+            phase: PodPhase::Pending,
+            ready: None,
+            ready_since: None,
+            start_time: None,
+            deleting: false,
             requests: BTreeMap::from([(
                 "app".to_string(),
                 self.sc.file.workload.pod.requests.clone(),
             )]),
-            metrics,
+            metrics: BTreeMap::new(),
             count: 1,
         }
+    }
+
+    /// One pod as the controller's listers and metrics APIs show it now, written over its
+    /// entry (the maps' keys are kept: no allocation once a pod has had its samples).
+    fn fill_entry(
+        &self,
+        entry: &mut crate::core::snapshot::Pod,
+        i: usize,
+        sample: Option<(Time, i64, i64)>,
+        pod_metrics: &[(&str, f64)],
+    ) {
+        let p = &self.pods[i];
+        let window = self.sc.file.metrics_server.window.span();
+        let at = |milli, timestamp, window| Sample {
+            value: Quantity::from_milli(milli),
+            timestamp: Some(timestamp),
+            window,
+        };
+        let (cpu, memory) = match sample {
+            Some((ts, cpu, mem)) => (
+                Some(at(cpu, ts, Some(window))),
+                Some(at(mem, ts, Some(window))),
+            ),
+            None => (None, None),
+        };
+        let metrics = &mut entry.metrics;
+        set_sample(metrics, "cpu", cpu.clone());
+        set_sample(metrics, "app/cpu", cpu);
+        set_sample(metrics, "memory", memory.clone());
+        set_sample(metrics, "app/memory", memory);
+        for &(name, per_pod) in pod_metrics {
+            let sample = p.container_started.map(|_| {
+                let v = if p.stage == Stage::Ready {
+                    per_pod
+                } else {
+                    0.0
+                };
+                Sample {
+                    value: milli_quantity(v),
+                    timestamp: Some(self.t),
+                    window: None,
+                }
+            });
+            set_sample(metrics, name, sample);
+        }
+        entry.phase = if p.container_started.is_some() {
+            PodPhase::Running
+        } else {
+            PodPhase::Pending
+        };
+        entry.ready = p.ready.map(|r| {
+            if r {
+                ConditionStatus::True
+            } else {
+                ConditionStatus::False
+            }
+        });
+        entry.ready_since = p.ready_since;
+        entry.start_time = p.start_time;
+        entry.deleting = p.deleting_since.is_some();
+        entry.count = 1;
     }
 
     /// A derived metric's value as the adapter serves it: averaged over its window,
@@ -942,10 +1021,9 @@ impl Sim<'_> {
             .iter()
             .enumerate()
             .map(|(k, m)| {
-                let observed = self
-                    .last_decision()
-                    .and_then(|d| d.metrics.get(k))
-                    .and_then(|o| o.current.clone());
+                let observed = (self.last_observed.get(k))
+                    .and_then(Option::as_ref)
+                    .map(|c| c.to_string());
                 (self.actual(m), observed)
             })
             .collect();
@@ -954,10 +1032,7 @@ impl Sim<'_> {
             clock: clock(now),
             load_rps: self.sc.load.rate(now),
             spec: self.spec,
-            desired: self
-                .last_decision()
-                .map(|d| d.desired_replicas)
-                .unwrap_or(self.spec),
+            desired: self.last_desired.unwrap_or(self.spec),
             ready: count(Stage::Ready),
             starting: count(Stage::Starting) + count(Stage::Running),
             pending: count(Stage::Pending),
@@ -1046,8 +1121,8 @@ impl Sim<'_> {
                 self.provisioning = self.provisioning.saturating_sub(1);
                 let n = self.nodes.unwrap_or(0) + 1;
                 self.nodes = Some(n);
-                self.events.push(Event::Node {
-                    t: self.secs(at),
+                self.record(|sim| Event::Node {
+                    t: sim.secs(at),
                     nodes: n,
                 });
                 self.bind_waiting();
@@ -1115,9 +1190,9 @@ impl Sim<'_> {
                         p.container_started = Some(at);
                         p.app_up = Some(at.plus(app_start));
                         let g = p.generation;
-                        self.events.push(Event::Pod {
-                            t: self.secs(at),
-                            pod: self.pods[i].name.clone(),
+                        self.record(|sim| Event::Pod {
+                            t: sim.secs(at),
+                            pod: sim.pods[i].name.clone(),
                             stage: Stage::Running,
                         });
                         self.schedule(pods::first_probe(at, &probe), Due::StartupProbe(i, g));
@@ -1207,11 +1282,14 @@ impl Sim<'_> {
             if let Some(m) = p.min_replicas {
                 parts.push(format!(
                     "minReplicas {} -> {m}",
-                    self.hpa.spec.min_replicas.unwrap_or(1)
+                    self.core.hpa.spec.min_replicas.unwrap_or(1)
                 ));
             }
             if let Some(m) = p.max_replicas {
-                parts.push(format!("maxReplicas {} -> {m}", self.hpa.spec.max_replicas));
+                parts.push(format!(
+                    "maxReplicas {} -> {m}",
+                    self.core.hpa.spec.max_replicas
+                ));
             }
             if p.metrics.is_some() {
                 parts.push("metrics replaced".into());
@@ -1219,8 +1297,16 @@ impl Sim<'_> {
             if p.behavior.is_some() {
                 parts.push("behavior replaced".into());
             }
-            crate::scenario::apply_patch(&mut self.hpa, p);
-            self.metric_specs = self.hpa.spec.effective_metrics();
+            crate::scenario::apply_patch(&mut self.core.hpa, p);
+            if p.metrics.is_some() {
+                // Values of metrics no longer in the spec are not served any more.
+                self.core.objects.clear();
+                self.core.externals.clear();
+            }
+            self.metric_specs = self.core.hpa.spec.effective_metrics().into_owned();
+            self.metric_names = (self.metric_specs.iter())
+                .map(MetricSpec::display_name)
+                .collect();
             format!("patch the HPA: {}", parts.join(", "))
         } else if let Some(n) = a.kill_pods {
             let mut victims: Vec<usize> = self
@@ -1237,7 +1323,7 @@ impl Sim<'_> {
         } else {
             String::new()
         };
-        self.events.push(Event::Action { t, action: text });
+        self.record(|_| Event::Action { t, action: text });
     }
 
     /// The ReplicaSet: create or delete pods until the active ones match spec.replicas.
@@ -1373,8 +1459,61 @@ impl Sim<'_> {
     }
 }
 
+/// Sets or removes a pod's sample under `key`, allocating the key only when it is new.
+fn set_sample(metrics: &mut BTreeMap<String, Sample>, key: &str, sample: Option<Sample>) {
+    match (metrics.get_mut(key), sample) {
+        (Some(slot), Some(s)) => *slot = s,
+        (None, Some(s)) => {
+            metrics.insert(key.to_string(), s);
+        }
+        (Some(_), None) => {
+            metrics.remove(key);
+        }
+        (None, None) => {}
+    }
+}
+
+/// Sets a metric's value by name, allocating the name only when it is new.
+fn set_value<V>(map: &mut BTreeMap<String, V>, key: &str, value: V) {
+    match map.get_mut(key) {
+        Some(slot) => *slot = value,
+        None => {
+            map.insert(key.to_string(), value);
+        }
+    }
+}
+
 fn milli_quantity(v: f64) -> Quantity {
     Quantity::from_milli((v * 1000.0).round() as i64)
+}
+
+/// The multiples of a period, met in increasing time: `due(t)` is `t % period == 0` (for
+/// `t` from `first` on) without a division every simulated second.
+struct Every {
+    period: i64,
+    next: i64,
+}
+
+impl Every {
+    fn from(period: i64, first: i64) -> Every {
+        Every {
+            period: period.max(1),
+            next: first,
+        }
+    }
+
+    fn due(&mut self, t: i64) -> bool {
+        if self.next < t {
+            // Behind only when the period is not a whole number of seconds.
+            self.next += (t - self.next + self.period - 1) / self.period * self.period;
+        }
+        if self.next == t {
+            self.next += self.period;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 #[derive(Default)]

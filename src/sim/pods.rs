@@ -81,6 +81,9 @@ pub struct Pod {
     /// For a warm pod: the first scrape at which its integral follows the shared one, so a
     /// window that starts there gives it the warm pods' sample.
     pub steady_from: Option<Time>,
+    /// Its entry in the core's snapshot while tracked, kept between syncs so that a sync
+    /// writes over it instead of building it anew.
+    pub entry: Option<crate::core::snapshot::Pod>,
 }
 
 impl Pod {
@@ -111,6 +114,7 @@ impl Pod {
             generation: 0,
             steady_offset: None,
             steady_from: None,
+            entry: None,
         }
     }
 
