@@ -5,6 +5,10 @@ use std::path::Path;
 
 use hpasim::core::{Snapshot, decide};
 
+/// The binary's allocator, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -9,6 +9,10 @@ use hpasim::load::{Load, LoadSpec};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
+/// The binary's allocator, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

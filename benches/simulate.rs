@@ -1,11 +1,17 @@
 //! What a simulated week costs: one week of a 1-second trace (a daily cycle between about
-//! 10 and 200 pods' worth of load, with Poisson arrivals), a 15 s sync, a 60 s timeline.
-//! The per-second cost must not grow with the number of alike pods.
+//! 10 and 200 pods' worth of load), a 15 s sync, a 60 s timeline. The issue's benchmark
+//! replays the trace as recorded; the variants add Poisson arrivals on top, keep no events
+//! (the measured-only runs of `--runs`), or never sync. The per-second cost must not grow
+//! with the number of alike pods.
 
 use std::io::Write;
 
 use hpasim::scenario::{Scenario, load_scenario};
 use hpasim::sim::{Options, run};
+
+/// The binary's allocator, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     divan::main();
@@ -14,8 +20,8 @@ fn main() {
 const WEEK_S: i64 = 7 * 86_400;
 
 /// A pod serves 30 rps at the HPA's 70 % target (50m baseline + 30 x 10m = 350m of 500m).
-/// `extra` is added to the scenario's top level.
-fn week_scenario(dir: &std::path::Path, extra: &str) -> Scenario {
+/// `extra` is added to the scenario's top level and `load` to its load list.
+fn week_scenario(dir: &std::path::Path, extra: &str, load: &str) -> Scenario {
     let trace = dir.join("week.csv");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&trace).expect("create trace"));
     writeln!(f, "time_s,rps").expect("write");
@@ -61,22 +67,31 @@ workload:
     warmup: {duration: 60s, cpuFactor: 1.5}
 load:
 - trace: {file: week.csv}
-- noise: {poisson: true}
+{LOAD}
 "#
-        .replace("{EXTRA}", extra),
+        .replace("{EXTRA}", extra)
+        .replace("{LOAD}", load),
     )
     .expect("write scenario");
     load_scenario(&yaml).expect("scenario loads")
 }
 
+const POISSON: &str = "- noise: {poisson: true}";
+
+fn week_options(keep_events: bool) -> Options {
+    Options {
+        step: hpasim::core::Span::from_secs(60),
+        keep_events,
+        ..Options::default()
+    }
+}
+
+/// The issue's benchmark, as `hpasim simulate` runs it: events kept for events.jsonl.
 #[divan::bench(sample_count = 5)]
 fn one_week_200_pods(bencher: divan::Bencher) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sc = week_scenario(dir.path(), "");
-    let opts = Options {
-        step: hpasim::core::Span::from_secs(60),
-        ..Options::default()
-    };
+    let sc = week_scenario(dir.path(), "", "");
+    let opts = week_options(true);
     let peak = run(&sc, &opts).summary.peak_replicas;
     assert!(
         peak >= 190,
@@ -85,28 +100,30 @@ fn one_week_200_pods(bencher: divan::Bencher) {
     bencher.bench(|| run(divan::black_box(&sc), &opts));
 }
 
-/// The same week as a measured-only run (`--runs`, sweeps): no events kept.
+/// The same with a Poisson draw of each second's arrivals on top of the trace.
 #[divan::bench(sample_count = 5)]
-fn one_week_200_pods_without_events(bencher: divan::Bencher) {
+fn one_week_200_pods_poisson(bencher: divan::Bencher) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sc = week_scenario(dir.path(), "");
-    let opts = Options {
-        step: hpasim::core::Span::from_secs(60),
-        keep_events: false,
-        ..Options::default()
-    };
+    let sc = week_scenario(dir.path(), "", POISSON);
+    let opts = week_options(true);
     bencher.bench(|| run(divan::black_box(&sc), &opts));
 }
 
-/// The same week with the controller never syncing (12 pods throughout): what the
+/// Poisson arrivals, no events kept: a measured-only run of `--runs`.
+#[divan::bench(sample_count = 5)]
+fn one_week_200_pods_poisson_without_events(bencher: divan::Bencher) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sc = week_scenario(dir.path(), "", POISSON);
+    let opts = week_options(false);
+    bencher.bench(|| run(divan::black_box(&sc), &opts));
+}
+
+/// Poisson arrivals with the controller never syncing (12 pods throughout): what the
 /// per-second pass (load, serving, CPU accounting, scrapes, timeline) costs on its own.
 #[divan::bench(sample_count = 5)]
-fn one_week_per_second_pass_only(bencher: divan::Bencher) {
+fn one_week_poisson_per_second_pass_only(bencher: divan::Bencher) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sc = week_scenario(dir.path(), "controller: {syncPeriod: 200h}");
-    let opts = Options {
-        step: hpasim::core::Span::from_secs(60),
-        ..Options::default()
-    };
+    let sc = week_scenario(dir.path(), "controller: {syncPeriod: 200h}", POISSON);
+    let opts = week_options(true);
     bencher.bench(|| run(divan::black_box(&sc), &opts));
 }

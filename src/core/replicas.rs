@@ -363,7 +363,8 @@ enum Group {
     Ignored,
     Unready,
     Missing,
-    Ready,
+    /// With its sample, in thousandths.
+    Ready(i64),
 }
 
 /// `groupPods`: ignored (deleting, Failed, Succeeded), unready (Pending, or cpu samples the
@@ -402,7 +403,7 @@ fn group_pod(pod: &Pod, sample_key: &str, resource: &str, snap: &Snapshot) -> Gr
             return Group::Unready;
         }
     }
-    Group::Ready
+    Group::Ready(sample.value.milli())
 }
 
 /// The pods' samples after grouping: ready pods' samples, and the missing and unready pods
@@ -434,9 +435,9 @@ fn group_pods(snap: &Snapshot, sample_key: &str, resource: &str) -> Grouped {
                 g.groups.missing += n;
                 g.missing.push(i);
             }
-            Group::Ready => {
+            Group::Ready(value) => {
                 g.groups.ready += n;
-                g.samples.push((i, pod.metrics[sample_key].value.milli()));
+                g.samples.push((i, value));
             }
         }
     }
