@@ -117,7 +117,16 @@ impl Trace {
             .buckets
             .get(k + 1)
             .map_or(self.times.len() - 1, |&h| h as usize);
-        lo + self.times[lo..=hi].partition_point(|&x| x <= tau) - 1
+        // A bucket holds one or two samples, where a scan beats a binary search; many only
+        // where a coarse index meets a burst of samples.
+        if hi - lo > 8 {
+            return lo + self.times[lo..=hi].partition_point(|&x| x <= tau) - 1;
+        }
+        let mut i = lo;
+        while i < hi && self.times[i + 1] <= tau {
+            i += 1;
+        }
+        i
     }
 
     /// Requests per second at `τ` ms from the first sample.
@@ -438,6 +447,15 @@ mod tests {
             assert_eq!(tr.rate(time), i as f64);
             assert_eq!(tr.rate(time + 999), i as f64);
         }
+        // A burst of samples a millisecond apart, then a year: many share a bucket.
+        let mut burst: Vec<(i64, f64)> = (0..500).map(|i| (i, i as f64)).collect();
+        burst.push((365 * 86_400_000, 500.0));
+        let tr = trace(&burst, OnEnd::Hold);
+        assert!(tr.buckets.len() <= BUCKETS_PER_SAMPLE * burst.len() + 1024);
+        for &(time, value) in &burst {
+            assert_eq!(tr.rate(time), value);
+        }
+        assert_eq!(tr.rate(200 * 86_400_000), 499.0);
     }
 
     #[test]
