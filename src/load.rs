@@ -134,9 +134,7 @@ impl Node {
             }
         }
     }
-}
 
-impl Node {
     /// `(rate(a), integral(a, b))`, as the two would be computed apart.
     fn rate_and_integral(&self, a: i64, b: i64) -> (f64, f64) {
         match self {

@@ -386,4 +386,21 @@ mod tests {
         assert_eq!(format_milli(0), "0");
         assert_eq!(format_milli(-1500), "-1500m");
     }
+
+    #[test]
+    fn a_quantity_made_from_a_value_reads_and_compares_as_its_canonical_text() {
+        let made = Quantity::from_milli(350);
+        assert_eq!(made.to_string(), "350m");
+        assert_eq!(made.text(), "350m");
+        assert_eq!(serde_json::to_string(&made).unwrap(), "\"350m\"");
+        // Equal to the same text parsed; not to another spelling of the same value.
+        assert_eq!(made, Quantity::parse("350m").unwrap());
+        assert_ne!(made, Quantity::parse("0.35").unwrap());
+        assert_eq!(Quantity::from_milli(2000), Quantity::parse("2").unwrap());
+        assert_ne!(
+            Quantity::from_milli(2000),
+            Quantity::parse("2000m").unwrap()
+        );
+        assert_eq!(Quantity::from_milli(2000).approximate_f64(), 2.0);
+    }
 }

@@ -849,7 +849,6 @@ impl Sim<'_> {
             self.fill_entry(group, first, self.steady_sample, &pod_metrics);
             group.count = self.settled.len() as u32;
         }
-        drop(pod_metrics);
         let active = (self.tracked.iter())
             .filter(|&&i| self.pods[i].is_active())
             .count()
@@ -874,9 +873,10 @@ impl Sim<'_> {
         self.core.status_replicas = Some(active as i32);
     }
 
-    /// Gives the tracked pods and the settled group their entries back after the sync.
+    /// Gives the tracked pods and the settled group their entries back after the sync (the
+    /// list keeps its room for the next one).
     fn return_entries(&mut self) {
-        let mut entries = std::mem::take(&mut self.core.pods).into_iter();
+        let mut entries = self.core.pods.drain(..);
         for &i in &self.tracked {
             self.pods[i].entry = entries.next();
         }
@@ -945,16 +945,13 @@ impl Sim<'_> {
     ) {
         let p = &self.pods[i];
         let window = self.sc.file.metrics_server.window.span();
-        let at = |milli, timestamp, window| Sample {
+        let scraped = |milli, timestamp| Sample {
             value: Quantity::from_milli(milli),
             timestamp: Some(timestamp),
-            window,
+            window: Some(window),
         };
         let (cpu, memory) = match sample {
-            Some((ts, cpu, mem)) => (
-                Some(at(cpu, ts, Some(window))),
-                Some(at(mem, ts, Some(window))),
-            ),
+            Some((ts, cpu, mem)) => (Some(scraped(cpu, ts)), Some(scraped(mem, ts))),
             None => (None, None),
         };
         let metrics = &mut entry.metrics;
@@ -1264,6 +1261,7 @@ impl Sim<'_> {
         p.cpu_integral = integral;
         p.steady_offset = None;
         p.gone_at = Some(at);
+        p.entry = None;
         self.pod_event(i, Stage::Gone);
         self.tracked.retain(|&k| k != i);
         self.bind_waiting();
