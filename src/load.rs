@@ -213,12 +213,8 @@ impl Load {
     /// With a lognormal jitter, one factor is drawn per call, so the jitter is independent
     /// from one interval to the next; with Poisson noise the result is a whole number.
     pub fn arrivals(&self, t: Time, dt: Span, rng: &mut ChaCha8Rng) -> f64 {
-        let mean = self.requests(t, dt);
-        if self.noise.is_noisy() {
-            self.noise.apply(mean, rng)
-        } else {
-            mean
-        }
+        // Without noise, `apply` is the mean and draws nothing.
+        self.noise.apply(self.requests(t, dt), rng)
     }
 
     /// [`Load::rate`] at `t` and [`Load::arrivals`] over `[t, t + dt)` at once, the same
@@ -229,12 +225,7 @@ impl Load {
         let (rate, mean) = self
             .root
             .rate_and_integral(a, a.saturating_add(dt.as_millis()));
-        let arrivals = if self.noise.is_noisy() {
-            self.noise.apply(mean, rng)
-        } else {
-            mean
-        };
-        (rate, arrivals)
+        (rate, self.noise.apply(mean, rng))
     }
 
     /// Whether any entry asks for noise.

@@ -35,6 +35,7 @@ impl Noise {
 
     /// A random count around `mean` requests: the jitter first (one draw), then Poisson
     /// around the jittered mean (draws as the sampler needs; none when the mean is 0).
+    /// Without noise it is `mean`, and draws nothing.
     pub(crate) fn apply(&self, mean: f64, rng: &mut ChaCha8Rng) -> f64 {
         let mean = match &self.jitter {
             Some(jitter) => mean * jitter.sample(rng),

@@ -31,7 +31,7 @@ pub struct Options {
     pub keep_snapshots: bool,
     /// Keep the events (decisions, pod transitions, actions) in the record, for
     /// events.jsonl and the charts' markers. Runs that are only measured (`--runs`) skip
-    /// them: a week's 40 320 decisions are most of a run's memory.
+    /// them: a week's 40 320 decisions are much of a run's memory.
     pub keep_events: bool,
 }
 
@@ -899,9 +899,19 @@ impl Sim<'_> {
                 entry
             })
             .collect();
+        // Field by field: `..self.core.clone()` would also copy the entries lent to it.
+        let core = &self.core;
         Snapshot {
+            now: core.now,
+            hpa: core.hpa.clone(),
+            current_replicas: core.current_replicas,
+            status_replicas: core.status_replicas,
             pods,
-            ..self.core.clone()
+            objects: core.objects.clone(),
+            externals: core.externals.clone(),
+            history: core.history.clone(),
+            controller: core.controller.clone(),
+            decision: None,
         }
     }
 
@@ -1459,15 +1469,11 @@ impl Sim<'_> {
 
 /// Sets or removes a pod's sample under `key`, allocating the key only when it is new.
 fn set_sample(metrics: &mut BTreeMap<String, Sample>, key: &str, sample: Option<Sample>) {
-    match (metrics.get_mut(key), sample) {
-        (Some(slot), Some(s)) => *slot = s,
-        (None, Some(s)) => {
-            metrics.insert(key.to_string(), s);
-        }
-        (Some(_), None) => {
+    match sample {
+        Some(s) => set_value(metrics, key, s),
+        None => {
             metrics.remove(key);
         }
-        (None, None) => {}
     }
 }
 
