@@ -5,10 +5,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::builder::PossibleValue;
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
-use crate::report::Format;
+use crate::report::{ChartFormat, Format, Theme};
 
 /// hpasim: replay load through an exact model of the Kubernetes HorizontalPodAutoscaler.
 #[derive(Debug, Parser)]
@@ -61,14 +62,60 @@ pub enum Command {
         compare: bool,
         /// Chart files to write (report.html always holds the charts, as SVG).
         #[arg(long, value_enum, default_value = "png")]
-        charts: crate::report::ChartFormat,
+        charts: ChartFormat,
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, default_value = "1200x800", value_parser = parse_size)]
         chart_size: (u32, u32),
         /// Chart colours.
         #[arg(long, value_enum, default_value = "light")]
-        theme: crate::report::Theme,
+        theme: Theme,
     },
+}
+
+// The report layer's choices, as the command line names them (the report layer knows no
+// CLI library).
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Json, Format::Yaml, Format::Text]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Format::Json => PossibleValue::new("json").help("Pretty-printed JSON"),
+            Format::Yaml => PossibleValue::new("yaml").help("YAML"),
+            Format::Text => PossibleValue::new("text").help("A short explanation a person reads"),
+        })
+    }
+}
+
+impl ValueEnum for ChartFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            ChartFormat::Png,
+            ChartFormat::Svg,
+            ChartFormat::Both,
+            ChartFormat::None,
+        ]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            ChartFormat::Png => PossibleValue::new("png").help("PNG files"),
+            ChartFormat::Svg => PossibleValue::new("svg").help("SVG files"),
+            ChartFormat::Both => PossibleValue::new("both").help("PNG and SVG"),
+            ChartFormat::None => PossibleValue::new("none").help("No chart file"),
+        })
+    }
+}
+
+impl ValueEnum for Theme {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Theme::Light, Theme::Dark]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Theme::Light => PossibleValue::new("light").help("Dark lines on white"),
+            Theme::Dark => PossibleValue::new("dark").help("Light lines on near-black"),
+        })
+    }
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -92,7 +139,7 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 }
 
 fn parse_step(text: &str) -> Result<crate::core::Span, String> {
-    let span = crate::scenario::units::parse_duration(text)?;
+    let span = crate::units::parse_duration(text)?;
     if span.as_millis() < 1000 || span.as_millis() % 1000 != 0 {
         return Err(format!(
             "{text:?}: the step is a whole number of seconds, at least 1s"

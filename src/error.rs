@@ -42,14 +42,62 @@ pub enum Error {
     /// The command line asks for something that cannot be done together.
     #[error("{0}")]
     Usage(String),
+    /// The input was good and the work was done, but what it was asked to hold does not
+    /// (an expectation, a golden timeline): the one failure CI should read as "worse".
+    #[error("{0}")]
+    CheckFailed(String),
 }
 
 impl Error {
-    /// The process exit code for this error: 2 for bad input, 2 for I/O.
+    /// The process exit code for this error: 1 for a failed check; 2 for bad input, bad
+    /// usage, and files that cannot be read or written.
     pub fn exit_code(&self) -> u8 {
-        2
+        match self {
+            Error::CheckFailed(_) => 1,
+            _ => 2,
+        }
     }
 }
 
 /// A result with hpasim's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The candidate closest to `name` in spelling, if any is close enough to be what was
+/// meant (for "unknown figure `cost.total`; did you mean `cost.totalUsd`?").
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_failed_check_exits_1() {
+        assert_eq!(Error::CheckFailed("x".into()).exit_code(), 1);
+        assert_eq!(Error::Usage("x".into()).exit_code(), 2);
+        assert_eq!(Error::Output("x".into()).exit_code(), 2);
+    }
+
+    #[test]
+    fn nearest_names_the_likely_typo_and_nothing_far() {
+        let names = ["cost.totalUsd", "slo.violationSeconds", "scaleUps"];
+        assert_eq!(nearest("cost.total", names), Some("cost.totalUsd"));
+        assert_eq!(
+            nearest("slo.violationSecs", names),
+            Some("slo.violationSeconds")
+        );
+        assert_eq!(nearest("scaleups", names), Some("scaleUps"));
+        assert_eq!(nearest("zzz", names), None);
+    }
+}

@@ -18,5 +18,6 @@ pub mod measure;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod units;
 
 pub use error::{Error, Result};

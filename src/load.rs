@@ -51,9 +51,10 @@ pub use spec::{
     Ramp, Repeat, Shift, Spike, Step, TraceFormat, TraceSpec, Weekly,
 };
 
+use crate::units::span_text;
 use noise::Noise;
 use shapes::Shape;
-use spec::{Check, span_text};
+use spec::Check;
 use trace::Trace;
 
 /// The validated load of a scenario: a rate function of time plus its noise.

@@ -25,4 +25,6 @@ pub use run_charts::{
     Compared, RunSeries, band_over_runs, report_tables, timeline_with_latency,
     write_charts_and_report, write_comparison,
 };
-pub use run_files::{RunOutput, SpreadReport, events_jsonl, summary_text, timeline_csv, write_run};
+pub use run_files::{
+    RunOutput, SpreadReport, events_jsonl, summary_figures, summary_text, timeline_csv, write_run,
+};

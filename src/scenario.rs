@@ -5,9 +5,10 @@
 
 mod load_scenario;
 pub mod model;
+pub mod objectives;
+pub mod prices;
 mod schema;
 mod snapshot_file;
-pub mod units;
 
 pub use load_scenario::{Scenario, apply_patch, load_scenario};
 pub use schema::scenario_schema;

@@ -9,8 +9,10 @@
 mod engine;
 pub mod pods;
 pub mod record;
+mod seeds;
 pub mod serving;
 
 pub use engine::{Options, clock, run};
 pub use record::{Event, Record, RecordedSync, Row, SecondFigures, Summary, Surge};
+pub use seeds::run_seeds;
 pub use serving::ServingModel;

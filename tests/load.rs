@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use hpasim::Error;
 use hpasim::core::{Span, Time};
 use hpasim::load::{Load, LoadSpec};
-use hpasim::scenario::units::{parse_at, parse_duration};
+use hpasim::units::{parse_at, parse_duration};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 

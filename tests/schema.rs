@@ -385,7 +385,7 @@ fn string_forms_match_their_deserializers() {
         json!(3.3e10),
     ]);
     durations.extend([json!(null), json!(true), json!(["5m"]), json!({"s": 5})]);
-    let mut failures = agree::<hpasim::scenario::units::Duration>(defs, "Duration", &durations);
+    let mut failures = agree::<hpasim::units::Duration>(defs, "Duration", &durations);
 
     let mut times = strings(&[
         "11:30",
@@ -412,7 +412,7 @@ fn string_forms_match_their_deserializers() {
         "-1:00",
     ]);
     times.extend([json!(0), json!(41400), json!(-5)]);
-    failures += &agree::<hpasim::scenario::units::At>(defs, "At", &times);
+    failures += &agree::<hpasim::units::At>(defs, "At", &times);
 
     let mut shifts = strings(&[
         "30m", "-1h", "+90", "-1.5", "--1h", "soon", "- 5m", "-+5", "+-5", "-1e3", " -30m ", "-",

@@ -451,3 +451,38 @@ fn bad_scenarios_are_refused_before_the_run_naming_the_field() {
         );
     }
 }
+
+/// summary.json's numbers, by the dotted names sweeps and checks use, are the file's own.
+#[test]
+fn summary_figures_are_summary_json_by_dotted_name() {
+    let scenario = hpasim::scenario::load_scenario(std::path::Path::new(
+        "scenarios/feastflow-lunch-rush.yaml",
+    ))
+    .unwrap();
+    let options = hpasim::sim::Options {
+        step: hpasim::core::Span::from_secs(60),
+        seed: None,
+        keep_snapshots: false,
+        keep_events: false,
+    };
+    let record = hpasim::sim::run(&scenario, &options);
+    let judgement = hpasim::measure::judge_run(&record, &scenario);
+    let figures = hpasim::report::summary_figures(&record.summary, &judgement).unwrap();
+    assert_eq!(figures["scaleUps"], record.summary.scale_ups as f64);
+    assert_eq!(figures["cost.totalUsd"], judgement.cost.total_usd);
+    let slo = judgement.slo.as_ref().unwrap();
+    assert_eq!(
+        figures["slo.violationSeconds"],
+        slo.violation_seconds as f64
+    );
+    assert_eq!(
+        figures["latency.worstP95Ms"],
+        judgement.latency.worst_p95_ms.unwrap()
+    );
+    // Lists (surges, episodes) and strings (the verdict) are not figures.
+    assert!(
+        !figures
+            .keys()
+            .any(|k| k.starts_with("surges") || k == "slo.verdict")
+    );
+}

@@ -18,7 +18,7 @@ pub struct Span(i64);
 
 /// The largest magnitude a time may have, in seconds: a thousand years, far beyond any
 /// trace, and small enough that adding two never overflows.
-const MAX_SECONDS: f64 = 3.2e10;
+pub const MAX_SECONDS: f64 = 3.2e10;
 
 impl Time {
     /// "Long ago": the zero `metav1.Time` a condition has when no transition was recorded.

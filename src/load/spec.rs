@@ -13,7 +13,7 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::core::{Span, Time};
-use crate::scenario::units::{At, Duration, MAX_SECONDS, duration_pattern, parse_duration};
+use crate::units::{At, Duration, MAX_SECONDS, duration_pattern, parse_duration, span_text};
 
 /// One entry of the scenario's `load:` list. The entries of the list are **summed**; a
 /// `noise` entry applies to that sum. Every entry but `noise` also takes `scale` (a factor,
@@ -612,27 +612,9 @@ where
     Ok(value)
 }
 
-/// `11:30`, `1d 02:00`: a time in the words a scenario uses.
-pub(crate) fn clock(t: Time) -> String {
-    let ms = t.as_millis();
-    let sign = if ms < 0 { "-" } else { "" };
-    let (secs, frac) = (ms.abs() / 1000, ms.abs() % 1000);
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    match (s, frac) {
-        (0, 0) => format!("{sign}{h:02}:{m:02}"),
-        (_, 0) => format!("{sign}{h:02}:{m:02}:{s:02}"),
-        _ => format!("{sign}{h:02}:{m:02}:{s:02}.{frac:03}"),
-    }
-}
-
-/// `90m`, `1h30m`, `250ms`: a span in the words a scenario uses.
-pub(crate) fn span_text(ms: i64) -> String {
-    let text = humantime::format_duration(std::time::Duration::from_millis(ms.unsigned_abs()));
-    if ms < 0 {
-        format!("-{text}")
-    } else {
-        text.to_string()
-    }
+/// `11:30`, `30:00`: a time in the words a scenario uses.
+fn clock(t: Time) -> String {
+    crate::units::clock(t, crate::units::ClockStyle::Scenario)
 }
 
 impl Check for Constant {

@@ -19,7 +19,7 @@ pub(crate) struct Samples {
 }
 
 /// The largest time a trace may hold, in seconds (as the scenario's own limit).
-const MAX_SECONDS: f64 = 3.2e10;
+use crate::core::time::MAX_SECONDS;
 
 /// At most this many index buckets per sample before the index gets coarser (uneven traces).
 const BUCKETS_PER_SAMPLE: usize = 4;

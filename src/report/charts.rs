@@ -19,7 +19,7 @@ use plotters::prelude::*;
 use crate::error::Error;
 
 /// Which files a chart function writes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ChartFormat {
     /// `stem.png`.
     #[default]
@@ -33,7 +33,7 @@ pub enum ChartFormat {
 }
 
 /// Colours for a light or a dark page.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Theme {
     /// Dark lines on white.
     #[default]

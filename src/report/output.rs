@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::Error;
 
 /// A machine-readable or human output format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Pretty-printed JSON.
     Json,

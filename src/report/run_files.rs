@@ -140,6 +140,48 @@ pub fn events_jsonl(record: &Record) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
+/// summary.json's numbers by their dotted names, as sweeps and checks name them
+/// (`cost.totalUsd`, `slo.violationSeconds`, `latency.worstP95Ms`, `scaleUps`): every
+/// number outside a list; a `null` (a figure the run has no value for, such as the worst
+/// p95 of a run that served nothing) reads as NaN. The spread over seeds is left out.
+pub fn summary_figures(
+    summary: &Summary,
+    judgement: &Judgement,
+) -> Result<BTreeMap<String, f64>, Error> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<String, f64>) {
+        let name = |key: &str| {
+            if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{key}")
+            }
+        };
+        if let serde_json::Value::Object(map) = value {
+            for (key, v) in map {
+                match v {
+                    serde_json::Value::Number(n) => {
+                        out.insert(name(key), n.as_f64().unwrap_or(f64::NAN));
+                    }
+                    serde_json::Value::Null => {
+                        out.insert(name(key), f64::NAN);
+                    }
+                    serde_json::Value::Object(_) => walk(&name(key), v, out),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let report = RunReport {
+        summary,
+        judgement,
+        spread: None,
+    };
+    let value = serde_json::to_value(&report).map_err(|e| Error::Output(e.to_string()))?;
+    let mut out = BTreeMap::new();
+    walk("", &value, &mut out);
+    Ok(out)
+}
+
 /// Writes timeline.csv, events.jsonl and summary.json into `dir`, and with `snapshots`
 /// one file per sync, `<second, 9 digits>.json`, holding the snapshot and its decision.
 pub fn write_run(run: &RunOutput, dir: &Path, snapshots: Option<&Path>) -> Result<(), Error> {

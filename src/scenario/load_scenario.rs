@@ -127,7 +127,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
     }
     if let Some(cost) = &file.cost {
         cost.validate().map_err(|e| fail(&e.field, e.message))?;
-        cost.validate_pod(&crate::measure::PodPrice::from_requests(
+        cost.validate_pod(&super::prices::PodPrice::from_requests(
             pod.requests.get("cpu"),
             pod.requests.get("memory"),
         ))

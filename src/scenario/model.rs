@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::units::{At, Duration};
 use crate::core::Quantity;
 use crate::core::api::HorizontalPodAutoscaler;
 use crate::core::snapshot::ControllerFlags;
 use crate::load::LoadSpec;
+use crate::units::{At, Duration};
 
 /// A scenario as written.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -63,11 +63,11 @@ pub struct ScenarioFile {
     pub actions: Vec<Action>,
     /// The objectives the run is judged against (latency, errors, Ready pods).
     #[serde(default)]
-    pub slo: Option<crate::measure::Slo>,
+    pub slo: Option<super::objectives::Slo>,
     /// Prices the run's cost is computed with (absent: AWS Fargate's, by requested CPU and
     /// memory).
     #[serde(default)]
-    pub cost: Option<crate::measure::Cost>,
+    pub cost: Option<super::prices::Cost>,
 }
 
 /// The Deployment.

@@ -252,13 +252,7 @@ fn delay_of(d: &crate::scenario::model::DerivedMetric) -> Span {
 
 /// The clock as a person reads it: HH:MM:SS, with a day prefix after the first day.
 pub fn clock(t: Time) -> String {
-    let s = t.as_millis().div_euclid(1000);
-    let (d, h, m, sec) = (s / 86_400, (s / 3600) % 24, (s / 60) % 60, s % 60);
-    if d == 0 {
-        format!("{h:02}:{m:02}:{sec:02}")
-    } else {
-        format!("d{d} {h:02}:{m:02}:{sec:02}")
-    }
+    crate::units::clock(t, crate::units::ClockStyle::Timeline)
 }
 
 impl Sim<'_> {

@@ -157,7 +157,7 @@ impl Pod {
 
 /// Draws a delay; negative draws become 0.
 pub fn draw(delay: &Delay, rng: &mut ChaCha8Rng) -> Span {
-    let secs = |d: &crate::scenario::units::Duration| d.as_secs_f64();
+    let secs = |d: &crate::units::Duration| d.as_secs_f64();
     let s = match delay {
         Delay::Fixed(d) => secs(d),
         Delay::Uniform([a, b]) => {

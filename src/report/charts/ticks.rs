@@ -7,8 +7,6 @@ const STEPS: [f64; 21] = [
     10800.0, 21600.0, 43200.0, 86400.0, 172800.0, 345600.0, 604800.0,
 ];
 
-const DAY: f64 = 86400.0;
-
 /// Ticks for `t0..=t1` (seconds since the start) that fall on round times of the clock
 /// (`offset` is the clock at t = 0), at most `max_ticks` of them; also the spacing.
 pub(crate) fn time_ticks(offset: f64, t0: f64, t1: f64, max_ticks: usize) -> (Vec<f64>, f64) {
@@ -41,16 +39,14 @@ pub(crate) fn clock_label(clock_s: f64, step: f64) -> String {
     if !clock_s.is_finite() {
         return String::new();
     }
-    let total = clock_s.round() as i64;
-    let day = total.div_euclid(DAY as i64);
-    let sod = total.rem_euclid(DAY as i64);
-    let (h, m, s) = (sod / 3600, sod % 3600 / 60, sod % 60);
-    let hm = if step < 60.0 {
-        format!("{h:02}:{m:02}:{s:02}")
-    } else {
-        format!("{h:02}:{m:02}")
-    };
-    if day == 0 { hm } else { format!("d{day} {hm}") }
+    // Axis positions are rounded to the nearest second, not truncated.
+    let t = crate::core::Time::from_secs(clock_s.round() as i64);
+    crate::units::clock(
+        t,
+        crate::units::ClockStyle::Axis {
+            seconds: step < 60.0,
+        },
+    )
 }
 
 /// A short label for an axis value: "1.2k" from ten thousand up, decimals only as many

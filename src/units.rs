@@ -1,8 +1,8 @@
-//! Durations and clock times as people write them in scenario files.
+//! The vocabulary of every layer: durations and clock times as people write and read them.
 //!
-//! `30s`, `5m`, `1h30m`, `500ms` (humantime; a bare number is seconds), and times of day
-//! `11:30` or `11:30:15`, counted from the scenario's midnight. Held as [`Span`] and
-//! [`Time`] in milliseconds, so simulated time is an integer, never accumulated floats.
+//! Owns parsing `30s`, `5m`, `1h30m`, `500ms` (humantime; a bare number is seconds) and
+//! times of day `11:30` / `11:30:15` from the scenario's midnight, and printing a clock.
+//! Must not import any layer but `core` (whose [`Span`] and [`Time`] it reads and writes).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -71,8 +71,63 @@ pub fn parse_at(text: &str) -> Result<Time, String> {
 }
 
 fn seconds(s: f64) -> Option<Span> {
-    (s.is_finite() && (0.0..=3.2e10).contains(&s))
+    (s.is_finite() && (0.0..=crate::core::time::MAX_SECONDS).contains(&s))
         .then(|| Span::from_millis((s * 1000.0).round() as i64))
+}
+
+/// How a clock is printed: the three places a person reads one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockStyle {
+    /// Timelines and events: `HH:MM:SS`, later days `d1 HH:MM:SS`.
+    Timeline,
+    /// The scenario's own words: `11:30`, `11:30:15`, `11:30:15.250`, hours past 24
+    /// (`30:00`) and a sign; as a scenario would write the time back.
+    Scenario,
+    /// A chart's axis: `11:30` (`11:30:15` when `seconds`), later days `d1 03:00`.
+    Axis {
+        /// Ticks closer than a minute apart show seconds.
+        seconds: bool,
+    },
+}
+
+/// The clock at `t` (milliseconds from the scenario's midnight) as `style` prints it.
+pub fn clock(t: Time, style: ClockStyle) -> String {
+    let ms = t.as_millis();
+    match style {
+        ClockStyle::Timeline => day_prefixed(ms.div_euclid(1000), true),
+        ClockStyle::Axis { seconds } => day_prefixed(ms.div_euclid(1000), seconds),
+        ClockStyle::Scenario => {
+            let sign = if ms < 0 { "-" } else { "" };
+            let (secs, frac) = (ms.abs() / 1000, ms.abs() % 1000);
+            let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+            match (s, frac) {
+                (0, 0) => format!("{sign}{h:02}:{m:02}"),
+                (_, 0) => format!("{sign}{h:02}:{m:02}:{s:02}"),
+                _ => format!("{sign}{h:02}:{m:02}:{s:02}.{frac:03}"),
+            }
+        }
+    }
+}
+
+fn day_prefixed(total_s: i64, seconds: bool) -> String {
+    let (day, sod) = (total_s.div_euclid(86_400), total_s.rem_euclid(86_400));
+    let (h, m, s) = (sod / 3600, sod % 3600 / 60, sod % 60);
+    let hm = if seconds {
+        format!("{h:02}:{m:02}:{s:02}")
+    } else {
+        format!("{h:02}:{m:02}")
+    };
+    if day == 0 { hm } else { format!("d{day} {hm}") }
+}
+
+/// `90m`, `1h30m`, `250ms`: a span in the words a scenario uses.
+pub fn span_text(ms: i64) -> String {
+    let text = humantime::format_duration(std::time::Duration::from_millis(ms.unsigned_abs()));
+    if ms < 0 {
+        format!("-{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 struct TextOrNumber(&'static str);
@@ -133,8 +188,9 @@ const SECONDS_TEXT: &str = r"\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?";
 /// humantime's terms, `<number><unit>` one or more times (`"1h30m"`, `"1.5h"`, `"2 days"`);
 /// the units are humantime's, less `M` (refused as ambiguous), so months only as `month(s)`.
 const HUMANTIME_TEXT: &str = r"([0-9]+(\.[0-9]+)?\s*(nanos|nsec|ns|usec|us|µs|millis|msec|ms|seconds|second|secs|sec|s|minutes|minute|mins|min|m|hours|hour|hrs|hr|h|days|day|d|weeks|week|wks|wk|w|months|month|years|year|yrs|yr|y)\s*)+";
-/// The most seconds a number may say ([`parse_duration`]'s bound).
-pub(crate) const MAX_SECONDS: i64 = 32_000_000_000;
+/// The most seconds a number may say ([`parse_duration`]'s bound): the core's bound on
+/// any time, a thousand years.
+pub const MAX_SECONDS: i64 = crate::core::time::MAX_SECONDS as i64;
 
 /// The pattern a duration string matches; `signed` allows a leading `+` or `-` (a shift).
 pub(crate) fn duration_pattern(signed: bool) -> String {
@@ -214,5 +270,26 @@ mod tests {
         assert_eq!(s("90"), Ok(90));
         assert!(parse_at("25:61").is_err());
         assert!(parse_at("11:30:15:00").is_err());
+    }
+
+    #[test]
+    fn each_clock_style_prints_as_its_readers_expect() {
+        let t = |s: i64| Time::from_millis(s);
+        let cases = [
+            (41_415_000, ClockStyle::Timeline, "11:30:15"),
+            (86_400_000 + 3_600_000, ClockStyle::Timeline, "d1 01:00:00"),
+            (41_415_999, ClockStyle::Timeline, "11:30:15"),
+            (41_400_000, ClockStyle::Scenario, "11:30"),
+            (41_415_000, ClockStyle::Scenario, "11:30:15"),
+            (41_415_250, ClockStyle::Scenario, "11:30:15.250"),
+            (30 * 3_600_000, ClockStyle::Scenario, "30:00"),
+            (-60_000, ClockStyle::Scenario, "-00:01"),
+            (41_415_000, ClockStyle::Axis { seconds: false }, "11:30"),
+            (41_415_600, ClockStyle::Axis { seconds: true }, "11:30:15"),
+            (97_200_000, ClockStyle::Axis { seconds: false }, "d1 03:00"),
+        ];
+        for (ms, style, want) in cases {
+            assert_eq!(clock(t(ms), style), want, "{ms} ms as {style:?}");
+        }
     }
 }
