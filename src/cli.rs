@@ -23,7 +23,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// One controller decision on a snapshot (shared/specs/hpa-snapshot.md), explained.
+    /// One controller decision on a snapshot (format: docs/hpa-snapshot.md), explained.
     Decide {
         /// A snapshot file, YAML or JSON.
         snapshot: PathBuf,
@@ -31,8 +31,21 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value = "json")]
         output: Format,
     },
-    /// Print the JSON Schema of the scenario format (docs/scenario.schema.json).
-    Schema,
+    /// Print the JSON Schema of the scenario format (docs/scenario.schema.json) or of the
+    /// snapshot format (docs/snapshot.schema.json).
+    Schema {
+        /// Which format.
+        #[arg(value_enum, default_value = "scenario")]
+        of: SchemaOf,
+    },
+    /// Check scenarios, snapshots and HPA manifests (files, or folders of them) without
+    /// running anything: exit 0 when all are valid, 2 naming every file, line and field
+    /// that is not.
+    Validate {
+        /// Files or folders (a folder: its .yaml, .yml and .json files).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Replay a scenario's load through its Deployment and HPA; write the run's record,
     /// its judgement, charts and report.html.
     Simulate {
@@ -70,6 +83,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "light")]
         theme: Theme,
     },
+}
+
+/// The formats `hpasim schema` describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaOf {
+    /// A scenario file (`hpasim simulate`).
+    Scenario,
+    /// A snapshot file (`hpasim decide`).
+    Snapshot,
 }
 
 // The report layer's choices, as the command line names them (the report layer knows no
@@ -156,9 +178,22 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             write_stdout(out, &text)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema => {
-            write_stdout(out, &crate::commands::schema()?)?;
+        Command::Schema { of } => {
+            let text = match of {
+                SchemaOf::Scenario => crate::commands::schema()?,
+                SchemaOf::Snapshot => crate::commands::snapshot_schema()?,
+            };
+            write_stdout(out, &text)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { files } => {
+            let found = crate::commands::validate(&files)?;
+            write_stdout(out, &found.text)?;
+            if found.refused.is_empty() {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Err(Error::Several(found.refused))
+            }
         }
         Command::Simulate {
             scenarios,

@@ -6,8 +6,10 @@ mod compare;
 mod decide;
 mod schema;
 mod simulate;
+mod validate;
 
 pub use compare::compare;
 pub use decide::decide;
-pub use schema::schema;
+pub use schema::{schema, snapshot_schema};
 pub use simulate::{SimulateArgs, Simulated, simulate};
+pub use validate::{Validated, validate};

@@ -42,6 +42,9 @@ pub enum Error {
     /// The command line asks for something that cannot be done together.
     #[error("{0}")]
     Usage(String),
+    /// Several inputs refused at once (`hpasim validate` on many files): each on its line.
+    #[error("{} of the files {} not valid:\n{}", .0.len(), if .0.len() == 1 { "is" } else { "are" }, .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<Error>),
     /// The input was good and the work was done, but what it was asked to hold does not
     /// (an expectation, a golden timeline): the one failure CI should read as "worse".
     #[error("{0}")]

@@ -4,12 +4,13 @@
 //! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
 
 mod load_scenario;
+mod manifest;
 pub mod model;
 pub mod objectives;
 pub mod prices;
 mod schema;
 mod snapshot_file;
 
-pub use load_scenario::{Scenario, apply_patch, load_scenario};
-pub use schema::scenario_schema;
+pub use load_scenario::{Scenario, apply_patch, load_hpa, load_scenario};
+pub use schema::{scenario_schema, snapshot_schema};
 pub use snapshot_file::{load_snapshot, parse_snapshot};

@@ -204,3 +204,41 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+/// `hpasim validate` checks without running: every bundled file is valid, and a folder
+/// with bad files names each of them (file and line) and exits 2.
+#[test]
+fn validate_accepts_the_bundled_files_and_names_every_bad_one() {
+    let ok = hpasim()
+        .args(["validate", "scenarios", "snapshots"])
+        .current_dir(root())
+        .assert()
+        .success();
+    let text = String::from_utf8(ok.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("ok  scenarios/feastflow-lunch-rush.yaml: scenario"));
+    assert!(text.contains("ok  snapshots/spywatcher-new-pods-unready.yaml: snapshot"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot =
+        std::fs::read_to_string(root().join("snapshots/feastflow-lunch-rush.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        snapshot.replacen("currentReplicas:", "currentReplicas: x\nold:", 1),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b.yaml"), "hello: world\n").unwrap();
+    std::fs::write(dir.path().join("c.yaml"), "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nspec: {maxReplicas: 4, targetCPUUtilizationPercentage: 50}\n").unwrap();
+    hpasim()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("2 of the files are not valid"))
+        .stderr(predicate::str::contains("a.yaml:"))
+        .stderr(predicate::str::contains(
+            "b.yaml: cannot tell what this file is",
+        ))
+        .stdout(predicate::str::contains(
+            "c.yaml: HorizontalPodAutoscaler, 1 to 4 replicas",
+        ));
+}

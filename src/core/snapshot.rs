@@ -4,9 +4,11 @@
 //! input. [`Snapshot::validate`] applies the checks the API server would have applied
 //! to the HPA, plus the snapshot's own, so the core never meets input it cannot judge.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::api::{
@@ -17,7 +19,7 @@ use super::quantity::Quantity;
 use super::time::{Span, Time};
 
 /// One controller decision's input.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Snapshot {
     /// The decision's instant.
@@ -46,11 +48,12 @@ pub struct Snapshot {
     pub controller: ControllerFlags,
     /// A recorded decision (`simulate --snapshots`); ignored on input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub decision: Option<serde_json::Value>,
 }
 
 /// A pod as the controller's pod lister and the metrics APIs see it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Pod {
     /// Unique among the snapshot's pods.
@@ -81,6 +84,7 @@ pub struct Pod {
     /// samples), which the controller's rules treat alike whatever their names and times;
     /// a recorded snapshot lists each of them.
     #[serde(skip, default = "one")]
+    #[schemars(skip)]
     pub count: u32,
 }
 
@@ -93,7 +97,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// `PodPhase`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum PodPhase {
     /// Accepted, not all containers running yet.
     Pending,
@@ -115,6 +119,22 @@ pub enum ConditionStatus {
     False,
     /// `Unknown`: neither true nor false.
     Unknown,
+}
+
+// Mirrors `Deserialize for ConditionStatus`.
+impl JsonSchema for ConditionStatus {
+    fn schema_name() -> Cow<'static, str> {
+        "ConditionStatus".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "The Ready condition's status: true, false, or \"Unknown\" (\"True\" and \"False\" are read too).",
+            "anyOf": [
+                { "type": "boolean" },
+                { "enum": ["True", "true", "False", "false", "Unknown"] }
+            ]
+        })
+    }
 }
 
 impl Serialize for ConditionStatus {
@@ -158,7 +178,7 @@ impl<'de> Deserialize<'de> for ConditionStatus {
 }
 
 /// One sample from a metrics API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Sample {
     /// The value.
@@ -172,7 +192,7 @@ pub struct Sample {
 }
 
 /// The controller's memory of one HPA (kept in kube-controller-manager, not in the API).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct History {
     /// Stored recommendations; empty: the controller's first sync for this HPA.
@@ -187,7 +207,7 @@ pub struct History {
 }
 
 /// `timestampedRecommendation`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Recommendation {
     /// When it was recorded.
@@ -197,7 +217,7 @@ pub struct Recommendation {
 }
 
 /// `timestampedScaleEvent`: a rescale the controller made, by how many replicas.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScaleEvent {
     /// When it happened.
@@ -207,7 +227,7 @@ pub struct ScaleEvent {
 }
 
 /// kube-controller-manager's HPA flags.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ControllerFlags {
     /// `--horizontal-pod-autoscaler-tolerance`.

@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An instant, in milliseconds on the snapshot's clock.
@@ -131,6 +134,31 @@ impl<'de> Deserialize<'de> for Span {
             )));
         }
         Ok(Span(ms))
+    }
+}
+
+// Mirror `Deserialize for Time` and `for Span`: seconds, fractions allowed.
+impl JsonSchema for Time {
+    fn schema_name() -> Cow<'static, str> {
+        "Seconds".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "An instant on the snapshot's clock, in seconds (fractions allowed).",
+            "type": "number", "minimum": -MAX_SECONDS, "maximum": MAX_SECONDS
+        })
+    }
+}
+
+impl JsonSchema for Span {
+    fn schema_name() -> Cow<'static, str> {
+        "SecondsSpan".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "A length of time in seconds, 0 or more (fractions allowed).",
+            "type": "number", "minimum": 0, "maximum": MAX_SECONDS
+        })
     }
 }
 

@@ -51,7 +51,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    let file: ScenarioFile = super::snapshot_file::parse_yaml(&text, path)?;
+    let file: ScenarioFile = super::snapshot_file::parse_with_hpa_at(&text, path, "hpa")?;
     let fail = |field: &str, message: String| Error::Input {
         path: path.to_path_buf(),
         location: super::snapshot_file::locate_field(&text, field),
@@ -264,12 +264,30 @@ pub fn apply_patch(hpa: &mut HorizontalPodAutoscaler, p: &super::model::HpaPatch
     }
 }
 
-fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+/// Reads an HPA manifest file (`path`, or `path#name` for one of a `List`) and checks it
+/// as the API server would.
+pub fn load_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
+    let hpa = read_hpa(path)?;
+    check_hpa(&hpa).map_err(|e| Error::Input {
         path: path.to_path_buf(),
+        location: None,
+        message: e.to_string(),
+    })?;
+    Ok(hpa)
+}
+
+/// An HPA file, `path` or `path#name` (the HPA of that name in a `List`).
+fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
+    let text_path = path.to_string_lossy();
+    let (file, pick) = match text_path.rsplit_once('#') {
+        Some((file, name)) if !name.contains(['/', '\\']) => (Path::new(file), Some(name)),
+        _ => (path, None),
+    };
+    let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+        path: file.to_path_buf(),
         source,
     })?;
-    super::snapshot_file::parse_yaml(&text, path)
+    super::snapshot_file::parse_hpa_manifest(&text, file, pick)
 }
 
 /// The API server's checks on the HPA, through the snapshot validator.

@@ -32,12 +32,14 @@ pub struct ScenarioFile {
     /// The seed every random draw derives from (default 0); `--seed` overrides it.
     #[serde(default)]
     pub seed: u64,
-    /// The HPA manifest, inline, as `kubectl get hpa NAME -o yaml` prints it. Give exactly
-    /// one of `hpa` and `hpaFile`.
+    /// The HPA manifest, inline, as `kubectl get hpa NAME -o yaml` prints it
+    /// (`autoscaling/v2`; v1, v2beta1 and v2beta2 are converted as the API server does).
+    /// Give exactly one of `hpa` and `hpaFile`.
     #[serde(default)]
     pub hpa: Option<HorizontalPodAutoscaler>,
     /// The path of a file holding the HPA manifest (YAML or JSON), relative to the scenario
-    /// file's folder. Give exactly one of `hpa` and `hpaFile`.
+    /// file's folder; `hpas.yaml#web` for the HPA named `web` in a `List` (as `kubectl get
+    /// hpa -o yaml` prints several). Give exactly one of `hpa` and `hpaFile`.
     #[serde(default)]
     pub hpa_file: Option<String>,
     /// The Deployment and its pods.

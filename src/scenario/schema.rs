@@ -29,6 +29,24 @@ pub fn scenario_schema() -> Value {
     schema.to_value()
 }
 
+/// The JSON Schema of a snapshot file (`docs/snapshot.schema.json`, the format of
+/// `docs/hpa-snapshot.md`), as a JSON value: the same for every call.
+pub fn snapshot_schema() -> Value {
+    let mut schema = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(tidy))
+        .into_generator()
+        .into_root_schema_for::<crate::core::Snapshot>();
+    schema.insert("title".into(), "hpasim snapshot".into());
+    schema.insert(
+        "description".into(),
+        "One HPA controller decision's input for `hpasim decide`: the HPA, the target's \
+         replicas, its pods with their metric samples, the controller's memory and flags \
+         (docs/hpa-snapshot.md). YAML or JSON; times in seconds."
+            .into(),
+    );
+    schema.to_value()
+}
+
 /// Makes one schema read well: descriptions as one line per paragraph (doc comments wrap at
 /// 100 columns), no `default: null` (absent is absent; the description says what applies),
 /// and durations in defaults as people write them (`15s`, not `15000ms` as a `Duration`

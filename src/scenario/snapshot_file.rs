@@ -16,13 +16,62 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
 
 /// Parses and validates snapshot text; `path` names it in errors.
 pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
-    let snapshot: Snapshot = parse_yaml(text, path)?;
+    let snapshot: Snapshot = parse_with_hpa_at(text, path, "hpa")?;
     snapshot.validate().map_err(|e| Error::Input {
         path: path.to_path_buf(),
         location: locate_field(text, &e.field),
         message: e.to_string(),
     })?;
     Ok(snapshot)
+}
+
+/// Parses a document whose `key` holds an HPA (a scenario's or a snapshot's `hpa`), as
+/// [`parse_yaml`] does; an HPA in an older API version is converted to v2 first (see
+/// [`super::manifest`]), in which case errors have no line.
+pub(crate) fn parse_with_hpa_at<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    key: &str,
+) -> Result<T, Error> {
+    let old_version = [
+        "autoscaling/v1",
+        "autoscaling/v2beta",
+        "targetCPUUtilizationPercentage",
+    ]
+    .iter()
+    .any(|n| text.contains(n));
+    if !old_version {
+        return parse_yaml(text, path);
+    }
+    let mut value: serde_json::Value = parse_yaml(text, path)?;
+    if let Some(hpa) = value.get_mut(key) {
+        super::manifest::to_v2(hpa).map_err(|e| unplaced(path, format!("{key}: {e}")))?;
+    }
+    serde_json::from_value(value).map_err(|e| unplaced(path, e.to_string()))
+}
+
+/// Parses an HPA manifest file: v2 as is, or an older API version converted, or the one
+/// HPA of a `List` (`pick` names it when there are several).
+pub(crate) fn parse_hpa_manifest<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    pick: Option<&str>,
+) -> Result<T, Error> {
+    if !super::manifest::may_need_conversion(text) && pick.is_none() {
+        return parse_yaml(text, path);
+    }
+    let value: serde_json::Value = parse_yaml(text, path)?;
+    let mut hpa = super::manifest::pick_from_list(value, pick).map_err(|e| unplaced(path, e))?;
+    super::manifest::to_v2(&mut hpa).map_err(|e| unplaced(path, e))?;
+    serde_json::from_value(hpa).map_err(|e| unplaced(path, e.to_string()))
+}
+
+fn unplaced(path: &Path, message: String) -> Error {
+    Error::Input {
+        path: path.to_path_buf(),
+        location: None,
+        message,
+    }
 }
 
 /// Parses YAML or JSON (told apart by content) into `T`; errors name the file, line,

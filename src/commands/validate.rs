@@ -1,0 +1,129 @@
+//! `hpasim validate`: checks scenarios, snapshots and HPA manifests without running them.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// What a file holds, told by its top-level keys.
+enum Kind {
+    Scenario,
+    Snapshot,
+    Hpa,
+}
+
+/// What `hpasim validate` found.
+pub struct Validated {
+    /// One line per valid file: what it holds.
+    pub text: String,
+    /// Why each other file was refused.
+    pub refused: Vec<Error>,
+}
+
+/// `hpasim validate FILE|DIR...`: loads each file (each `.yaml`, `.yml` and `.json` of a
+/// folder, in name order) as `simulate` or `decide` would, and says what it holds; every
+/// refusal is collected, so one run names every bad file.
+pub fn validate(paths: &[PathBuf]) -> Result<Validated, Error> {
+    let mut files = vec![];
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let mut inside: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+                })
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    if files.is_empty() {
+        return Err(Error::Usage(
+            "no file to validate (a folder is searched for .yaml, .yml and .json files)".into(),
+        ));
+    }
+    let mut found = Validated {
+        text: String::new(),
+        refused: vec![],
+    };
+    for file in &files {
+        match validate_one(file) {
+            Ok(line) => found
+                .text
+                .push_str(&format!("ok  {}: {line}\n", file.display())),
+            Err(e) => found.refused.push(e),
+        }
+    }
+    Ok(found)
+}
+
+fn validate_one(path: &Path) -> Result<String, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    match kind_of(&text).ok_or_else(|| Error::Input {
+        path: path.to_path_buf(),
+        location: None,
+        message: "cannot tell what this file is: a scenario has `duration` and `workload`, a \
+                  snapshot `now` and `currentReplicas`, an HPA manifest `kind: \
+                  HorizontalPodAutoscaler` (or `List`)"
+            .into(),
+    })? {
+        Kind::Scenario => {
+            let s = crate::scenario::load_scenario(path)?;
+            Ok(format!(
+                "scenario {:?}, {} simulated, HPA {} to {} replicas on {} metric(s)",
+                s.file.name,
+                crate::units::span_text(s.file.duration.span().as_millis()),
+                s.hpa.spec.min_replicas.unwrap_or(1),
+                s.hpa.spec.max_replicas,
+                s.hpa.spec.metrics.as_ref().map_or(1, Vec::len),
+            ))
+        }
+        Kind::Snapshot => {
+            let s = crate::scenario::load_snapshot(path)?;
+            Ok(format!(
+                "snapshot at {} s, {} replicas, {} pod(s)",
+                s.now.as_secs_f64(),
+                s.current_replicas,
+                s.pods.len()
+            ))
+        }
+        Kind::Hpa => {
+            let hpa = crate::scenario::load_hpa(path)?;
+            Ok(format!(
+                "HorizontalPodAutoscaler, {} to {} replicas on {} metric(s)",
+                hpa.spec.min_replicas.unwrap_or(1),
+                hpa.spec.max_replicas,
+                hpa.spec.metrics.as_ref().map_or(1, Vec::len),
+            ))
+        }
+    }
+}
+
+/// A scenario, a snapshot or an HPA, by the top-level keys each must have.
+fn kind_of(text: &str) -> Option<Kind> {
+    let top_level = |key: &str| {
+        text.lines().any(|l| {
+            let l = l.trim_start_matches(['{', ' ', '"']);
+            l.starts_with(key) && l[key.len()..].trim_start_matches('"').starts_with(':')
+        })
+    };
+    if top_level("duration") && top_level("workload") {
+        Some(Kind::Scenario)
+    } else if top_level("currentReplicas") && top_level("now") {
+        Some(Kind::Snapshot)
+    } else if text.contains("HorizontalPodAutoscaler") || top_level("items") {
+        Some(Kind::Hpa)
+    } else {
+        None
+    }
+}
