@@ -10,6 +10,7 @@ mod explain;
 mod html;
 mod output;
 mod run_charts;
+mod run_dir;
 mod run_files;
 
 pub use chart_data::timeline_data;
@@ -24,6 +25,9 @@ pub use output::{Format, render, write_atomically};
 pub use run_charts::{
     Compared, RunSeries, band_over_runs, report_tables, timeline_with_latency,
     write_charts_and_report, write_comparison,
+};
+pub use run_dir::{
+    claim_run_dir, claim_snapshot_dir, remove_stale_run_files, remove_stale_snapshots,
 };
 pub use run_files::{
     RunOutput, SpreadReport, events_jsonl, summary_figures, summary_text, timeline_csv, write_run,

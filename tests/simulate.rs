@@ -486,3 +486,45 @@ fn summary_figures_are_summary_json_by_dotted_name() {
             .any(|k| k.starts_with("surges") || k == "slo.verdict")
     );
 }
+
+/// A run's folder holds exactly that run's files: re-running into it removes what the
+/// earlier run wrote and this one does not; a folder with someone else's files is refused
+/// before anything runs (issue: stale charts after `--charts none`, mixed snapshots).
+#[test]
+fn a_rerun_leaves_only_its_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let snaps = dir.path().join("snaps");
+    let run = |charts: &str, duration_step: &str| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
+            .args([
+                "simulate",
+                "scenarios/feastflow-lunch-rush.yaml",
+                "--step",
+                duration_step,
+            ])
+            .arg("--out")
+            .arg(&out)
+            .arg("--snapshots")
+            .arg(&snaps)
+            .args(["--charts", charts])
+            .output()
+            .unwrap()
+    };
+    assert!(run("both", "60s").status.success());
+    assert!(out.join("timeline.png").exists() && out.join("timeline.svg").exists());
+    let first: Vec<_> = std::fs::read_dir(&snaps).unwrap().collect();
+    // A stale snapshot an earlier, longer run would have left.
+    std::fs::write(snaps.join("999999999.json"), "{}").unwrap();
+    assert!(run("none", "60s").status.success());
+    assert!(!out.join("timeline.png").exists() && !out.join("timeline.svg").exists());
+    assert!(out.join("report.html").exists() && out.join("summary.json").exists());
+    assert!(!snaps.join("999999999.json").exists());
+    assert_eq!(std::fs::read_dir(&snaps).unwrap().count(), first.len());
+
+    std::fs::write(out.join("notes.md"), "mine").unwrap();
+    let refused = run("none", "60s");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.md"));
+    assert!(out.join("notes.md").exists());
+}

@@ -15,6 +15,7 @@ pub fn compare(args: &SimulateArgs, scenarios: &[std::path::PathBuf]) -> Result<
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join("compare"));
+    report::claim_run_dir(&dir)?;
     let loaded = scenarios
         .iter()
         .map(|p| crate::scenario::load_scenario(p))

@@ -51,6 +51,15 @@ pub(super) fn simulate_loaded(
     args: &SimulateArgs,
     scenario: crate::scenario::Scenario,
 ) -> Result<Simulated, Error> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&scenario.file.name));
+    // Refused before anything runs: a folder holding files that are not a run's.
+    report::claim_run_dir(&out)?;
+    if let Some(dir) = &args.snapshots {
+        report::claim_snapshot_dir(dir)?;
+    }
     let base_seed = args.seed.unwrap_or(scenario.seed);
     let runs = args.runs.max(1);
     // The first run is written out in full; the others are only measured.
@@ -100,10 +109,6 @@ pub(super) fn simulate_loaded(
             figures,
         }
     });
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("out").join(&scenario.file.name));
     let output = report::RunOutput {
         record: &record,
         judgement: &judgement,
@@ -113,6 +118,21 @@ pub(super) fn simulate_loaded(
     let runs_series: Vec<report::RunSeries> = all.iter().map(|(s, _)| s.clone()).collect();
     let charts =
         report::write_charts_and_report(&output, &scenario, &runs_series, &args.charts, &out)?;
+    // The folder holds exactly this run's files.
+    let written: Vec<std::path::PathBuf> = ["timeline.csv", "events.jsonl", "summary.json"]
+        .iter()
+        .map(|n| out.join(n))
+        .chain(charts.iter().cloned())
+        .collect();
+    report::remove_stale_run_files(&out, &written)?;
+    if let Some(dir) = &args.snapshots {
+        let kept: Vec<std::path::PathBuf> = record
+            .syncs
+            .iter()
+            .map(|s| dir.join(format!("{:09}.json", s.second)))
+            .collect();
+        report::remove_stale_snapshots(dir, &kept)?;
+    }
     let mut text = report::summary_text(&output, &out);
     text.push_str(&written_line(&charts, &out));
     Ok(Simulated {
