@@ -64,40 +64,33 @@ pub struct PodGroups {
     pub ignored: usize,
 }
 
-/// One metric's outcome, as the decision reports it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// One metric's outcome, as the decision reports it. Serialized with `target` and
+/// `current` as the HPA status prints them ("70%", "350m") and, beside each, the same
+/// reading as a number (`targetValue`, `currentValue`: a percentage for utilization,
+/// else the quantity; per pod where the target is per pod).
+#[derive(Clone, Debug, PartialEq)]
 pub struct MetricOutcome {
     /// `cpu`, `app/cpu`, or the custom/external metric's name.
     pub metric: String,
     /// The source type.
-    #[serde(rename = "type")]
     pub source: MetricSourceType,
     /// The target as a person reads it: "70%", "100", "2k per pod".
     pub target: Reading,
     /// The replica count this metric asks for; absent when it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposal: Option<i32>,
     /// The observed value as the HPA status shows it: "85%" or a quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<Reading>,
     /// Observed over target, before rebalancing missing and unready pods.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_ratio: Option<f64>,
     /// After filling in missing and unready pods, when that happened.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rebalanced_ratio: Option<f64>,
     /// The pod grouping, for pod-based metrics.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pods: Option<PodGroups>,
     /// Why the proposal is current: "within tolerance", "direction flipped"...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'static str>,
     /// The ScalingActive reason when the metric failed (`FailedGetResourceMetric`...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
     /// The controller's error message when the metric failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
@@ -136,6 +129,59 @@ impl std::fmt::Display for Reading {
 impl Serialize for Reading {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl Reading {
+    /// The reading as a number: the percentage, or the quantity (`350m` is 0.35); `None`
+    /// when unset.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Reading::Percent(p) => Some(f64::from(*p)),
+            Reading::Quantity(q) | Reading::PerPod(q) => Some(q.approximate_f64()),
+            Reading::Unset => None,
+        }
+    }
+}
+
+impl Serialize for MetricOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("metric", &self.metric)?;
+        m.serialize_entry("type", &self.source)?;
+        m.serialize_entry("target", &self.target)?;
+        if let Some(v) = self.target.number() {
+            m.serialize_entry("targetValue", &v)?;
+        }
+        if let Some(p) = &self.proposal {
+            m.serialize_entry("proposal", p)?;
+        }
+        if let Some(c) = &self.current {
+            m.serialize_entry("current", c)?;
+            if let Some(v) = c.number() {
+                m.serialize_entry("currentValue", &v)?;
+            }
+        }
+        if let Some(r) = &self.usage_ratio {
+            m.serialize_entry("usageRatio", r)?;
+        }
+        if let Some(r) = &self.rebalanced_ratio {
+            m.serialize_entry("rebalancedRatio", r)?;
+        }
+        if let Some(p) = &self.pods {
+            m.serialize_entry("pods", p)?;
+        }
+        if let Some(n) = &self.note {
+            m.serialize_entry("note", n)?;
+        }
+        if let Some(r) = &self.reason {
+            m.serialize_entry("reason", r)?;
+        }
+        if let Some(e) = &self.error {
+            m.serialize_entry("error", e)?;
+        }
+        m.end()
     }
 }
 
