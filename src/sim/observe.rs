@@ -4,7 +4,7 @@
 
 use super::engine::Sim;
 use super::pods::{Pod, Stage};
-use super::record::{Row, Summary, Surge};
+use super::record::{MetricValues, Row, Summary, Surge};
 use super::serving::Second;
 use crate::core::api::{MetricSourceType, MetricSpec, TargetType};
 use crate::scenario::model::MetricSourceKind;
@@ -100,19 +100,15 @@ impl Sim<'_> {
     pub(super) fn row(&self, specs: &[MetricSpec], acc: &StepTotals, queued: f64) -> Row {
         let now = self.t;
         let count = |st: Stage| self.count(st);
-        let metrics = specs
-            .iter()
-            .enumerate()
-            .map(|(k, m)| {
-                let observed = (self.last_observed.get(k))
-                    .and_then(Option::as_ref)
-                    .map(|c| c.to_string());
-                (self.actual(m), observed)
+        let metrics = (specs.iter().enumerate())
+            .map(|(k, m)| MetricValues {
+                actual: self.actual(m),
+                observed: self.last_observed.get(k).cloned().flatten(),
             })
             .collect();
         Row {
             time_s: self.secs(now),
-            clock: super::engine::clock(now),
+            at: now,
             load_rps: self.sc.load.rate(now),
             spec: self.spec,
             desired: self.last_desired.unwrap_or(self.spec),
@@ -352,6 +348,7 @@ mod tests {
         assert_eq!(sim.actual(&spec), 40.0);
         let row = sim.row(&[spec], &StepTotals::default(), 0.0);
         assert_eq!((row.ready, row.spec, row.desired), (2, 2, 2));
-        assert_eq!(row.metrics[0], (40.0, None));
+        assert_eq!(row.metrics[0].actual, 40.0);
+        assert_eq!(row.metrics[0].observed, None);
     }
 }
