@@ -6,13 +6,21 @@
 //! re-implements a controller rule. Randomness: ChaCha8 substreams of the seed, one per
 //! purpose. It must not read the wall clock or write files (the record goes to `report`).
 
+mod core_view;
+mod cpu;
+mod derived;
 mod engine;
+mod lifecycle;
+mod observe;
 pub mod pods;
 pub mod record;
+mod replicaset;
 mod seeds;
 pub mod serving;
+#[cfg(test)]
+mod testing;
 
 pub use engine::{Options, clock, run};
-pub use record::{Event, Record, RecordedSync, Row, SecondFigures, Summary, Surge};
+pub use record::{Event, MetricValues, Record, RecordedSync, Row, SecondFigures, Summary, Surge};
 pub use seeds::run_seeds;
 pub use serving::ServingModel;

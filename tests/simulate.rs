@@ -123,7 +123,7 @@ fn warm_up_raises_cpu_per_request() {
             .find(|row| row.time_s == t)
             .unwrap()
             .metrics[0]
-            .0
+            .actual
     };
     // At 90 s the new pods are a minute into warm-up in one run, serving plainly in the other.
     assert!(
@@ -137,9 +137,9 @@ fn warm_up_raises_cpu_per_request() {
         let row = r.timeline.iter().find(|row| row.time_s == 1100.0).unwrap();
         let plain = (30.0 + 150.0 / row.ready as f64 * 5.0) / 250.0 * 100.0;
         assert!(
-            (row.metrics[0].0 - plain).abs() < 1e-6,
+            (row.metrics[0].actual - plain).abs() < 1e-6,
             "{} vs {plain}",
-            row.metrics[0].0
+            row.metrics[0].actual
         );
     }
     assert!(with.summary.peak_replicas >= without.summary.peak_replicas);

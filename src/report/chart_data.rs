@@ -53,11 +53,11 @@ pub fn timeline_data(record: &Record, scenario: &Scenario) -> TimelineData {
                 unit: spec.map(unit).unwrap_or_default().to_string(),
                 observed: rows
                     .iter()
-                    .map(|r| r.metrics.get(k)?.1.as_deref().and_then(parse_observed))
+                    .map(|r| r.metrics.get(k)?.observed_number())
                     .collect(),
                 actual: rows
                     .iter()
-                    .map(|r| r.metrics.get(k).map_or(f64::NAN, |m| m.0))
+                    .map(|r| r.metrics.get(k).map_or(f64::NAN, |m| m.actual))
                     .collect(),
                 target,
             }
@@ -146,17 +146,6 @@ fn unit(m: &MetricSpec) -> &'static str {
     }
 }
 
-/// A value as the controller reports it: "85%" is 85, a quantity ("1500m", "2k",
-/// "300Mi") is its number.
-pub(crate) fn parse_observed(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let v = match s.strip_suffix('%') {
-        Some(n) => n.trim().parse::<f64>().ok()?,
-        None => Quantity::parse(s).ok()?.approximate_f64(),
-    };
-    v.is_finite().then_some(v)
-}
-
 /// An action's record text, shortened for a label: "maxReplicas 10→20", "scale 3→6".
 fn short_action(text: &str) -> String {
     let s = text
@@ -173,18 +162,6 @@ fn short_action(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn observed_values_read_as_numbers() {
-        assert_eq!(parse_observed("85%"), Some(85.0));
-        assert_eq!(parse_observed("1500m"), Some(1.5));
-        assert_eq!(parse_observed("2k"), Some(2000.0));
-        assert_eq!(parse_observed("53360m"), Some(53.36));
-        assert_eq!(parse_observed("1Mi"), Some(1_048_576.0));
-        assert_eq!(parse_observed(""), None);
-        assert_eq!(parse_observed("lots"), None);
-        assert_eq!(parse_observed("x%"), None);
-    }
 
     #[test]
     fn action_labels_are_short() {

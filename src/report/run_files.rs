@@ -92,7 +92,7 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
         let ms = |x: Option<f64>| x.map(fmt).unwrap_or_default();
         let mut row = vec![
             fmt(r.time_s),
-            r.clock.clone(),
+            crate::sim::clock(r.at),
             fmt(r.load_rps),
             r.spec.to_string(),
             r.desired.to_string(),
@@ -101,9 +101,14 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
             r.pending.to_string(),
             r.terminating.to_string(),
         ];
-        for (actual, observed) in &r.metrics {
-            row.push(fmt(*actual));
-            row.push(observed.clone().unwrap_or_default());
+        for m in &r.metrics {
+            row.push(fmt(m.actual));
+            row.push(
+                m.observed
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            );
         }
         row.extend([
             fmt(r.arrived),

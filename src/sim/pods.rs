@@ -28,6 +28,27 @@ pub enum Stage {
     Gone,
 }
 
+/// A pod's cumulative CPU when metrics-server scraped it: a window's CPU is the difference
+/// of two scrapes over the time between them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scrape {
+    /// When.
+    pub at: Time,
+    /// The CPU integral then, millicore-milliseconds.
+    pub integral: f64,
+}
+
+/// A metrics-server sample of a pod: usage averaged over the window ending `at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PodSample {
+    /// The sample's timestamp.
+    pub at: Time,
+    /// CPU, millicores.
+    pub cpu_milli: i64,
+    /// Memory, milli-bytes.
+    pub memory_milli: i64,
+}
+
 /// One pod.
 #[derive(Clone, Debug)]
 pub struct Pod {
@@ -65,10 +86,10 @@ pub struct Pod {
     pub served: f64,
     /// Cumulative CPU, millicore-milliseconds: samples average it over a window.
     pub cpu_integral: f64,
-    /// (time, cpu_integral) at each metrics-server scrape, newest last, a few kept.
-    pub scrapes: Vec<(Time, f64)>,
-    /// The latest metrics-server sample: (timestamp, millicores, memory milli).
-    pub sample: Option<(Time, i64, i64)>,
+    /// Its CPU integral at each metrics-server scrape, newest last, a few kept.
+    pub scrapes: Vec<Scrape>,
+    /// The latest metrics-server sample.
+    pub sample: Option<PodSample>,
     /// Drawn at creation: scheduling, image pull, container start, application start.
     pub delays: [Span; 4],
     /// Bound to a node, or on its way there: holds a node's room.

@@ -3,15 +3,15 @@
 
 use serde::Serialize;
 
-use crate::core::{Decision, Snapshot};
+use crate::core::{Decision, Reading, Snapshot, Time};
 
 /// One timeline row (one `--step`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
     /// Seconds since the start of the run.
     pub time_s: f64,
-    /// Time of day on the scenario's clock, HH:MM:SS.
-    pub clock: String,
+    /// The row's instant on the scenario's clock (printed as HH:MM:SS when written).
+    pub at: Time,
     /// The mean request rate at this instant.
     pub load_rps: f64,
     /// The Deployment's spec.replicas.
@@ -26,8 +26,9 @@ pub struct Row {
     pub pending: usize,
     /// Pods being deleted.
     pub terminating: usize,
-    /// Per HPA metric: the actual value now and the value the HPA last observed.
-    pub metrics: Vec<(f64, Option<String>)>,
+    /// Per HPA metric (in the order of [`Record::metric_names`]): the actual value now and
+    /// the value the HPA last observed.
+    pub metrics: Vec<MetricValues>,
     /// Requests arrived in the step.
     pub arrived: f64,
     /// Requests served in the step.
@@ -38,6 +39,29 @@ pub struct Row {
     pub failed: f64,
     /// Nodes usable.
     pub nodes: Option<u32>,
+}
+
+/// One HPA metric in a timeline row.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricValues {
+    /// The metric's true value now, in the unit of its target (percent for utilization).
+    pub actual: f64,
+    /// The value the controller reported at its last sync, as it reports it ("85%",
+    /// "1500m"); none before the first sync or when it could not read the metric.
+    pub observed: Option<Reading>,
+}
+
+impl MetricValues {
+    /// The observed value as a number in the metric's unit: a percentage is its number,
+    /// a quantity its value; a per-pod target or an unset reading gives none.
+    pub fn observed_number(&self) -> Option<f64> {
+        let v = match self.observed.as_ref()? {
+            Reading::Percent(p) => f64::from(*p),
+            Reading::Quantity(q) => q.approximate_f64(),
+            Reading::PerPod(_) | Reading::Unset => return None,
+        };
+        v.is_finite().then_some(v)
+    }
 }
 
 /// Something that happened.
@@ -181,4 +205,45 @@ pub struct Record {
     pub syncs: Vec<RecordedSync>,
     /// The figures.
     pub summary: Summary,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Quantity;
+
+    #[test]
+    fn an_observed_reading_is_the_number_the_controller_printed() {
+        let q = |s: &str| Reading::Quantity(Quantity::parse(s).expect("a quantity"));
+        // (reading, its number): what parsing the printed reading back gives.
+        for (reading, want) in [
+            (Reading::Percent(85), Some(85.0)),
+            (q("1500m"), Some(1.5)),
+            (q("2k"), Some(2000.0)),
+            (q("53360m"), Some(53.36)),
+            (q("1Mi"), Some(1_048_576.0)),
+            (Reading::Quantity(Quantity::from_milli(53_360)), Some(53.36)),
+            (
+                Reading::Quantity(Quantity::from_milli(2_000_000)),
+                Some(2000.0),
+            ),
+            (Reading::PerPod(Quantity::from_milli(5000)), None),
+            (Reading::Unset, None),
+        ] {
+            let m = MetricValues {
+                actual: 0.0,
+                observed: Some(reading.clone()),
+            };
+            assert_eq!(m.observed_number(), want, "{reading}");
+            if let Reading::Quantity(_) = reading {
+                let printed = Quantity::parse(&reading.to_string()).expect("prints a quantity");
+                assert_eq!(Some(printed.approximate_f64()), want, "{reading} printed");
+            }
+        }
+        let none = MetricValues {
+            actual: 0.0,
+            observed: None,
+        };
+        assert_eq!(none.observed_number(), None);
+    }
 }

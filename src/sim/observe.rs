@@ -1,0 +1,354 @@
+//! Observation: what the run shows of itself. The timeline's rows, the surges (stretches
+//! of too few Ready pods for the load), the running totals and the summary. It reads the
+//! simulation's state and changes none of it.
+
+use super::engine::Sim;
+use super::pods::{Pod, Stage};
+use super::record::{MetricValues, Row, Summary, Surge};
+use super::serving::Second;
+use crate::core::api::{MetricSourceType, MetricSpec, TargetType};
+use crate::scenario::model::MetricSourceKind;
+
+/// Requests of the current timeline step.
+#[derive(Default)]
+pub(super) struct StepTotals {
+    pub(super) arrived: f64,
+    pub(super) served: f64,
+    pub(super) failed: f64,
+}
+
+impl StepTotals {
+    pub(super) fn add(&mut self, arrived: f64, served: f64, failed: f64) {
+        self.arrived += arrived;
+        self.served += served;
+        self.failed += failed;
+    }
+}
+
+/// The run's totals so far, for the summary.
+#[derive(Default)]
+pub(super) struct RunTotals {
+    pub(super) syncs: usize,
+    pub(super) scale_ups: usize,
+    pub(super) scale_downs: usize,
+    requests: f64,
+    failed: f64,
+    peak_queue: f64,
+    queued_request_seconds: f64,
+    replica_seconds: f64,
+    ready_seconds: f64,
+    peak_replicas: i32,
+    peak_ready: usize,
+}
+
+impl RunTotals {
+    /// A second served with `spec` replicas asked for and `ready` Ready.
+    pub(super) fn add_second(&mut self, arrivals: f64, second: &Second, spec: i32, ready: i64) {
+        self.requests += arrivals;
+        self.failed += second.failed;
+        self.peak_queue = self.peak_queue.max(second.queued);
+        self.queued_request_seconds += second.queued;
+        self.replica_seconds += spec as f64;
+        self.ready_seconds += ready as f64;
+        self.peak_replicas = self.peak_replicas.max(spec);
+        self.peak_ready = self.peak_ready.max(ready as usize);
+    }
+}
+
+/// Surges: a surge opens at the first second with fewer Ready pods than the load needs
+/// and closes at the first second with enough.
+#[derive(Default)]
+pub(super) struct SurgeTracker {
+    open: Option<Surge>,
+    closed: Vec<Surge>,
+}
+
+impl SurgeTracker {
+    /// Second `now_s` (since the start): `needed` pods (not rounded), `ready` Ready. The
+    /// shortfall, ceil(needed) - ready, is above 0 exactly when `needed` is above `ready`.
+    pub(super) fn second(&mut self, now_s: f64, needed: f64, ready: i64) {
+        let short = needed > ready as f64;
+        let shortfall = || needed.ceil() as i64 - ready;
+        match (&mut self.open, short) {
+            (None, true) => {
+                self.open = Some(Surge {
+                    start_s: now_s,
+                    end_s: None,
+                    seconds_to_enough: None,
+                    worst_shortfall: shortfall(),
+                })
+            }
+            (Some(s), true) => s.worst_shortfall = s.worst_shortfall.max(shortfall()),
+            (Some(s), false) => {
+                s.end_s = Some(now_s);
+                s.seconds_to_enough = Some(now_s - s.start_s);
+                self.closed.extend(self.open.take());
+            }
+            (None, false) => {}
+        }
+    }
+
+    /// Every surge, the one still open at the end last.
+    pub(super) fn finish(mut self) -> Vec<Surge> {
+        self.closed.extend(self.open);
+        self.closed
+    }
+}
+
+impl Sim<'_> {
+    /// The timeline row of this second.
+    pub(super) fn row(&self, specs: &[MetricSpec], acc: &StepTotals, queued: f64) -> Row {
+        let now = self.t;
+        let count = |st: Stage| self.count(st);
+        let metrics = (specs.iter().enumerate())
+            .map(|(k, m)| MetricValues {
+                actual: self.actual(m),
+                observed: self.last_observed.get(k).cloned().flatten(),
+            })
+            .collect();
+        Row {
+            time_s: self.secs(now),
+            at: now,
+            load_rps: self.sc.load.rate(now),
+            spec: self.spec,
+            desired: self.last_desired.unwrap_or(self.spec),
+            ready: count(Stage::Ready),
+            starting: count(Stage::Starting) + count(Stage::Running),
+            pending: count(Stage::Pending),
+            terminating: count(Stage::Terminating),
+            metrics,
+            arrived: acc.arrived,
+            served: acc.served,
+            queued,
+            failed: acc.failed,
+            nodes: self.nodes.usable,
+        }
+    }
+
+    /// A metric's true value now, in the unit of its target (percent for utilization).
+    fn actual(&self, m: &MetricSpec) -> f64 {
+        let now = self.t;
+        let serving: Vec<&Pod> = self
+            .tracked
+            .iter()
+            .map(|&i| &self.pods[i])
+            .filter(|p| p.serves(now))
+            .collect();
+        // Settled pods all serve, with the warm pods' figures.
+        let settled = self.settled.pods.len();
+        let mean = |f: &dyn Fn(&Pod) -> f64| {
+            let n = serving.len() + settled;
+            match self.settled.pods.first() {
+                _ if n == 0 => 0.0,
+                Some(&k) => {
+                    (serving.iter().map(|p| f(p)).sum::<f64>() + settled as f64 * f(&self.pods[k]))
+                        / n as f64
+                }
+                None => serving.iter().map(|p| f(p)).sum::<f64>() / n as f64,
+            }
+        };
+        match m.kind {
+            MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+                let (name, target) = match (&m.resource, &m.container_resource) {
+                    (Some(r), _) => (&r.name, &r.target),
+                    (_, Some(c)) => (&c.name, &c.target),
+                    _ => return 0.0,
+                };
+                let per_pod = if name == "cpu" {
+                    mean(&|p: &Pod| self.last_second(p).0)
+                } else {
+                    mean(&|p: &Pod| self.memory_milli(self.last_second(p).1))
+                };
+                let request = self
+                    .sc
+                    .file
+                    .workload
+                    .pod
+                    .requests
+                    .get(name)
+                    .map(|q| q.milli() as f64)
+                    .unwrap_or(0.0);
+                if target.kind == TargetType::Utilization && request > 0.0 {
+                    per_pod * 100.0 / request
+                } else {
+                    per_pod / 1000.0
+                }
+            }
+            _ => match self.sc.file.metrics.get(&m.display_name()) {
+                Some(d) => self.series.latest(d.source),
+                None => 0.0,
+            },
+        }
+    }
+
+    /// Requests per second one pod serves at its HPA's targets times `edge` (1 + tolerance
+    /// is where the controller stops asking for more): the yardstick of "enough pods".
+    /// Each metric the load drives gives a per-pod capacity (cpu utilization or average
+    /// value; requests per second per pod, or of the service over an average-value
+    /// target); the controller follows the metric asking for the most pods, so the
+    /// smallest capacity counts. Without such a metric: the pod's capacity at its limit.
+    pub(super) fn capacity_at_target(&self, edge: f64) -> f64 {
+        let request = self.sc.file.workload.pod.requests.get("cpu");
+        let request = request.map(|q| q.milli() as f64).unwrap_or(0.0);
+        let at_cpu = |cpu: f64| {
+            (cpu.min(self.serving.limit_milli) - self.serving.baseline_milli)
+                / self.serving.cpu_per_request_milli
+        };
+        let rps_source = |name: &str, kind: MetricSourceKind| {
+            self.sc
+                .file
+                .metrics
+                .get(name)
+                .is_some_and(|d| d.source == kind)
+        };
+        let capacities = self.metric_specs.iter().filter_map(|m| {
+            let per_pod_rps = |t: &crate::core::api::MetricTarget| {
+                t.average_value
+                    .as_ref()
+                    .map(|v| v.milli() as f64 / 1000.0 * edge)
+            };
+            match m.kind {
+                MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+                    let (name, target) = match (&m.resource, &m.container_resource) {
+                        (Some(r), _) => (&r.name, &r.target),
+                        (_, Some(c)) => (&c.name, &c.target),
+                        _ => return None,
+                    };
+                    if name != "cpu" {
+                        return None;
+                    }
+                    match (target.average_utilization, &target.average_value) {
+                        (Some(u), _) => Some(at_cpu(request * f64::from(u) / 100.0 * edge)),
+                        (None, Some(v)) => Some(at_cpu(v.milli() as f64 * edge)),
+                        _ => None,
+                    }
+                }
+                MetricSourceType::Pods => {
+                    let p = m.pods.as_ref()?;
+                    rps_source(&p.metric.name, MetricSourceKind::PodRequestsPerSecond)
+                        .then(|| per_pod_rps(&p.target))
+                        .flatten()
+                }
+                MetricSourceType::Object | MetricSourceType::External => {
+                    let (name, target) = match (&m.object, &m.external) {
+                        (Some(o), _) => (&o.metric.name, &o.target),
+                        (_, Some(e)) => (&e.metric.name, &e.target),
+                        _ => return None,
+                    };
+                    rps_source(name, MetricSourceKind::RequestsPerSecond)
+                        .then(|| per_pod_rps(target))
+                        .flatten()
+                }
+            }
+        });
+        capacities
+            .fold(self.serving.capacity(1.0), f64::min)
+            .max(1e-9)
+    }
+
+    /// The run's figures at its end.
+    pub(super) fn summary(&self, totals: RunTotals, surges: Vec<Surge>, seed: u64) -> Summary {
+        let sc = self.sc;
+        let start = sc.start.as_millis();
+        let duration_s = self.secs(sc.end);
+        let pod_hours: f64 = self
+            .pods
+            .iter()
+            .filter_map(|p| {
+                p.start_time.map(|s| {
+                    (p.gone_at.unwrap_or(sc.end).as_millis() - s.as_millis().max(start)).max(0)
+                })
+            })
+            .sum::<i64>() as f64
+            / 3_600_000.0;
+        Summary {
+            scenario: sc.file.name.clone(),
+            seed,
+            duration_s,
+            start_s: start as f64 / 1000.0,
+            syncs: totals.syncs,
+            scale_ups: totals.scale_ups,
+            scale_downs: totals.scale_downs,
+            peak_replicas: totals.peak_replicas,
+            mean_replicas: totals.replica_seconds / duration_s,
+            peak_ready: totals.peak_ready,
+            mean_ready: totals.ready_seconds / duration_s,
+            pod_hours,
+            requests: totals.requests,
+            failed_requests: totals.failed,
+            failed_fraction: if totals.requests > 0.0 {
+                totals.failed / totals.requests
+            } else {
+                0.0
+            },
+            peak_queue: totals.peak_queue,
+            queued_request_seconds: totals.queued_request_seconds,
+            pods_created: self.pods.len(),
+            surges,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::engine::Options;
+    use crate::sim::testing;
+
+    #[test]
+    fn a_surge_runs_from_the_first_short_second_to_the_first_with_enough_pods() {
+        let mut s = SurgeTracker::default();
+        // (second, pods needed, Ready)
+        for (t, needed, ready) in [
+            (0.0, 2.0, 2),
+            (1.0, 2.5, 2),
+            (2.0, 4.2, 2),
+            (3.0, 3.0, 3),
+            (4.0, 3.1, 3),
+        ] {
+            s.second(t, needed, ready);
+        }
+        let surges = s.finish();
+        assert_eq!(surges.len(), 2);
+        assert_eq!(
+            (
+                surges[0].start_s,
+                surges[0].end_s,
+                surges[0].seconds_to_enough
+            ),
+            (1.0, Some(3.0), Some(2.0))
+        );
+        // ceil(4.2) - 2.
+        assert_eq!(surges[0].worst_shortfall, 3);
+        // Still open at the end: no end, no time to enough.
+        assert_eq!((surges[1].start_s, surges[1].end_s), (4.0, None));
+        assert_eq!(surges[1].worst_shortfall, 1);
+    }
+
+    #[test]
+    fn a_pod_at_the_cpu_target_serves_what_the_target_leaves_above_the_baseline() {
+        // 70 % of 500m is 350m; less the 50m baseline, at 10m a request: 30 rps.
+        let sc = testing::scenario("    appStart: {fixed: 1s}", "");
+        let sim = crate::sim::engine::Sim::new(&sc, &Options::default(), 1);
+        assert!((sim.capacity_at_target(1.0) - 30.0).abs() < 1e-9);
+        // At the tolerance's edge: 385m, 33.5 rps.
+        assert!((sim.capacity_at_target(1.1) - 33.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_cpu_metric_reads_the_mean_of_the_serving_pods_as_a_percent_of_the_request() {
+        let sc = testing::scenario("    appStart: {fixed: 1s}", "");
+        let mut sim = crate::sim::engine::Sim::new(&sc, &Options::default(), 1);
+        sim.pods[0].cpu_milli = 100.0;
+        sim.pods[1].cpu_milli = 300.0;
+        for p in &mut sim.pods {
+            p.steady_offset = None;
+        }
+        let spec = sim.metric_specs[0].clone();
+        assert_eq!(sim.actual(&spec), 40.0);
+        let row = sim.row(&[spec], &StepTotals::default(), 0.0);
+        assert_eq!((row.ready, row.spec, row.desired), (2, 2, 2));
+        assert_eq!(row.metrics[0].actual, 40.0);
+        assert_eq!(row.metrics[0].observed, None);
+    }
+}
