@@ -7,8 +7,14 @@
 //! non-finite points are skipped, never a panic; a timeline with no rows draws a chart
 //! that says so.
 
-mod draw;
+mod band;
+mod compare;
+mod frame;
+mod legend;
+mod palette;
+mod primitives;
 mod ticks;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -262,7 +268,7 @@ impl Chart for TimelineData {
         o: &ChartOptions,
         bitmap: bool,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        draw::timeline(root, self, o, bitmap)
+        timeline::draw(root, self, o, bitmap)
     }
 }
 
@@ -274,7 +280,7 @@ impl Chart for BandData {
         o: &ChartOptions,
         bitmap: bool,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        draw::band(root, self, o, bitmap)
+        band::draw(root, self, o, bitmap)
     }
 }
 
@@ -286,7 +292,7 @@ impl Chart for CompareData {
         o: &ChartOptions,
         bitmap: bool,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        draw::compare(root, self, o, bitmap)
+        compare::draw(root, self, o, bitmap)
     }
 }
 
