@@ -4,10 +4,10 @@
 
 use plotters::prelude::*;
 
-use super::frame::{Area, Ctx, Frame, PanelSpec, Res, Sheet, frame, panel};
+use super::frame::{Area, Ctx, Frame, LatencyAxis, PanelSpec, Res, Sheet, frame, panel};
 use super::legend::{Item, Swatch, item, legend};
-use super::primitives::{Pen, area_fill, series};
-use super::ticks::y_range;
+use super::primitives::{Pen, area_fill, level, series};
+use super::ticks::{number_label, y_range};
 use super::{ChartOptions, CompareData};
 
 /// latency when measured; one colour per variant.
@@ -55,6 +55,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         integer: false,
         bottom: false,
         top: l.gap,
+        log: false,
     };
     let mut c = panel(plot, &ax, &spec, &cx)?;
     let same = d
@@ -107,6 +108,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         integer: true,
         bottom: last == 1,
         top: l.gap,
+        log: false,
     };
     let mut c = panel(plot, &ax, &spec, &cx)?;
     for (k, v) in d.variants.iter().enumerate() {
@@ -140,28 +142,56 @@ pub(super) fn draw<DB: DrawingBackend>(
 
     if has_latency {
         let (plot, leg) = &panels[2];
+        let values = d
+            .variants
+            .iter()
+            .filter_map(|v| v.latency_p95_ms.as_ref())
+            .flat_map(|s| s.iter().flatten().copied());
+        // One SLO line per distinct threshold; the first variant's is the reference.
+        let mut slos: Vec<(usize, f64)> = vec![];
+        for (k, v) in d.variants.iter().enumerate() {
+            if let Some(s) = v.slo_ms.filter(|s| s.is_finite())
+                && !slos.iter().any(|(_, x)| *x == s)
+            {
+                slos.push((k, s));
+            }
+        }
+        let axis = LatencyAxis::new(values, slos.first().map(|s| s.1));
         let spec = PanelSpec {
-            y: y_range(
-                d.variants
-                    .iter()
-                    .filter_map(|v| v.latency_p95_ms.as_ref())
-                    .flat_map(|s| s.iter().flatten().copied()),
-            ),
+            y: axis.y,
             unit: "ms",
             integer: false,
             bottom: true,
             top: l.gap,
+            log: axis.log,
         };
         let mut c = panel(plot, &ax, &spec, &cx)?;
         let mut items = vec![];
         for (k, v) in d.variants.iter().enumerate() {
             if let Some(s) = &v.latency_p95_ms {
-                let p95 = |i: usize| s.get(i).copied().flatten();
+                let p95 = |i: usize| s.get(i).copied().flatten().and_then(|x| axis.at(x));
                 series(&mut c, &ax, &v.times_s, p95, Pen::new(color(k), 2), &cx)?;
                 items.push(item(v.name.clone(), Swatch::Line(color(k).mix(1.0), 2)));
             }
         }
-        legend(leg, "latency p95 (ms)", &items, l.gap, &cx)?;
+        for &(k, slo) in &slos {
+            // A shared threshold in the page's colour; differing ones in the variant's.
+            let c_slo = if slos.len() == 1 { th.fg } else { color(k) };
+            level(
+                &mut c,
+                &ax,
+                axis.at(slo).unwrap_or(slo),
+                c_slo.stroke_width(2),
+            )?;
+            let label = format!("SLO {} ms", number_label(slo, slo.max(10.0)));
+            items.push(item(label, Swatch::Dashed(c_slo.mix(1.0), 2)));
+        }
+        let header = if axis.log {
+            "latency p95 (ms, log scale)"
+        } else {
+            "latency p95 (ms)"
+        };
+        legend(leg, header, &items, l.gap, &cx)?;
     }
     Ok(())
 }

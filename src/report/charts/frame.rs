@@ -14,11 +14,14 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::ChartOptions;
 use super::palette::{Palette, palette};
 use super::primitives::{anchored, fit, text};
-use super::ticks::{clock_label, max_finite, min_finite, number_label, time_ticks};
+use super::ticks::{
+    clock_label, log_range, log_ticks, max_finite, min_finite, number_label, time_ticks, wants_log,
+    y_range,
+};
 
 pub(super) type Res<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 pub(super) type Area<DB> = DrawingArea<DB, Shift>;
-pub(super) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<TimeCoord, RangedCoordf64>>;
+pub(super) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<TimeCoord, YCoord>>;
 
 /// The time axis: linear, with ticks on round clock times (plotters' `WithKeyPoints`
 /// over an f64 range cannot take a label formatter).
@@ -40,6 +43,33 @@ impl Ranged for TimeCoord {
             vec![]
         } else {
             self.ticks.clone()
+        }
+    }
+    fn range(&self) -> Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// The y axis: linear with plotters' ticks, or the log10 of the values with ticks on
+/// round values (1-2-5 of each power of ten).
+#[derive(Clone)]
+pub(super) struct YCoord {
+    inner: RangedCoordf64,
+    /// The ticks of a log axis (as log10 of the values); `None`: plotters' own.
+    ticks: Option<Vec<f64>>,
+}
+
+impl Ranged for YCoord {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(v, limit)
+    }
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        match &self.ticks {
+            Some(_) if hint.weight().allow_light_points() => vec![],
+            Some(ticks) => ticks.clone(),
+            None => self.inner.key_points(hint),
         }
     }
     fn range(&self) -> Range<f64> {
@@ -72,7 +102,8 @@ impl Layout {
             h: o.height as i32,
             title_h: 40,
             y_label_w: 72,
-            legend_w: (w * 18 / 100).clamp(160, 240),
+            // 210 px at least: no legend line is cut short at 800 px wide.
+            legend_w: (w * 18 / 100).clamp(210, 250),
             x_label_h: 50,
             gap: 10,
             right: 12,
@@ -166,16 +197,23 @@ pub(super) fn title<DB: DrawingBackend>(
 ) -> Res<(), DB> {
     let (l, th) = (&cx.l, &cx.th);
     let mut room = l.w - l.y_label_w - l.right;
+    let style = anchored(text(20.0, th.fg), HPos::Left, VPos::Center);
+    let title_w = root.estimate_text_size(s, &style)?.0 as i32;
     if dense {
-        let style = anchored(text(12.0, th.muted), HPos::Right, VPos::Center);
-        let note = "dense data: line = mean of each pixel column, shade = its range";
-        let w = root.estimate_text_size(note, &style)?.0 as i32;
-        if w < room / 2 {
-            root.draw_text(note, &style, (l.w - l.right, l.title_h / 2 + 2))?;
-            room -= w + 16;
+        // The note gives way to the title: the short form, or none, when room is short.
+        let note_style = anchored(text(12.0, th.muted), HPos::Right, VPos::Center);
+        for note in [
+            "dense data: line = mean of each pixel column, shade = its range",
+            "dense: line = mean, shade = range",
+        ] {
+            let w = root.estimate_text_size(note, &note_style)?.0 as i32;
+            if title_w + 16 + w <= room {
+                root.draw_text(note, &note_style, (l.w - l.right, l.title_h / 2 + 2))?;
+                room -= w + 16;
+                break;
+            }
         }
     }
-    let style = anchored(text(20.0, th.fg), HPos::Left, VPos::Center);
     let s = fit(root, s, &style, room)?;
     root.draw_text(&s, &style, (l.y_label_w, l.title_h / 2 + 2))
 }
@@ -217,6 +255,8 @@ pub(super) struct PanelSpec<'s> {
     pub(super) bottom: bool,
     /// Pixels above the plot (the gap between panels, and the action labels' strip).
     pub(super) top: i32,
+    /// `y` holds log10 of the values, labelled with the values (see `ticks::wants_log`).
+    pub(super) log: bool,
 }
 
 /// A panel's plot on the shared time axis.
@@ -238,12 +278,19 @@ pub(super) fn panel<'a, DB: DrawingBackend>(
                 inner: (ax.t0..ax.t1).into(),
                 ticks: ax.ticks.clone(),
             },
-            y0..y1,
+            YCoord {
+                inner: (y0..y1).into(),
+                ticks: p.log.then(|| log_axis_ticks(area, p, l)),
+            },
         )?;
     let xfmt = |t: &f64| clock_label(ax.offset + t, ax.step);
     let range = y1 - y0;
-    let integer = p.integer;
+    let (integer, log) = (p.integer, p.log);
     let yfmt = |v: &f64| {
+        if log {
+            let x = 10f64.powf(*v);
+            return number_label(x, x.max(10.0));
+        }
         // Replicas are whole pods: no "2.5" ticks.
         if integer && v.fract().abs() > 1e-9 {
             String::new()
@@ -262,7 +309,10 @@ pub(super) fn panel<'a, DB: DrawingBackend>(
         .axis_style(th.frame)
         .bold_line_style(th.grid)
         .light_line_style(TRANSPARENT);
-    if !p.unit.is_empty() {
+    let desc = format!("{} (log scale)", p.unit);
+    if p.log {
+        mesh.y_desc(&desc);
+    } else if !p.unit.is_empty() {
         mesh.y_desc(p.unit);
     }
     if p.bottom {
@@ -274,6 +324,44 @@ pub(super) fn panel<'a, DB: DrawingBackend>(
         th.frame.stroke_width(1),
     ))?;
     Ok(chart)
+}
+
+/// A latency panel's y axis: linear, or logarithmic when a spike dwarfs the SLO (see
+/// `ticks::wants_log`), so the SLO line stays readable.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct LatencyAxis {
+    /// Log10 of the values on the axis.
+    pub(super) log: bool,
+    /// The range, in the axis' coordinates.
+    pub(super) y: (f64, f64),
+}
+
+impl LatencyAxis {
+    /// The axis for `values` (milliseconds) and the SLO's threshold.
+    pub(super) fn new(values: impl Iterator<Item = f64> + Clone, slo: Option<f64>) -> Self {
+        let log = wants_log(values.clone(), slo);
+        let all = values.chain(slo);
+        let y = if log { log_range(all) } else { y_range(all) };
+        LatencyAxis { log, y }
+    }
+    /// Where the plot draws `v`: its log10 on a log axis (nothing for zero).
+    pub(super) fn at(&self, v: f64) -> Option<f64> {
+        if !self.log {
+            Some(v)
+        } else if v > 0.0 && v.is_finite() {
+            Some(v.log10())
+        } else {
+            None
+        }
+    }
+}
+
+/// A log panel's ticks, as log10 of round values, as many as its height holds.
+fn log_axis_ticks<DB: DrawingBackend>(area: &Area<DB>, p: &PanelSpec, l: &Layout) -> Vec<f64> {
+    let plot_h = area.dim_in_pixel().1 as i32 - p.top - if p.bottom { l.x_label_h } else { 0 };
+    let max = (plot_h / 22).clamp(2, 8) as usize;
+    let (lo, hi) = (10f64.powf(p.y.0), 10f64.powf(p.y.1));
+    log_ticks(lo, hi, max).iter().map(|v| v.log10()).collect()
 }
 
 /// What a chart's frame is made of.

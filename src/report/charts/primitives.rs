@@ -300,8 +300,19 @@ pub(super) fn band_fill<DB: DrawingBackend>(
                 if poly.len() >= 3 {
                     c.draw_series(std::iter::once(Polygon::new(
                         poly,
-                        color.mix(0.25).filled(),
+                        color.mix(0.35).filled(),
                     )))?;
+                }
+                // Thin edges: where runs differ by a pod or two, the band still shows
+                // beside the median's thick line.
+                for (edge, upper) in [(&hi, true), (&lo, false)] {
+                    for seg in edge {
+                        let pts: Vec<(f64, f64)> = seg
+                            .iter()
+                            .map(|e| (e.0, if upper { e.3 } else { e.1 }))
+                            .collect();
+                        stroke(c, &pts, color.mix(0.7), 1, cx)?;
+                    }
                 }
             }
             _ => {}

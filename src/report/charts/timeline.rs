@@ -6,7 +6,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::frame::{Area, Axis, Ctx, Frame, Layout, PanelSpec, Res, Sheet, frame, panel};
+use super::frame::{
+    Area, Axis, Ctx, Frame, LatencyAxis, Layout, PanelSpec, Res, Sheet, frame, panel,
+};
 use super::legend::{Swatch, item, legend, triangle};
 use super::primitives::{
     Pen, action_lines, anchored, area_fill, dashed_steps, fit, level, series, stacked_fill, text,
@@ -79,7 +81,11 @@ pub(super) fn draw<DB: DrawingBackend>(
     let cx = Ctx::new(o, bitmap);
     let (l, th) = (&cx.l, &cx.th);
     let times = &d.times_s;
+    let has_nodes = d.nodes.iter().any(Option::is_some);
     let mut weights = vec![1.0, 1.7];
+    if has_nodes {
+        weights.push(0.7);
+    }
     weights.extend(d.metrics.iter().map(|_| 1.0));
     if d.latency.is_some() {
         weights.push(1.3);
@@ -98,12 +104,14 @@ pub(super) fn draw<DB: DrawingBackend>(
 
     // Load.
     let (plot, leg) = &panels[0];
+    let failed = d.failed_rps.iter().any(|v| *v > 0.0);
     let spec = PanelSpec {
-        y: y_range(d.load_rps.iter().copied()),
+        y: y_range(d.load_rps.iter().chain(&d.failed_rps).copied()),
         unit: "rps",
         integer: false,
         bottom: last == 0,
         top: l.gap,
+        log: false,
     };
     let mut c = panel(plot, &ax, &spec, &cx)?;
     let load = |i: usize| d.load_rps.get(i).copied();
@@ -117,10 +125,17 @@ pub(super) fn draw<DB: DrawingBackend>(
     )?;
     action_lines(&mut c, &ax, &d.actions, spec.y, &cx)?;
     series(&mut c, &ax, times, load, Pen::new(th.load, 2), &cx)?;
-    let items = [item(
+    let mut items = vec![item(
         "requests per second",
         Swatch::Line(th.load.mix(1.0), 2),
     )];
+    if failed {
+        // Requests that failed (timed out, refused): the run's cost in users.
+        let failed = |i: usize| d.failed_rps.get(i).copied();
+        area_fill(&mut c, &ax, times, failed, 0.0, th.failed.mix(0.35))?;
+        series(&mut c, &ax, times, failed, Pen::new(th.failed, 1), &cx)?;
+        items.push(item("failed per second", Swatch::Area(th.failed.mix(0.5))));
+    }
     legend(leg, "load (rps)", &items, l.gap, &cx)?;
 
     // Replicas, with the action labels in a strip above.
@@ -144,6 +159,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         integer: true,
         bottom: last == 1,
         top,
+        log: false,
     };
     let y = spec.y;
     let mut c = panel(plot, &ax, &spec, &cx)?;
@@ -261,14 +277,59 @@ pub(super) fn draw<DB: DrawingBackend>(
         actions: &d.actions,
         cx: &cx,
     };
+    let first_metric = if has_nodes {
+        nodes_panel(&panels[2], &rows, d, last == 2)?;
+        3
+    } else {
+        2
+    };
     for (k, m) in d.metrics.iter().enumerate() {
-        let idx = 2 + k;
+        let idx = first_metric + k;
         metric_panel(&panels[idx], &rows, m, idx == last)?;
     }
     if let Some(lat) = &d.latency {
         latency_panel(&panels[last], &rows, lat)?;
     }
     Ok(())
+}
+
+/// The node pool: nodes usable against its largest size (pods past it stay Pending).
+fn nodes_panel<DB: DrawingBackend>(
+    (plot, leg): &(Area<DB>, Area<DB>),
+    rows: &Rows,
+    d: &TimelineData,
+    bottom: bool,
+) -> Res<(), DB> {
+    let Rows {
+        ax,
+        times,
+        actions,
+        cx,
+    } = *rows;
+    let th = &cx.th;
+    let y = y_range(d.nodes.iter().flatten().copied().chain(d.max_nodes));
+    let spec = PanelSpec {
+        y: (y.0, y.1.max(2.0)),
+        unit: "nodes",
+        integer: true,
+        bottom,
+        top: cx.l.gap,
+        log: false,
+    };
+    let mut c = panel(plot, ax, &spec, cx)?;
+    action_lines(&mut c, ax, actions, spec.y, cx)?;
+    let nodes = |i: usize| d.nodes.get(i).copied().flatten();
+    area_fill(&mut c, ax, times, nodes, 0.0, th.nodes.mix(0.12))?;
+    series(&mut c, ax, times, nodes, Pen::new(th.nodes, 2), cx)?;
+    let mut items = vec![item("nodes usable", Swatch::Line(th.nodes.mix(1.0), 2))];
+    if let Some(max) = d.max_nodes.filter(|v| v.is_finite()) {
+        level(&mut c, ax, max, th.limits.stroke_width(2))?;
+        items.push(item(
+            format!("at most {max:.0} nodes"),
+            Swatch::Dashed(th.limits.mix(1.0), 2),
+        ));
+    }
+    legend(leg, "nodes", &items, cx.l.gap, cx)
 }
 
 /// What every panel below the replicas shares: the axis, the rows' times, the actions
@@ -306,6 +367,7 @@ fn metric_panel<DB: DrawingBackend>(
         integer: false,
         bottom,
         top: cx.l.gap,
+        log: false,
     };
     let mut c = panel(plot, ax, &spec, cx)?;
     action_lines(&mut c, ax, actions, spec.y, cx)?;
@@ -365,14 +427,16 @@ fn latency_panel<DB: DrawingBackend>(
         .chain(&lat.p95_ms)
         .chain(&lat.p99_ms)
         .flatten()
-        .copied()
-        .chain(lat.slo_ms);
+        .copied();
+    let slo = lat.slo_ms.filter(|v| v.is_finite());
+    let axis = LatencyAxis::new(values, slo);
     let spec = PanelSpec {
-        y: y_range(values),
+        y: axis.y,
         unit: "ms",
         integer: false,
         bottom: true,
         top: cx.l.gap,
+        log: axis.log,
     };
     let y = spec.y;
     let mut c = panel(plot, ax, &spec, cx)?;
@@ -386,11 +450,10 @@ fn latency_panel<DB: DrawingBackend>(
         spans.map(|(a, b)| Rectangle::new([(a, y.0), (b, y.1)], th.violation.mix(0.15).filled())),
     )?;
     action_lines(&mut c, ax, actions, y, cx)?;
-    let slo = lat.slo_ms.filter(|v| v.is_finite());
-    if let Some(slo) = slo {
+    if let Some(slo) = slo.and_then(|v| axis.at(v)) {
         level(&mut c, ax, slo, th.fg.stroke_width(2))?;
     }
-    let p = |s: &Vec<Option<f64>>, i: usize| s.get(i).copied().flatten();
+    let p = |s: &Vec<Option<f64>>, i: usize| s.get(i).copied().flatten().and_then(|v| axis.at(v));
     series(
         &mut c,
         ax,
@@ -429,5 +492,10 @@ fn latency_panel<DB: DrawingBackend>(
     if !lat.violations.is_empty() {
         items.push(item("SLO missed", Swatch::Area(th.violation.mix(0.3))));
     }
-    legend(leg, "latency (ms)", &items, cx.l.gap, cx)
+    let header = if axis.log {
+        "latency (ms, log scale)"
+    } else {
+        "latency (ms)"
+    };
+    legend(leg, header, &items, cx.l.gap, cx)
 }
