@@ -8,7 +8,7 @@ use hpasim::core::Span;
 use hpasim::report::{
     Band, BandData, ChartFormat, ChartOptions, CompareData, LatencySeries, ReportData, Table,
     Theme, TimelineData, Variant, band_chart, band_svg, compare_chart, compare_svg, report_html,
-    timeline_chart, timeline_data, timeline_svg,
+    timeline_chart, timeline_data, timeline_svg, timeline_with_latency,
 };
 use hpasim::sim::{Options, Record};
 
@@ -304,6 +304,7 @@ fn band() -> BandData {
             p95: vec![f64::NAN; times.len()],
         }),
         slo_ms: Some(250.0),
+        actions: vec![(3600.0, "maxReplicas 10→20".into())],
     }
 }
 
@@ -332,6 +333,7 @@ fn band_chart_draws_the_spread_over_runs() {
         "latency p95 (ms)",
         "SLO 250 ms",
         "10:00",
+        "scheduled action",
     ] {
         assert!(has_text(&svg, label), "no {label:?}");
     }
@@ -352,6 +354,7 @@ fn compare_chart_gives_each_variant_its_colour() {
         ready: r.timeline.iter().map(|x| x.ready as f64).collect(),
         spec: r.timeline.iter().map(|x| f64::from(x.spec)).collect(),
         latency_p95_ms: latency.then(|| r.timeline.iter().map(|_| Some(90.0)).collect()),
+        slo_ms: Some(250.0),
     };
     let d = CompareData {
         title: "seed 1 vs seed 2".into(),
@@ -370,6 +373,7 @@ fn compare_chart_gives_each_variant_its_colour() {
         "thick: Ready",
         "latency p95 (ms)",
         "load (rps)",
+        "SLO 250 ms",
     ] {
         assert!(has_text(&svg, label), "no {label:?}");
     }
@@ -602,4 +606,123 @@ fn compare_refuses_a_bad_variant_before_running_any() {
         .code(2)
         .stderr(predicates::str::contains("bad.yaml"));
     assert!(!out.exists(), "no variant ran");
+}
+
+fn bundled_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// At 800 px wide, light or dark, no legend line, header or title is cut short ("…"),
+/// in any bundled scenario's timeline (with its latency, nodes and failed requests).
+#[test]
+fn legends_fit_at_800_pixels_wide() {
+    for name in bundled_names() {
+        let (sc, record) = run(&name, None);
+        let j = hpasim::measure::judge_run(&record, &sc);
+        let d = timeline_with_latency(&record, &j, &sc);
+        for theme in [Theme::Light, Theme::Dark] {
+            let o = ChartOptions {
+                theme,
+                ..options(800, 600, ChartFormat::Svg)
+            };
+            let svg = timeline_svg(&d, &o).unwrap();
+            let cut: Vec<String> = svg_texts(&svg)
+                .into_iter()
+                .map(|(_, t)| t)
+                .filter(|t| t.contains('…'))
+                .collect();
+            assert!(cut.is_empty(), "{name}: cut short: {cut:?}");
+        }
+    }
+}
+
+/// The capacity scenario's story: nodes usable against the pool's largest size, and the
+/// requests that failed, drawn when the record has them; a scenario without a node pool
+/// or failures draws neither.
+#[test]
+fn the_capacity_scenario_draws_its_nodes_and_failed_requests() {
+    let (sc, record) = run("waddlebot-cluster-at-capacity", None);
+    let j = hpasim::measure::judge_run(&record, &sc);
+    let d = timeline_with_latency(&record, &j, &sc);
+    assert!(d.nodes.iter().flatten().any(|n| *n > 3.0), "the pool grows");
+    assert_eq!(d.max_nodes, Some(5.0));
+    let svg = timeline_svg(&d, &ChartOptions::default()).unwrap();
+    for label in ["nodes usable", "at most 5 nodes", "failed per second"] {
+        assert!(has_text(&svg, label), "no {label:?}");
+    }
+    let (sc, record) = run("nasa-daily-cycle", None);
+    let j = hpasim::measure::judge_run(&record, &sc);
+    let calm = timeline_with_latency(&record, &j, &sc);
+    let svg = timeline_svg(&calm, &ChartOptions::default()).unwrap();
+    assert_eq!(
+        has_text(&svg, "nodes usable"),
+        calm.nodes.iter().any(Option::is_some)
+    );
+    assert_eq!(
+        has_text(&svg, "failed per second"),
+        calm.failed_rps.iter().any(|v| *v > 0.0)
+    );
+}
+
+/// A 5 s spike against a 300 ms SLO puts the latency on a log axis (the SLO line stays
+/// readable); latency within a few times the SLO stays linear. Band and comparison too.
+#[test]
+fn latency_goes_to_a_log_axis_only_when_a_spike_dwarfs_the_slo() {
+    let (sc, record) = run("feastflow-flash-sale", None);
+    let mut d = timeline_data(&record, &sc);
+    let n = d.times_s.len();
+    // (p95 at the spike, log axis?)
+    for (spike, log) in [(5000.0, true), (900.0, false)] {
+        d.latency = Some(LatencySeries {
+            p50_ms: vec![Some(40.0); n],
+            p95_ms: (0..n)
+                .map(|i| Some(if i == n / 2 { spike } else { 120.0 }))
+                .collect(),
+            p99_ms: vec![Some(150.0); n],
+            slo_ms: Some(300.0),
+            violations: vec![],
+        });
+        let svg = timeline_svg(&d, &ChartOptions::default()).unwrap();
+        assert_eq!(has_text(&svg, "latency (ms, log scale)"), log, "{spike}");
+        assert!(has_text(&svg, "SLO 300 ms"));
+    }
+    let mut b = band();
+    b.slo_ms = Some(300.0);
+    if let Some(lat) = b.latency_p95_ms.as_mut() {
+        lat.p95[10] = 5000.0;
+    }
+    let svg = band_svg(&b, &ChartOptions::default()).unwrap();
+    assert!(has_text(&svg, "latency p95 (ms, log scale)"));
+}
+
+/// `simulate`'s timeline title says the SLO verdict and the cost, as summary.json has them.
+#[test]
+fn the_chart_title_carries_the_verdict_and_the_cost() {
+    let out = tempfile::tempdir().unwrap();
+    hpasim()
+        .arg("simulate")
+        .arg(root().join("scenarios/waddlebot-cluster-at-capacity.yaml"))
+        .args(["--step", "60s", "--charts", "svg", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let cost = format!("${:.2}", summary["cost"]["totalUsd"].as_f64().unwrap());
+    let svg = std::fs::read_to_string(out.path().join("timeline.svg")).unwrap();
+    let title = svg_texts(&svg)
+        .into_iter()
+        .map(|(_, t)| t)
+        .find(|t| t.starts_with("waddlebot-cluster-at-capacity"))
+        .expect("a title");
+    assert!(title.contains("SLO VIOLATED"), "{title}");
+    assert!(title.ends_with(&cost), "{title} ends with {cost}");
 }

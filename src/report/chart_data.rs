@@ -94,6 +94,7 @@ pub fn timeline_data(record: &Record, scenario: &Scenario) -> TimelineData {
         scale_events,
         metrics,
         latency: None,
+        ..Default::default()
     }
 }
 

@@ -7,8 +7,14 @@
 //! non-finite points are skipped, never a panic; a timeline with no rows draws a chart
 //! that says so.
 
-mod draw;
+mod band;
+mod compare;
+mod frame;
+mod legend;
+mod palette;
+mod primitives;
 mod ticks;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -106,6 +112,13 @@ pub struct TimelineData {
     pub metrics: Vec<MetricSeries>,
     /// Latency percentiles; `None` draws no latency panel.
     pub latency: Option<LatencySeries>,
+    /// Nodes usable at each row, when the scenario models a node pool; empty (or all
+    /// `None`) draws no nodes panel.
+    pub nodes: Vec<Option<f64>>,
+    /// The node pool's largest size, when it has one.
+    pub max_nodes: Option<f64>,
+    /// Requests failed per second over each row; drawn on the load panel when any failed.
+    pub failed_rps: Vec<f64>,
 }
 
 /// One HPA metric over the run.
@@ -155,6 +168,8 @@ pub struct BandData {
     pub latency_p95_ms: Option<Band>,
     /// The latency objective, milliseconds.
     pub slo_ms: Option<f64>,
+    /// Scheduled actions: (t, label), marked through both panels.
+    pub actions: Vec<(f64, String)>,
 }
 
 /// Three percentiles across runs, one value per row each.
@@ -194,6 +209,8 @@ pub struct Variant {
     pub spec: Vec<f64>,
     /// p95 latency, milliseconds, when measured.
     pub latency_p95_ms: Option<Vec<Option<f64>>>,
+    /// Its latency objective, milliseconds.
+    pub slo_ms: Option<f64>,
 }
 
 /// Writes the timeline chart as `dir/stem.png` and/or `dir/stem.svg`, as `o.format`
@@ -262,7 +279,7 @@ impl Chart for TimelineData {
         o: &ChartOptions,
         bitmap: bool,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        draw::timeline(root, self, o, bitmap)
+        timeline::draw(root, self, o, bitmap)
     }
 }
 
@@ -274,7 +291,7 @@ impl Chart for BandData {
         o: &ChartOptions,
         bitmap: bool,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        draw::band(root, self, o, bitmap)
+        band::draw(root, self, o, bitmap)
     }
 }
 
@@ -286,7 +303,7 @@ impl Chart for CompareData {
         o: &ChartOptions,
         bitmap: bool,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        draw::compare(root, self, o, bitmap)
+        compare::draw(root, self, o, bitmap)
     }
 }
 

@@ -56,7 +56,49 @@ pub fn timeline_with_latency(record: &Record, j: &Judgement, sc: &Scenario) -> T
         slo_ms,
         violations,
     });
+    d.nodes = record
+        .timeline
+        .iter()
+        .map(|r| r.nodes.map(f64::from))
+        .collect();
+    d.max_nodes = sc
+        .file
+        .capacity
+        .as_ref()
+        .and_then(|c| c.max_nodes)
+        .map(f64::from);
+    d.failed_rps = per_second(
+        &d.times_s,
+        &record.timeline.iter().map(|r| r.failed).collect::<Vec<_>>(),
+    );
     d
+}
+
+/// Counts per row as rates: each row's count over the seconds since the previous row
+/// (the first row over the next row's span, or one second).
+fn per_second(times_s: &[f64], counts: &[f64]) -> Vec<f64> {
+    counts
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let span = match i {
+                0 => times_s.get(1).zip(times_s.first()).map(|(b, a)| b - a),
+                _ => times_s.get(i).zip(times_s.get(i - 1)).map(|(b, a)| b - a),
+            };
+            n / span.filter(|s| *s > 0.0).unwrap_or(1.0)
+        })
+        .collect()
+}
+
+/// The chart title for one run: its name and seed, the SLO verdict and the cost, so a
+/// chart seen alone still says how the run went.
+pub fn run_title(base: &str, j: &Judgement) -> String {
+    let verdict = match j.slo.as_ref().map(|s| &s.verdict) {
+        Some(Verdict::Met) => " · SLO met",
+        Some(Verdict::Violated) => " · SLO VIOLATED",
+        None => "",
+    };
+    format!("{base}{verdict} · ${:.2}", j.cost.total_usd)
 }
 
 /// The p5-p95 band of Ready pods and of p95 latency over runs, with the median.
@@ -88,6 +130,7 @@ pub fn band_over_runs(base: &TimelineData, runs: &[RunSeries], slo_ms: Option<f6
         replicas: band(&|r, i| r.ready.get(i).copied()),
         latency_p95_ms: has_latency.then(|| band(&|r, i| r.p95_ms.get(i).copied().flatten())),
         slo_ms,
+        actions: base.actions.clone(),
     }
 }
 
@@ -213,15 +256,19 @@ pub fn write_charts_and_report(
     options: &ChartOptions,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, Error> {
-    let timeline = timeline_with_latency(run.record, run.judgement, sc);
+    let mut timeline = timeline_with_latency(run.record, run.judgement, sc);
+    // The band's title stays the scenario's: the verdict and cost are run 0's alone.
+    let band = (runs.len() > 1).then(|| {
+        let slo_ms = timeline.latency.as_ref().and_then(|l| l.slo_ms);
+        band_over_runs(&timeline, runs, slo_ms)
+    });
+    timeline.title = run_title(&timeline.title, run.judgement);
     let mut written = timeline_chart(&timeline, options, dir, "timeline")?;
     let mut charts = vec![(
         "The run: load; replicas against the HPA's limits, with its scale events and the scheduled actions; each metric as the HPA saw it against its target; latency against the SLO (shaded: steps that missed).".to_string(),
         timeline_svg(&timeline, options)?,
     )];
-    if runs.len() > 1 {
-        let slo_ms = timeline.latency.as_ref().and_then(|l| l.slo_ms);
-        let band = band_over_runs(&timeline, runs, slo_ms);
+    if let Some(band) = band {
         written.extend(band_chart(&band, options, dir, "runs")?);
         charts.push((
             format!(
@@ -292,6 +339,13 @@ pub fn write_comparison(
                     .map(|r| f64::from(r.spec))
                     .collect(),
                 latency_p95_ms: Some(v.judgement.steps.iter().map(|s| s.p95_ms).collect()),
+                slo_ms: v
+                    .scenario
+                    .file
+                    .slo
+                    .as_ref()
+                    .and_then(|s| s.latency.as_ref())
+                    .map(|l| l.threshold_s() * 1000.0),
             })
             .collect(),
     };

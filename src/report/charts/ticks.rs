@@ -113,6 +113,70 @@ pub(crate) fn y_range(values: impl IntoIterator<Item = f64> + Clone) -> (f64, f6
     (lo * 1.08, hi + (hi - lo) * 0.08)
 }
 
+/// The latency axis goes logarithmic when its highest value is more than this many
+/// times the reference (the SLO, or the median value): a spike of seconds would
+/// otherwise flatten a threshold of a few hundred milliseconds into the axis.
+pub(crate) const LOG_WHEN: f64 = 5.0;
+
+/// Whether `values` need a log axis against `reference` (the SLO; without one, the
+/// median of the positive values): see [`LOG_WHEN`].
+pub(crate) fn wants_log(values: impl IntoIterator<Item = f64>, reference: Option<f64>) -> bool {
+    let mut v: Vec<f64> = values
+        .into_iter()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let Some(hi) = max_finite(v.iter().copied()) else {
+        return false;
+    };
+    let reference = match reference.filter(|r| r.is_finite() && *r > 0.0) {
+        Some(r) => r,
+        None => {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        }
+    };
+    hi > LOG_WHEN * reference
+}
+
+/// A log axis's range, as log10 of the values: from a little below the lowest positive
+/// value to a little above the highest.
+pub(crate) fn log_range(values: impl IntoIterator<Item = f64> + Clone) -> (f64, f64) {
+    let positive = |v: &f64| v.is_finite() && *v > 0.0;
+    let lo = min_finite(values.clone().into_iter().filter(positive)).unwrap_or(1.0);
+    let hi = max_finite(values.into_iter().filter(positive)).unwrap_or(10.0);
+    let (lo, hi) = (lo.log10(), hi.log10().max(lo.log10() + 0.3));
+    let pad = (hi - lo) * 0.06;
+    (lo - pad, hi + pad)
+}
+
+/// Ticks on a log axis from `lo` to `hi` (values, not logs): 1-2-5 of each power of ten,
+/// else 1-3, else the powers alone (every second or third when even those crowd), at
+/// most `max_ticks`.
+pub(crate) fn log_ticks(lo: f64, hi: f64, max_ticks: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi > lo) {
+        return vec![];
+    }
+    let max_ticks = max_ticks.max(2);
+    let (p0, p1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let gather = |mults: &[f64], every: i32| -> Vec<f64> {
+        (p0..=p1)
+            .filter(|p| (p - p0) % every == 0 || mults.len() > 1)
+            .flat_map(|p| mults.iter().map(move |m| m * 10f64.powi(p)))
+            .filter(|v| (lo..=hi).contains(v))
+            .collect()
+    };
+    for mults in [&[1.0, 2.0, 5.0][..], &[1.0, 3.0]] {
+        let ticks = gather(mults, 1);
+        if ticks.len() <= max_ticks && ticks.len() >= 2 {
+            return ticks;
+        }
+    }
+    (1..)
+        .map(|every| gather(&[1.0], every))
+        .find(|t| t.len() <= max_ticks)
+        .unwrap_or_default()
+}
+
 /// A series as the polylines to draw: breaks where a value is missing or not finite,
 /// and at most about four points per bucket (`buckets` across `t0..t1`; the first,
 /// lowest, highest and last of each), so a week of seconds draws as fast as an hour
@@ -373,5 +437,41 @@ mod tests {
         let (lo, hi) = y_range([3.0, 10.0]);
         assert_eq!(lo, 0.0);
         assert!(hi > 10.0);
+    }
+
+    #[test]
+    fn the_latency_axis_goes_log_only_when_a_spike_dwarfs_the_reference() {
+        // (values, SLO, log?)
+        let cases: [(&[f64], Option<f64>, bool); 6] = [
+            (&[20.0, 80.0, 250.0, 400.0], Some(300.0), false),
+            (&[20.0, 80.0, 250.0, 5000.0], Some(300.0), true),
+            (&[20.0, 80.0, 1500.0], Some(300.0), false),
+            (&[20.0, 80.0, 1501.0], Some(300.0), true),
+            (&[20.0, 30.0, 40.0, 900.0], None, true),
+            (&[], Some(300.0), false),
+        ];
+        for (values, slo, log) in cases {
+            assert_eq!(
+                wants_log(values.iter().copied(), slo),
+                log,
+                "{values:?} {slo:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn log_ticks_are_round_and_within_the_range_and_never_crowd() {
+        // (lo, hi, max ticks, expected)
+        let cases: [(f64, f64, usize, &[f64]); 4] = [
+            (8.0, 600.0, 8, &[10.0, 20.0, 50.0, 100.0, 200.0, 500.0]),
+            (8.0, 6000.0, 6, &[10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0]),
+            (8.0, 6000.0, 4, &[10.0, 100.0, 1000.0]),
+            (0.5, 600_000.0, 3, &[10.0, 1000.0, 100_000.0]),
+        ];
+        for (lo, hi, max, want) in cases {
+            assert_eq!(log_ticks(lo, hi, max), want, "{lo}..{hi} max {max}");
+        }
+        let (a, b) = log_range([10.0, 5000.0, 0.0, f64::NAN]);
+        assert!(a < 1.0 && b > 5000f64.log10(), "{a} {b}");
     }
 }
