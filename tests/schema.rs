@@ -129,7 +129,7 @@ fn what_the_parser_refuses_the_schema_refuses() {
         ),
         (
             "an HPA of another apiVersion",
-            edit("apiVersion: autoscaling/v2", "apiVersion: autoscaling/v1"),
+            edit("apiVersion: autoscaling/v2", "apiVersion: autoscaling/v3"),
         ),
         (
             "an unknown metric source type",
