@@ -1,12 +1,13 @@
 //! KEDA ScaledObjects: the generated HPA against KEDA's code (fixtures under tests/keda/,
-//! each citing the Go lines it was worked out from; kedacore/keda@8b4f083, the v2.20 line).
+//! each citing the Go lines it was worked out from), and KEDA's loop on hand-worked
+//! timelines, one per rule (kedacore/keda@8b4f083, the v2.20 line).
 
 use std::path::PathBuf;
 
-use hpasim::core::Snapshot;
 use hpasim::core::api::HpaSpec;
-use hpasim::keda::Keda;
+use hpasim::core::{Snapshot, Time};
 use hpasim::keda::api::ScaledObject;
+use hpasim::keda::{Action, Keda, KedaState, Reading, TargetReplicas, externals_map};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -194,4 +195,284 @@ fn refused_scaled_objects_name_the_field() {
     }
     let unknown = serde_saphyr::from_str::<ScaledObject>(&base("  coolDownPeriod: 30\n", prom));
     assert!(unknown.unwrap_err().to_string().contains("coolDownPeriod"));
+}
+
+/// One row of a timeline: at `t` seconds the trigger reads `value` (None: the query
+/// fails) with `replicas` on the target; KEDA must take `action` and write `set`.
+type Row = (i64, Option<f64>, i32, Action, Option<i32>);
+
+fn run_timeline(keda: &Keda, created: i64, rows: &[Row]) -> KedaState {
+    let mut state = KedaState::new(Time::from_secs(created));
+    for &(t, value, replicas, action, set) in rows {
+        let reading = value.map(Reading::Value).unwrap_or(Reading::Failed);
+        let target = TargetReplicas {
+            current: replicas,
+            ready: replicas,
+        };
+        let poll = state.poll(keda, Time::from_secs(t), &[reading], target);
+        assert_eq!(
+            (poll.action, poll.set_replicas),
+            (action, set),
+            "at t={t} ({value:?}, {replicas} replicas): {}",
+            poll.why
+        );
+    }
+    state
+}
+
+/// scale_scaledobjects.go:71-73 and :247-252: active at 0 replicas scales to
+/// max(minReplicaCount, 1); prometheus_scaler.go:319: active only when the value is
+/// strictly above activationThreshold (10 here).
+#[test]
+fn activation_scales_from_zero_to_max_of_min_and_one() {
+    use Action::*;
+    let keda = prometheus_so("", "");
+    run_timeline(
+        &keda,
+        0,
+        &[
+            (0, Some(5.0), 0, NoChange, None),
+            (30, Some(10.0), 0, NoChange, None),
+            (60, Some(10.5), 0, Activated, Some(1)),
+            (90, Some(3000.0), 1, KeptActive, None),
+        ],
+    );
+    let keda = prometheus_so("  minReplicaCount: 3", "");
+    run_timeline(&keda, 0, &[(0, Some(11.0), 0, Activated, Some(3))]);
+}
+
+/// scale_scaledobjects.go:98-101 and :212-213: inactive with minReplicaCount 0, KEDA sets
+/// the target to 0 directly, from whatever count, once lastActiveTime + cooldownPeriod is
+/// strictly before now (time.Before): at exactly 300 s it still waits.
+#[test]
+fn cooldown_then_scale_to_zero_directly() {
+    use Action::*;
+    let keda = prometheus_so("", "");
+    let state = run_timeline(
+        &keda,
+        0,
+        &[
+            (0, Some(50.0), 4, KeptActive, None),
+            (30, Some(0.0), 4, CoolingDown, None),
+            (270, Some(2.0), 4, CoolingDown, None),
+            (300, Some(0.0), 4, CoolingDown, None),
+            (330, Some(0.0), 3, Deactivated, Some(0)),
+            (360, Some(0.0), 0, NoChange, None),
+        ],
+    );
+    assert_eq!(state.last_active_time, Some(Time::from_secs(0)));
+}
+
+/// scale_scaledobjects.go:212: never active, the target may go to 0 once
+/// creationTimestamp plus initialCooldownPeriod is strictly before now (default 0 s: the first poll after
+/// creation, scale_executor.go:36).
+#[test]
+fn initial_cooldown_period_after_creation() {
+    use Action::*;
+    let keda = prometheus_so("  initialCooldownPeriod: 120", "");
+    run_timeline(
+        &keda,
+        1000,
+        &[
+            (1000, Some(0.0), 2, CoolingDown, None),
+            (1120, Some(0.0), 2, CoolingDown, None),
+            (1150, Some(0.0), 2, Deactivated, Some(0)),
+        ],
+    );
+    let keda = prometheus_so("", "");
+    run_timeline(
+        &keda,
+        0,
+        &[
+            (0, Some(0.0), 2, CoolingDown, None),
+            (30, Some(0.0), 2, Deactivated, Some(0)),
+        ],
+    );
+}
+
+/// scale_scaledobjects.go:71 (active, idle set and below min: up to min), :98 (inactive
+/// above idle: to idleReplicaCount after the cooldown, getIdleOrMinimumReplicaCount :321),
+/// :102 (not taken with idle set: no raise to min while idle).
+#[test]
+fn idle_replica_count_between_activations() {
+    use Action::*;
+    let keda = prometheus_so(
+        "  minReplicaCount: 3\n  idleReplicaCount: 1\n  cooldownPeriod: 60",
+        "",
+    );
+    run_timeline(
+        &keda,
+        0,
+        &[
+            (0, Some(50.0), 0, Activated, Some(3)),
+            (30, Some(50.0), 5, KeptActive, None),
+            (60, Some(0.0), 5, CoolingDown, None),
+            (90, Some(0.0), 5, CoolingDown, None),
+            (120, Some(0.0), 5, Deactivated, Some(1)),
+            (150, Some(0.0), 1, NoChange, None),
+            (180, Some(50.0), 1, Activated, Some(3)),
+        ],
+    );
+}
+
+/// scale_scaledobjects.go:102-109: inactive, no idleReplicaCount, below minReplicaCount:
+/// raised to it; scale_handler.go:1006: only cpu/memory triggers are always active, so
+/// such a target at 0 is activated (:71).
+#[test]
+fn inactive_below_min_is_raised_and_cpu_only_is_always_active() {
+    use Action::*;
+    let keda = prometheus_so("  minReplicaCount: 2", "");
+    run_timeline(
+        &keda,
+        0,
+        &[
+            (0, Some(0.0), 1, RaisedToMin, Some(2)),
+            (30, Some(0.0), 2, NoChange, None),
+        ],
+    );
+    let cpu = compile(
+        "metadata: {name: c}
+spec:
+  scaleTargetRef: {name: c}
+  minReplicaCount: 2
+  triggers:
+  - type: cpu
+    metricType: Utilization
+    metadata: {value: '60'}
+",
+    );
+    let mut state = KedaState::new(Time::from_secs(0));
+    let target = TargetReplicas {
+        current: 0,
+        ready: 0,
+    };
+    let poll = state.poll(&cpu, Time::from_secs(0), &[], target);
+    assert_eq!((poll.action, poll.set_replicas), (Activated, Some(2)));
+}
+
+/// fallback.go:141-169: failures counted per metric; past failureThreshold (strictly
+/// greater, :144) the metric reads as target x fallback.replicas and the trigger counts
+/// as active (scale_handler.go:1089); before that the poll is an error, and an inactive
+/// error with fallback.replicas != 0 is held (scale_scaledobjects.go:86). A success
+/// resets the count (fallback.go:123-129).
+#[test]
+fn fallback_after_failure_threshold_makes_the_hpa_land_on_its_replicas() {
+    use Action::*;
+    let keda = prometheus_so(
+        "  maxReplicaCount: 10\n  fallback: {failureThreshold: 3, replicas: 6}",
+        "",
+    );
+    let mut state = run_timeline(
+        &keda,
+        0,
+        &[
+            (0, Some(500.0), 3, KeptActive, None),
+            (30, None, 3, HeldForFallback, None),
+            (60, None, 3, HeldForFallback, None),
+            (90, None, 3, HeldForFallback, None),
+            (120, None, 3, KeptActive, None),
+        ],
+    );
+    assert_eq!(state.failures["s0-prometheus"], 4);
+    assert_eq!(state.last_active_time, Some(Time::from_secs(120)));
+    // The HPA's read at its next sync counts a fifth failure and gets 1000 x 6, which
+    // over 3 replicas is 2000 per pod: ratio 2, 3 -> 6 (within the legacy limit 6).
+    let target = TargetReplicas {
+        current: 3,
+        ready: 3,
+    };
+    let reads = state.hpa_read(&keda, &[Reading::Failed], target);
+    assert!(reads[0].fallback);
+    assert_eq!(reads[0].value.as_ref().map(|q| q.milli()), Some(6_000_000));
+    let snapshot: Snapshot = serde_json::from_value(serde_json::json!({
+        "now": 135, "hpa": keda.hpa, "currentReplicas": 3,
+        "externals": externals_map(&reads),
+    }))
+    .unwrap();
+    assert_eq!(hpasim::core::decide(&snapshot).unwrap().desired_replicas, 6);
+    // A success resets the count.
+    let poll = state.poll(
+        &keda,
+        Time::from_secs(150),
+        &[Reading::Value(800.0)],
+        target,
+    );
+    assert_eq!(poll.action, KeptActive);
+    assert_eq!(state.failures["s0-prometheus"], 0);
+}
+
+/// fallback.go:248-286: the replicas per behavior, and a Value target divided by the
+/// ready pods, so that the HPA's Value computation lands on them; 0 ready is an error.
+#[test]
+fn fallback_behaviors_and_value_targets() {
+    let cases: &[(&str, &str, i32, i32, Option<i64>)] = &[
+        // (behavior, metricType, current, ready, served milli)
+        ("static", "AverageValue", 8, 8, Some(6_000_000)),
+        ("currentReplicas", "AverageValue", 8, 8, Some(8_000_000)),
+        (
+            "currentReplicasIfHigher",
+            "AverageValue",
+            8,
+            8,
+            Some(8_000_000),
+        ),
+        (
+            "currentReplicasIfHigher",
+            "AverageValue",
+            2,
+            2,
+            Some(6_000_000),
+        ),
+        (
+            "currentReplicasIfLower",
+            "AverageValue",
+            2,
+            2,
+            Some(2_000_000),
+        ),
+        ("static", "Value", 3, 3, Some(2_000_000)),
+        ("static", "Value", 4, 0, None),
+    ];
+    for &(behavior, metric_type, current, ready, served) in cases {
+        let keda = prometheus_so(
+            &format!("  fallback: {{failureThreshold: 0, replicas: 6, behavior: {behavior}}}"),
+            &format!("    metricType: {metric_type}"),
+        );
+        let mut state = KedaState::new(Time::from_secs(0));
+        let reads = state.hpa_read(&keda, &[Reading::Failed], TargetReplicas { current, ready });
+        assert_eq!(
+            reads[0].value.as_ref().map(|q| q.milli()),
+            served,
+            "{behavior} {metric_type} {current}/{ready}"
+        );
+    }
+}
+
+/// scale_scaledobjects.go:86-97: an inactive poll with a failing trigger is left alone
+/// when there is no fallback (TriggerError) but, with fallback.replicas 0, falls through
+/// to the scale-to-zero rule.
+#[test]
+fn failing_trigger_without_fallback_replicas_still_scales_to_zero() {
+    use Action::*;
+    let keda = prometheus_so("  cooldownPeriod: 0", "");
+    run_timeline(
+        &keda,
+        0,
+        &[
+            (0, Some(50.0), 2, KeptActive, None),
+            (30, None, 2, TriggerError, None),
+        ],
+    );
+    let keda = prometheus_so(
+        "  cooldownPeriod: 0\n  fallback: {failureThreshold: 100, replicas: 0}",
+        "",
+    );
+    run_timeline(
+        &keda,
+        0,
+        &[
+            (0, Some(50.0), 2, KeptActive, None),
+            (30, None, 2, Deactivated, Some(0)),
+        ],
+    );
 }

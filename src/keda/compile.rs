@@ -277,7 +277,7 @@ impl Keda {
     /// Whether the HPA controller reads metrics at a sync with `current` replicas: not at
     /// 0 (scaling disabled), above max or below min (its short-cuts). KEDA's metrics server
     /// counts a failure only when it is asked, so the simulator calls
-    /// `KedaState::hpa_read` (the loop, next) only when this is true.
+    /// [`super::KedaState::hpa_read`] only when this is true.
     pub fn hpa_reads_metrics(&self, current: i32) -> bool {
         current != 0 && current <= self.hpa.spec.max_replicas && current >= self.hpa_min_replicas()
     }
