@@ -7,7 +7,9 @@
 
 pub mod api;
 mod compile;
+mod snapshot;
 mod state;
 
 pub use compile::{ExternalTrigger, KEDA_VERSION, Keda};
+pub use snapshot::{KedaDecision, KedaSection, KedaSnapshot, ReadingText, decide_scaled_object};
 pub use state::{Action, HpaRead, KedaState, Poll, Reading, TargetReplicas, externals_map};

@@ -476,3 +476,89 @@ fn failing_trigger_without_fallback_replicas_still_scales_to_zero() {
         ],
     );
 }
+
+fn hpasim() -> assert_cmd::Command {
+    assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
+}
+
+fn cooldown_snapshot() -> (PathBuf, String) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/keda/snapshot-cooldown.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
+}
+
+/// `hpasim decide` on a ScaledObject snapshot explains both layers: KEDA cooling down
+/// (240 s of 300 s since lastActiveTime 760) while the HPA goes 4 -> 3 on its own.
+#[test]
+fn decide_on_a_scaled_object_snapshot_explains_both_layers() {
+    let (path, text) = cooldown_snapshot();
+    let out = hpasim()
+        .args(["decide", path.to_str().unwrap(), "--output", "text"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.starts_with(
+            "KEDA: inactive for 240 s of 300 s cooldown\nHPA (keda-hpa-voiceassist-worker): 4 -> 3\n"
+        ),
+        "{stdout}"
+    );
+    // 61 s later the cooldown is over: KEDA writes 0 itself, from 4.
+    let dir = tempfile::tempdir().unwrap();
+    let later = dir.path().join("later.yaml");
+    std::fs::write(&later, text.replace("now: 1000", "now: 1061")).unwrap();
+    let out = hpasim()
+        .args(["decide", later.to_str().unwrap(), "--output", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["keda"]["action"], "deactivated");
+    assert_eq!(json["keda"]["setReplicas"], 0);
+    assert_eq!(json["hpa"]["desiredReplicas"], 3);
+}
+
+/// Bad ScaledObject snapshots exit 2 naming file, line and field.
+#[test]
+fn bad_scaled_object_snapshots_exit_2_with_file_line_and_field() {
+    let (_, text) = cooldown_snapshot();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "threshold: \"100\"",
+            "threshold: \"abc\"",
+            ":25:9: scaledObject.spec.triggers[0].metadata.threshold: \"abc\" is not a number",
+        ),
+        (
+            "- type: prometheus",
+            "- type: rabbitmq",
+            ":21:7: scaledObject.spec.triggers[0].type: trigger type \"rabbitmq\" is not modelled",
+        ),
+        (
+            "    maxReplicaCount: 10",
+            "    maxReplicaCount: 10\n    coolDownPeriod: 30",
+            ":15:5: unknown field `coolDownPeriod`",
+        ),
+        (
+            "    maxReplicaCount: 10",
+            "    maxReplicaCount: 10\n    minReplicaCount: 12",
+            ":15:5: scaledObject.spec.minReplicaCount: 12 must be less than or equal to maxReplicaCount 10",
+        ),
+        (
+            "s0-prometheus: 250",
+            "s0-prometheus: lots",
+            ":32:5: keda.readings.s0-prometheus: \"lots\"; expected a number or \"failed\"",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (from, to, expected)) in cases.iter().enumerate() {
+        assert!(text.contains(from), "{from}");
+        let file = dir.path().join(format!("bad{i}.yaml"));
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+        let out = hpasim()
+            .args(["decide", file.to_str().unwrap()])
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        let want = format!("{}{expected}", file.display());
+        assert!(stderr.contains(&want), "case {i}: {stderr}\nwanted {want}");
+    }
+}
