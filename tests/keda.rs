@@ -562,3 +562,103 @@ fn bad_scaled_object_snapshots_exit_2_with_file_line_and_field() {
         assert!(stderr.contains(&want), "case {i}: {stderr}\nwanted {want}");
     }
 }
+
+/// KEDA's polls (every 30 s) and the HPA's syncs (every 15 s) over one clock, writes
+/// taking effect at once: the replica changes as (time, who, from, to).
+fn run_both(
+    keda: &Keda,
+    queue: impl Fn(i64) -> f64,
+    from: i64,
+    until: i64,
+) -> Vec<(i64, &'static str, i32, i32)> {
+    let mut state = KedaState::new(Time::from_secs(from));
+    let mut replicas = 6;
+    let mut history = hpasim::core::History::default();
+    let mut changes = vec![];
+    for t in (from..=until).step_by(15) {
+        let reading = [Reading::Value(queue(t))];
+        let target = TargetReplicas {
+            current: replicas,
+            ready: replicas,
+        };
+        if (t - from) % 30 == 0 {
+            let poll = state.poll(keda, Time::from_secs(t), &reading, target);
+            if let Some(set) = poll.set_replicas {
+                changes.push((t, "KEDA", replicas, set));
+                replicas = set;
+            }
+        }
+        let target = TargetReplicas {
+            current: replicas,
+            ready: replicas,
+        };
+        let reads = if keda.hpa_reads_metrics(replicas) {
+            state.hpa_read(keda, &reading, target)
+        } else {
+            vec![]
+        };
+        let snapshot: Snapshot = serde_json::from_value(serde_json::json!({
+            "now": t, "hpa": keda.hpa, "currentReplicas": replicas,
+            "externals": externals_map(&reads), "history": history,
+        }))
+        .unwrap();
+        let decision = hpasim::core::decide(&snapshot).unwrap();
+        history = decision.history.clone();
+        if decision.desired_replicas != replicas {
+            changes.push((t, "HPA", replicas, decision.desired_replicas));
+            replicas = decision.desired_replicas;
+        }
+    }
+    changes
+}
+
+/// keda#7770 / #7204: with minReplicaCount 0, KEDA's cooldown (300 s after the last
+/// active poll, strictly) sets 6 -> 0 directly, long before the HPA's 600 s scale-down
+/// window would have let it go down one pod a minute; with minReplicaCount 1 KEDA never
+/// deactivates and the HPA's behavior alone acts. The README's example.
+#[test]
+fn cooldown_bypasses_the_hpa_scale_down_window() {
+    let so = |min: i32, cooldown: i32| {
+        compile(&format!(
+            "metadata: {{name: worker}}
+spec:
+  scaleTargetRef: {{name: worker}}
+  minReplicaCount: {min}
+  cooldownPeriod: {cooldown}
+  maxReplicaCount: 10
+  advanced:
+    horizontalPodAutoscalerConfig:
+      behavior:
+        scaleDown:
+          stabilizationWindowSeconds: 600
+          policies: [{{type: Pods, value: 1, periodSeconds: 60}}]
+  triggers:
+  - type: prometheus
+    metadata: {{serverAddress: http://p, query: q, threshold: '100'}}
+"
+        ))
+    };
+    // 600 jobs waiting until t = 0 (6 replicas at 100 each), then none.
+    let queue = |t: i64| if t < 0 { 600.0 } else { 0.0 };
+    let zero = run_both(&so(0, 300), queue, -300, 1200);
+    let one = run_both(&so(1, 300), queue, -300, 1200);
+    let long = run_both(&so(0, 900), queue, -300, 1200);
+    // Last active poll at -30 s: -30 + 300 < now first holds at the poll of 300 s.
+    assert_eq!(zero, [(300, "KEDA", 6, 0)]);
+    // The window drops the last recommendation of 6 (at -15 s) at 585 s; then one pod
+    // per 60 s.
+    assert_eq!(
+        one,
+        [
+            (585, "HPA", 6, 5),
+            (645, "HPA", 5, 4),
+            (705, "HPA", 4, 3),
+            (765, "HPA", 3, 2),
+            (825, "HPA", 2, 1),
+        ]
+    );
+    // A cooldown longer than window + policy time lets the HPA's path run, then KEDA
+    // takes the last step: -30 + 900 < 900 at the poll of 900 s.
+    assert_eq!(&long[..5], &one[..]);
+    assert_eq!(long[5..], [(900, "KEDA", 1, 0)]);
+}
