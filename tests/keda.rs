@@ -662,3 +662,96 @@ spec:
     assert_eq!(&long[..5], &one[..]);
     assert_eq!(long[5..], [(900, "KEDA", 1, 0)]);
 }
+
+/// scale_handler.go:772-791: with useCachedMetrics the HPA's read is the last poll's
+/// record, not a live query (so a source failing between polls is not seen); without it
+/// the HPA's read queries the source, and a failure is an error for the HPA.
+#[test]
+fn use_cached_metrics_serves_the_last_poll() {
+    let target = TargetReplicas {
+        current: 2,
+        ready: 2,
+    };
+    for (cached, expected) in [(true, Some(500_000)), (false, None)] {
+        let keda = prometheus_so("", &format!("    useCachedMetrics: {cached}"));
+        let mut state = KedaState::new(Time::from_secs(0));
+        state.poll(&keda, Time::from_secs(0), &[Reading::Value(500.0)], target);
+        let reads = state.hpa_read(&keda, &[Reading::Failed], target);
+        assert_eq!(
+            reads[0].value.as_ref().map(|q| q.milli()),
+            expected,
+            "{cached}"
+        );
+    }
+}
+
+/// scale_scaledobjects.go:63 and :189-194, :240-245: force-activation counts as active;
+/// paused-scale-out stops the activation from 0 and paused-scale-in the deactivation.
+#[test]
+fn annotations_force_activation_and_pause_either_direction() {
+    let with = |annotation: &str| {
+        compile(&format!(
+            "metadata: {{name: q, annotations: {{{annotation}: 'true'}}}}
+spec:
+  scaleTargetRef: {{name: q}}
+  triggers:
+  - type: prometheus
+    metadata: {{serverAddress: http://p, query: q, threshold: '100'}}
+"
+        ))
+    };
+    let cases = [
+        (
+            "autoscaling.keda.sh/force-activation",
+            0.0,
+            0,
+            Action::Activated,
+            Some(1),
+        ),
+        (
+            "autoscaling.keda.sh/paused-scale-out",
+            50.0,
+            0,
+            Action::ScaleOutPaused,
+            None,
+        ),
+        (
+            "autoscaling.keda.sh/paused-scale-in",
+            0.0,
+            3,
+            Action::ScaleInPaused,
+            None,
+        ),
+    ];
+    for (annotation, value, current, action, set) in cases {
+        let keda = with(annotation);
+        let mut state = KedaState::new(Time::from_secs(0));
+        let target = TargetReplicas {
+            current,
+            ready: current,
+        };
+        let poll = state.poll(&keda, Time::from_secs(60), &[Reading::Value(value)], target);
+        assert_eq!(
+            (poll.action, poll.set_replicas),
+            (action, set),
+            "{annotation}"
+        );
+    }
+}
+
+/// Every fixture's generated HPA passes the API server's checks as the core applies them.
+#[test]
+fn every_generated_hpa_validates() {
+    for file in fixtures() {
+        let fixture: Fixture =
+            serde_saphyr::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let keda = Keda::compile(&fixture.scaled_object).unwrap();
+        let snapshot: Snapshot = serde_json::from_value(serde_json::json!({
+            "now": 0, "hpa": keda.hpa, "currentReplicas": 1,
+        }))
+        .unwrap();
+        snapshot
+            .validate()
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    }
+}

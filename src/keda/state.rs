@@ -101,6 +101,15 @@ pub fn externals_map(reads: &[HpaRead]) -> BTreeMap<String, Vec<Quantity>> {
 }
 
 /// What KEDA keeps between polls for one ScaledObject (its `status` and its metrics cache).
+///
+/// How a simulator drives it, for a ScaledObject compiled once with [`Keda::compile`]:
+/// - at creation `c`: `KedaState::new(c)`; the HPA is [`Keda::hpa`];
+/// - at `c`, `c + pollingInterval`, ... ([`KedaState::next_poll`]): [`KedaState::poll`]
+///   with each External trigger's reading at that instant (in [`Keda::externals`]
+///   order) and the target's replicas; write `set_replicas` to the target when `Some`;
+/// - at each HPA sync, when [`Keda::hpa_reads_metrics`] holds for the current replicas:
+///   [`KedaState::hpa_read`] with the readings at that instant, and
+///   [`externals_map`] of the result as the core snapshot's `externals`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KedaState {
