@@ -119,9 +119,25 @@ fn refused_scaled_objects_name_the_field() {
     let prom = "  - type: prometheus\n    metadata: {serverAddress: x, query: q, threshold: '5'}\n";
     let cases: &[(String, &str, &str)] = &[
         (
-            base("", "  - type: rabbitmq\n    metadata: {queueName: q}\n"),
+            base("", "  - type: kafka\n    metadata: {topic: q}\n"),
             "spec.triggers[0].type",
-            "\"rabbitmq\" is not modelled",
+            "\"kafka\" is not modelled",
+        ),
+        (
+            base(
+                "",
+                "  - type: rabbitmq\n    metadata: {queueName: q, mode: MessageRate, value: '5'}\n",
+            ),
+            "spec.triggers[0].metadata.mode",
+            "\"MessageRate\" is not modelled",
+        ),
+        (
+            base(
+                "",
+                "  - type: rabbitmq\n    metadata: {queueName: q, queueLength: '5', value: '5'}\n",
+            ),
+            "spec.triggers[0].metadata.queueLength",
+            "queueLength is deprecated; use mode and value",
         ),
         (
             base(
@@ -239,6 +255,24 @@ fn activation_scales_from_zero_to_max_of_min_and_one() {
     );
     let keda = prometheus_so("  minReplicaCount: 3", "");
     run_timeline(&keda, 0, &[(0, Some(11.0), 0, Activated, Some(3))]);
+    // rabbitmq_scaler.go:704: float64(messages) > activationValue, strictly.
+    let rabbit = compile(
+        "metadata: {name: r}
+spec:
+  scaleTargetRef: {name: r}
+  triggers:
+  - type: rabbitmq
+    metadata: {host: amqp://r, queueName: jobs, mode: QueueLength, value: '50', activationValue: '5'}
+",
+    );
+    run_timeline(
+        &rabbit,
+        0,
+        &[
+            (0, Some(5.0), 0, NoChange, None),
+            (30, Some(6.0), 0, Activated, Some(1)),
+        ],
+    );
 }
 
 /// scale_scaledobjects.go:98-101 and :212-213: inactive with minReplicaCount 0, KEDA sets
@@ -529,8 +563,8 @@ fn bad_scaled_object_snapshots_exit_2_with_file_line_and_field() {
         ),
         (
             "- type: prometheus",
-            "- type: rabbitmq",
-            ":21:7: scaledObject.spec.triggers[0].type: trigger type \"rabbitmq\" is not modelled",
+            "- type: kafka",
+            ":21:7: scaledObject.spec.triggers[0].type: trigger type \"kafka\" is not modelled",
         ),
         (
             "    maxReplicaCount: 10",

@@ -36,7 +36,27 @@ const PAUSED_REPLICAS: &str = "autoscaling.keda.sh/paused-replicas";
 const OWNER_LABEL: &str = "scaledobject.keda.sh/name";
 
 /// The trigger types hpasim models.
-const MODELLED_TRIGGERS: [&str; 3] = ["prometheus", "cpu", "memory"];
+const MODELLED_TRIGGERS: [&str; 4] = ["prometheus", "rabbitmq", "cpu", "memory"];
+
+/// The metadata keys of the rabbitmq scaler (`pkg/scalers/rabbitmq_scaler.go:84-119`;
+/// `host` may also come from the environment, `hostFromEnv`).
+const RABBITMQ_KEYS: [&str; 15] = [
+    "queueName",
+    "mode",
+    "queueLength",
+    "value",
+    "activationValue",
+    "host",
+    "hostFromEnv",
+    "protocol",
+    "vhostName",
+    "useRegex",
+    "excludeUnacknowledged",
+    "pageSize",
+    "operation",
+    "timeout",
+    "unsafeSsl",
+];
 
 /// The metadata keys of the prometheus scaler (`pkg/scalers/prometheus_scaler.go:45-60`).
 const PROMETHEUS_KEYS: [&str; 13] = [
@@ -60,9 +80,9 @@ const PROMETHEUS_KEYS: [&str; 13] = [
 pub struct ExternalTrigger {
     /// The trigger's index in `spec.triggers`.
     pub index: usize,
-    /// The trigger's type (`prometheus`).
+    /// The trigger's type (`prometheus`, `rabbitmq`).
     pub kind: String,
-    /// The External metric's name, `s<index>-<scaler>`.
+    /// The External metric's name, `s<index>-prometheus`, `s<index>-rabbitmq-<queue>`.
     pub metric_name: String,
     /// Active when the value is strictly above this (default 0).
     pub activation_threshold: f64,
@@ -193,8 +213,12 @@ impl Keda {
                     }
                     metrics.push(resource_metric(trigger, &path)?);
                 }
-                "prometheus" => {
-                    let external = prometheus_trigger(trigger, i, &path)?;
+                "prometheus" | "rabbitmq" => {
+                    let external = if trigger.kind == "prometheus" {
+                        prometheus_trigger(trigger, i, &path)?
+                    } else {
+                        rabbitmq_trigger(trigger, i, &path)?
+                    };
                     metrics.push(MetricSpec {
                         kind: MetricSourceType::External,
                         resource: None,
@@ -571,17 +595,7 @@ fn prometheus_trigger(
     index: usize,
     path: &str,
 ) -> Result<ExternalTrigger, InvalidField> {
-    for key in trigger.metadata.keys() {
-        if !PROMETHEUS_KEYS.contains(&key.as_str()) {
-            let hint = crate::error::nearest(key, PROMETHEUS_KEYS)
-                .map(|n| format!("; did you mean {n:?}?"))
-                .unwrap_or_default();
-            return Err(invalid(
-                format!("{path}.metadata.{key}"),
-                format!("unknown prometheus trigger setting{hint}"),
-            ));
-        }
-    }
+    known_keys(trigger, &PROMETHEUS_KEYS, path)?;
     for key in ["serverAddress", "query"] {
         if trigger.metadata.get(key).is_none_or(|v| v.is_empty()) {
             return Err(invalid(
@@ -598,6 +612,47 @@ fn prometheus_trigger(
     })?;
     let activation_threshold =
         metadata_float(&trigger.metadata, "activationThreshold", path)?.unwrap_or(0.0);
+    external_trigger(
+        trigger,
+        index,
+        path,
+        "prometheus".into(),
+        ("threshold", threshold),
+        activation_threshold,
+    )
+}
+
+/// Refuses metadata keys the scaler does not read (KEDA ignores them; a typo is more
+/// likely than intent), with a did-you-mean.
+fn known_keys(
+    trigger: &super::api::ScaleTrigger,
+    keys: &[&str],
+    path: &str,
+) -> Result<(), InvalidField> {
+    for key in trigger.metadata.keys() {
+        if !keys.contains(&key.as_str()) {
+            let hint = crate::error::nearest(key, keys.iter().copied())
+                .map(|n| format!("; did you mean {n:?}?"))
+                .unwrap_or_default();
+            return Err(invalid(
+                format!("{path}.metadata.{key}"),
+                format!("unknown {} trigger setting{hint}", trigger.kind),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What every External scaler shares: `GetMetricTargetType` (scaler.go:101),
+/// `GenerateMetricNameWithIndex` (scaler.go:77) and `GetMetricTargetMili` (scaler.go:131).
+fn external_trigger(
+    trigger: &super::api::ScaleTrigger,
+    index: usize,
+    path: &str,
+    scaler_metric: String,
+    (target_key, target_value): (&str, f64),
+    activation_threshold: f64,
+) -> Result<ExternalTrigger, InvalidField> {
     let target_type = match trigger.metric_type {
         None => TargetType::AverageValue,
         Some(TargetType::Utilization) => {
@@ -608,24 +663,115 @@ fn prometheus_trigger(
         }
         Some(t) => t,
     };
-    let target = quantity_from_f64(threshold);
+    let target = quantity_from_f64(target_value);
     if target.milli() <= 0 {
         return Err(invalid(
-            format!("{path}.metadata.threshold"),
+            format!("{path}.metadata.{target_key}"),
             format!(
-                "{threshold} makes a target of {target} (KEDA keeps 3 decimals), which the API server refuses in the HPA; expected a threshold of 0.001 or more"
+                "{target_value} makes a target of {target} (KEDA keeps 3 decimals), which the API server refuses in the HPA; expected 0.001 or more"
             ),
         ));
     }
     Ok(ExternalTrigger {
         index,
         kind: trigger.kind.clone(),
-        metric_name: format!("s{index}-prometheus"),
+        metric_name: format!("s{index}-{scaler_metric}"),
         activation_threshold,
         target_type,
         target,
         use_cached_metrics: trigger.use_cached_metrics,
     })
+}
+
+/// The rabbitmq scaler in its QueueLength mode (`pkg/scalers/rabbitmq_scaler.go`):
+/// `validateTrigger` (:226) for mode and value (nothing given: QueueLength 20; the
+/// deprecated `queueLength` alone), the metric `s<i>-rabbitmq-<queue>` with the queue
+/// name URL-escaped and normalized (:680), active when the message count is strictly
+/// above `activationValue` (:704). The reading is the queue's message count.
+fn rabbitmq_trigger(
+    trigger: &super::api::ScaleTrigger,
+    index: usize,
+    path: &str,
+) -> Result<ExternalTrigger, InvalidField> {
+    known_keys(trigger, &RABBITMQ_KEYS, path)?;
+    let m = &trigger.metadata;
+    let queue = m
+        .get("queueName")
+        .filter(|q| !q.is_empty())
+        .ok_or_else(|| {
+            invalid(
+                format!("{path}.metadata"),
+                "missing required setting queueName",
+            )
+        })?;
+    if m.get("useRegex").is_some_and(|v| v == "true") {
+        return Err(invalid(
+            format!("{path}.metadata.useRegex"),
+            "queues chosen by a regular expression are not modelled by hpasim",
+        ));
+    }
+    let queue_length = metadata_float(m, "queueLength", path)?.unwrap_or(0.0);
+    let value = metadata_float(m, "value", path)?.unwrap_or(0.0);
+    let mode = m.get("mode").map(String::as_str);
+    let (mode, value) = if queue_length == 0.0 && mode.is_none() && value == 0.0 {
+        ("QueueLength", 20.0)
+    } else if queue_length != 0.0 {
+        if mode.is_some() || value != 0.0 {
+            return Err(invalid(
+                format!("{path}.metadata.queueLength"),
+                "queueLength is deprecated; use mode and value",
+            ));
+        }
+        ("QueueLength", queue_length)
+    } else {
+        let Some(mode) = mode else {
+            return Err(invalid(
+                format!("{path}.metadata"),
+                "mode must be specified",
+            ));
+        };
+        if value == 0.0 {
+            return Err(invalid(
+                format!("{path}.metadata"),
+                "value must be specified",
+            ));
+        }
+        (mode, value)
+    };
+    if mode != "QueueLength" {
+        return Err(invalid(
+            format!("{path}.metadata.mode"),
+            format!(
+                "mode {mode:?} is not modelled by hpasim (only QueueLength: the queue's message count)"
+            ),
+        ));
+    }
+    let activation = metadata_float(m, "activationValue", path)?.unwrap_or(0.0);
+    let metric = normalize_string(&format!("rabbitmq-{}", query_escape(queue)));
+    external_trigger(trigger, index, path, metric, ("value", value), activation)
+}
+
+/// Go's `url.QueryEscape`: letters, digits and `-_.~` kept, space as `+`, every other
+/// byte as `%XX`.
+fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `kedautil.NormalizeString` (pkg/util/normalize_string.go:33): `/ . : % ( )` become `-`.
+fn normalize_string(s: &str) -> String {
+    s.chars()
+        .map(|c| if "/.:%()".contains(c) { '-' } else { c })
+        .collect()
 }
 
 /// `GetMetricTargetMili` (scaler.go:131): AverageValue sets averageValue, else value.
