@@ -126,6 +126,22 @@ fn refused_scaled_objects_name_the_field() {
         (
             base(
                 "",
+                "  - type: aws-sqs-queue\n    metadata: {queueURL: 'https://sqs.x.amazonaws.com/q', awsRegion: x}\n",
+            ),
+            "spec.triggers[0].metadata.queueURL",
+            "cannot get queueName from queueURL",
+        ),
+        (
+            base(
+                "",
+                "  - type: aws-sqs-queue\n    metadata: {queueURL: q, queueLength: '2.5'}\n",
+            ),
+            "spec.triggers[0].metadata.queueLength",
+            "not a whole number",
+        ),
+        (
+            base(
+                "",
                 "  - type: rabbitmq\n    metadata: {queueName: q, mode: MessageRate, value: '5'}\n",
             ),
             "spec.triggers[0].metadata.mode",

@@ -149,7 +149,8 @@ pub struct HorizontalPodAutoscalerConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScaleTrigger {
-    /// The scaler: `prometheus`, `rabbitmq` (QueueLength), `cpu` and `memory` are modelled.
+    /// The scaler: `prometheus`, `rabbitmq` (QueueLength), `aws-sqs-queue`, `cpu` and
+    /// `memory` are modelled.
     #[serde(rename = "type")]
     pub kind: String,
     /// Unique among the triggers when given.

@@ -36,7 +36,24 @@ const PAUSED_REPLICAS: &str = "autoscaling.keda.sh/paused-replicas";
 const OWNER_LABEL: &str = "scaledobject.keda.sh/name";
 
 /// The trigger types hpasim models.
-const MODELLED_TRIGGERS: [&str; 4] = ["prometheus", "rabbitmq", "cpu", "memory"];
+const MODELLED_TRIGGERS: [&str; 5] = ["prometheus", "rabbitmq", "aws-sqs-queue", "cpu", "memory"];
+
+/// The metadata keys of the aws-sqs-queue scaler (`pkg/scalers/aws_sqs_queue_scaler.go:31-45`,
+/// `pkg/scalers/aws/aws_common.go:107-137`).
+const SQS_KEYS: [&str; 12] = [
+    "queueLength",
+    "activationQueueLength",
+    "queueURL",
+    "queueURLFromEnv",
+    "awsRegion",
+    "awsEndpoint",
+    "scaleOnInFlight",
+    "scaleOnDelayed",
+    "identityOwner",
+    "awsAccessKeyID",
+    "awsAccessKeyIDFromEnv",
+    "awsSecretAccessKeyFromEnv",
+];
 
 /// The metadata keys of the rabbitmq scaler (`pkg/scalers/rabbitmq_scaler.go:84-119`;
 /// `host` may also come from the environment, `hostFromEnv`).
@@ -213,11 +230,11 @@ impl Keda {
                     }
                     metrics.push(resource_metric(trigger, &path)?);
                 }
-                "prometheus" | "rabbitmq" => {
-                    let external = if trigger.kind == "prometheus" {
-                        prometheus_trigger(trigger, i, &path)?
-                    } else {
-                        rabbitmq_trigger(trigger, i, &path)?
+                "prometheus" | "rabbitmq" | "aws-sqs-queue" => {
+                    let external = match trigger.kind.as_str() {
+                        "prometheus" => prometheus_trigger(trigger, i, &path)?,
+                        "rabbitmq" => rabbitmq_trigger(trigger, i, &path)?,
+                        _ => sqs_trigger(trigger, i, &path)?,
                     };
                     metrics.push(MetricSpec {
                         kind: MetricSourceType::External,
@@ -751,6 +768,97 @@ fn rabbitmq_trigger(
     external_trigger(trigger, index, path, metric, ("value", value), activation)
 }
 
+/// The aws-sqs-queue scaler (`pkg/scalers/aws_sqs_queue_scaler.go`): `queueLength`
+/// (a whole number, default 5) as the target through `GetMetricTarget` (:158), the metric
+/// `s<i>-aws-sqs-<queue>` with the queue name taken from the URL's path (:103-114) and
+/// normalized (:156), active when the length is strictly above `activationQueueLength`
+/// (default 0, :175). The reading is the queue length as the scaler sums it (visible
+/// messages, plus in flight unless `scaleOnInFlight` is false, plus delayed with
+/// `scaleOnDelayed`).
+fn sqs_trigger(
+    trigger: &super::api::ScaleTrigger,
+    index: usize,
+    path: &str,
+) -> Result<ExternalTrigger, InvalidField> {
+    known_keys(trigger, &SQS_KEYS, path)?;
+    let m = &trigger.metadata;
+    if m.contains_key("queueURLFromEnv") {
+        return Err(invalid(
+            format!("{path}.metadata.queueURLFromEnv"),
+            "give queueURL itself: the metric's name is made from the queue's name",
+        ));
+    }
+    let url = m.get("queueURL").filter(|u| !u.is_empty()).ok_or_else(|| {
+        invalid(
+            format!("{path}.metadata"),
+            "missing required setting queueURL",
+        )
+    })?;
+    let queue = sqs_queue_name(url).ok_or_else(|| {
+        invalid(
+            format!("{path}.metadata.queueURL"),
+            format!("cannot get queueName from queueURL {url:?} (expected https://sqs.<region>.amazonaws.com/<account>/<queue> or a queue name)"),
+        )
+    })?;
+    let whole = |key: &str, default: i64| -> Result<i64, InvalidField> {
+        m.get(key).map_or(Ok(default), |v| {
+            v.trim().parse::<i64>().map_err(|_| {
+                invalid(
+                    format!("{path}.metadata.{key}"),
+                    format!("{v:?} is not a whole number"),
+                )
+            })
+        })
+    };
+    let target = whole("queueLength", 5)?;
+    let activation = whole("activationQueueLength", 0)?;
+    let metric = normalize_string(&format!("aws-sqs-{queue}"));
+    // GetMetricTarget builds resource.NewQuantity(value): a whole number, exactly what
+    // GetMetricTargetMili makes of it too.
+    external_trigger(
+        trigger,
+        index,
+        path,
+        metric,
+        ("queueLength", target as f64),
+        activation as f64,
+    )
+}
+
+/// `parseAwsSqsQueueMetadata` (aws_sqs_queue_scaler.go:103-114): a URL that
+/// `url.ParseRequestURI` accepts (absolute, or a path starting with `/`) must have the
+/// path `/<account>/<queue>`; anything else is the queue's name itself. Percent-escapes
+/// (which Go would decode) are refused.
+fn sqs_queue_name(text: &str) -> Option<String> {
+    let scheme_len = text.find(':').filter(|&i| {
+        let scheme = &text[..i];
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    let path = if text.starts_with('/') {
+        text
+    } else if let Some(i) = scheme_len {
+        let rest = &text[i + 1..];
+        match rest.strip_prefix("//") {
+            Some(authority_and_path) => authority_and_path
+                .find('/')
+                .map_or("", |p| &authority_and_path[p..]),
+            None if rest.starts_with('/') => rest,
+            None => "",
+        }
+    } else {
+        return (!text.contains('%')).then(|| text.to_string());
+    };
+    let path = path.split('?').next().unwrap_or("");
+    if path.contains('%') {
+        return None;
+    }
+    let parts: Vec<&str> = path.split('/').collect();
+    (parts.len() == 3 && !parts[2].is_empty()).then(|| parts[2].to_string())
+}
+
 /// Go's `url.QueryEscape`: letters, digits and `-_.~` kept, space as `+`, every other
 /// byte as `%XX`.
 fn query_escape(s: &str) -> String {
@@ -863,5 +971,42 @@ fn generate_hpa(so: &ScaledObject, metrics: Vec<MetricSpec>) -> HorizontalPodAut
             behavior,
         },
         status: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{normalize_string, query_escape, sqs_queue_name};
+
+    #[test]
+    fn sqs_queue_name_is_the_third_path_part_or_the_text_itself() {
+        let cases = [
+            (
+                "https://sqs.eu-west-1.amazonaws.com/1234/jobs",
+                Some("jobs"),
+            ),
+            (
+                "https://sqs.eu-west-1.amazonaws.com/1234/jobs?x=1",
+                Some("jobs"),
+            ),
+            ("/1234/jobs", Some("jobs")),
+            ("jobs", Some("jobs")),
+            ("https://sqs.eu-west-1.amazonaws.com/jobs", None),
+            ("https://sqs.eu-west-1.amazonaws.com/1/2/jobs", None),
+            ("https://sqs.eu-west-1.amazonaws.com/1234/", None),
+            ("sqs:jobs", None),
+        ];
+        for (url, name) in cases {
+            assert_eq!(sqs_queue_name(url).as_deref(), name, "{url}");
+        }
+    }
+
+    #[test]
+    fn metric_names_escape_and_normalize_as_go_does() {
+        assert_eq!(query_escape("a b/c.d~e(f)"), "a+b%2Fc.d~e%28f%29");
+        assert_eq!(
+            normalize_string("rabbitmq-a%2Fb.c:d(e)"),
+            "rabbitmq-a-2Fb-c-d-e-"
+        );
     }
 }
