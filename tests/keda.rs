@@ -805,3 +805,31 @@ fn every_generated_hpa_validates() {
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
 }
+
+/// A failure count at i32::MAX and a failing source: the count saturates (no overflow
+/// panic) and, past failureThreshold, the fallback serves; the HPA goes to 6.
+#[test]
+fn decide_with_a_fallback_serving() {
+    let (_, text) = cooldown_snapshot();
+    let text = text
+        .replace(
+            "    maxReplicaCount: 10",
+            "    maxReplicaCount: 10\n    fallback: {failureThreshold: 3, replicas: 6}",
+        )
+        .replace(
+            "s0-prometheus: 250",
+            "s0-prometheus: failed\n  failures: {s0-prometheus: 2147483647}",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fallback.yaml");
+    std::fs::write(&file, text).unwrap();
+    let out = hpasim()
+        .args(["decide", file.to_str().unwrap(), "--output", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["keda"]["action"], "keptActive");
+    assert_eq!(json["hpaReads"][0]["fallback"], true);
+    assert_eq!(json["failures"]["s0-prometheus"], 2147483647);
+    assert_eq!(json["hpa"]["desiredReplicas"], 6);
+}

@@ -169,7 +169,7 @@ impl KedaState {
             .failures
             .entry(trigger.metric_name.clone())
             .or_insert(0);
-        *failures += 1;
+        *failures = failures.saturating_add(1);
         if *failures <= fallback.failure_threshold {
             return Served {
                 value: None,
