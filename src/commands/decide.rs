@@ -64,7 +64,8 @@ fn explain_both(d: &KedaDecision) -> String {
     if let Some(set) = d.keda.set_replicas {
         let _ = writeln!(
             out,
-            "  KEDA writes {set} replicas itself, bypassing the HPA's stabilization and policies"
+            "  KEDA writes {set} replica{} itself: the HPA's stabilization and policies do not apply",
+            if set == 1 { "" } else { "s" }
         );
     }
     let _ = writeln!(out);
