@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod core;
 pub mod error;
+pub mod keda;
 pub mod load;
 pub mod measure;
 pub mod report;

@@ -1,0 +1,15 @@
+//! KEDA ScaledObjects: the HPA KEDA generates from one, and KEDA's own polling loop.
+//!
+//! Owns KEDA's rules, each mirroring a named function of kedacore/keda (v2.20, main at
+//! 8b4f083): [`Keda::compile`] checks a ScaledObject and builds its HPA for the core;
+//! [`KedaState`] is the operator's loop as a pure state machine. Must not read a clock,
+//! do I/O or draw random numbers: the simulator calls it at the times it chooses.
+
+pub mod api;
+mod compile;
+mod snapshot;
+mod state;
+
+pub use compile::{ExternalTrigger, KEDA_VERSION, Keda};
+pub use snapshot::{KedaDecision, KedaSection, KedaSnapshot, ReadingText, decide_scaled_object};
+pub use state::{Action, HpaRead, KedaState, Poll, Reading, TargetReplicas, externals_map};
