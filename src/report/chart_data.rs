@@ -93,16 +93,15 @@ pub fn timeline_data(record: &Record) -> TimelineData {
 /// resource's raw value; custom metrics are plain numbers.
 fn unit(m: &MetricSpec) -> &'static str {
     let resource = match m.kind {
-        MetricSourceType::Resource => m.resource.as_ref().map(|r| (&r.name, &r.target)),
-        MetricSourceType::ContainerResource => {
-            m.container_resource.as_ref().map(|r| (&r.name, &r.target))
+        MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+            m.resource_source().map(|r| (r.name, r.target))
         }
         _ => None,
     };
     match resource {
         Some((_, t)) if t.kind == TargetType::Utilization => "%",
-        Some((name, _)) if name == "cpu" => "cores",
-        Some((name, _)) if name == "memory" => "bytes",
+        Some(("cpu", _)) => "cores",
+        Some(("memory", _)) => "bytes",
         _ => "",
     }
 }

@@ -150,11 +150,10 @@ impl Sim<'_> {
         };
         match m.kind {
             MetricSourceType::Resource | MetricSourceType::ContainerResource => {
-                let (name, target) = match (&m.resource, &m.container_resource) {
-                    (Some(r), _) => (&r.name, &r.target),
-                    (_, Some(c)) => (&c.name, &c.target),
-                    _ => return 0.0,
+                let Some(source) = m.resource_source() else {
+                    return 0.0;
                 };
+                let (name, target) = (source.name, source.target);
                 let per_pod = if name == "cpu" {
                     mean(&|p: &Pod| self.last_second(p).0)
                 } else {
@@ -210,11 +209,8 @@ impl Sim<'_> {
             };
             match m.kind {
                 MetricSourceType::Resource | MetricSourceType::ContainerResource => {
-                    let (name, target) = match (&m.resource, &m.container_resource) {
-                        (Some(r), _) => (&r.name, &r.target),
-                        (_, Some(c)) => (&c.name, &c.target),
-                        _ => return None,
-                    };
+                    let source = m.resource_source()?;
+                    let (name, target) = (source.name, source.target);
                     if name != "cpu" {
                         return None;
                     }
@@ -231,12 +227,9 @@ impl Sim<'_> {
                         .flatten()
                 }
                 MetricSourceType::Object | MetricSourceType::External => {
-                    let (name, target) = match (&m.object, &m.external) {
-                        (Some(o), _) => (&o.metric.name, &o.target),
-                        (_, Some(e)) => (&e.metric.name, &e.target),
-                        _ => return None,
-                    };
-                    rps_source(name, MetricSourceKind::RequestsPerSecond)
+                    let target = m.target()?;
+                    let name = m.display_name();
+                    rps_source(&name, MetricSourceKind::RequestsPerSecond)
                         .then(|| per_pod_rps(target))
                         .flatten()
                 }
@@ -323,13 +316,7 @@ impl Sim<'_> {
 /// A metric's target as a number in its unit: percent for utilization, else the
 /// quantity's value.
 fn target_number(m: &MetricSpec) -> Option<f64> {
-    let t = match m.kind {
-        MetricSourceType::Resource => &m.resource.as_ref()?.target,
-        MetricSourceType::ContainerResource => &m.container_resource.as_ref()?.target,
-        MetricSourceType::Pods => &m.pods.as_ref()?.target,
-        MetricSourceType::Object => &m.object.as_ref()?.target,
-        MetricSourceType::External => &m.external.as_ref()?.target,
-    };
+    let t = m.target()?;
     match t.kind {
         TargetType::Utilization => t.average_utilization.map(f64::from),
         TargetType::AverageValue => t.average_value.as_ref().map(Quantity::approximate_f64),
