@@ -21,6 +21,9 @@ pub mod serving;
 mod testing;
 
 pub use engine::{Options, clock, run};
-pub use record::{Event, MetricValues, Record, RecordedSync, Row, SecondFigures, Summary, Surge};
+pub use record::{
+    Event, HpaEpoch, MetricValues, Record, RecordedSync, Row, RunSetting, SecondFigures, Summary,
+    Surge,
+};
 pub use seeds::run_seeds;
 pub use serving::ServingModel;

@@ -79,8 +79,8 @@ fn every_bundled_scenario_draws_its_timeline() {
     assert!(names.len() >= 6);
     let out = tempfile::tempdir().unwrap();
     for name in &names {
-        let (sc, record) = run(name, None);
-        let d = timeline_data(&record, &sc);
+        let (_, record) = run(name, None);
+        let d = timeline_data(&record);
         assert_eq!(d.times_s.len(), record.timeline.len());
         assert_eq!(d.metrics.len(), record.metric_names.len());
         let files = timeline_chart(&d, &options(900, 600, ChartFormat::Both), out.path(), name)
@@ -123,8 +123,8 @@ fn every_bundled_scenario_draws_its_timeline() {
 
 #[test]
 fn timeline_data_follows_patches_decisions_and_the_clock() {
-    let (sc, record) = run("feastflow-flash-sale", None);
-    let d = timeline_data(&record, &sc);
+    let (_, record) = run("feastflow-flash-sale", None);
+    let d = timeline_data(&record);
     // Starts 19:30; maxReplicas 10, patched to 20 at 20:05 and back to 10 at 21:00.
     assert_eq!(d.clock_offset_s, 19.5 * 3600.0);
     let max_at = |t: f64| {
@@ -173,8 +173,8 @@ fn timeline_data_follows_patches_decisions_and_the_clock() {
 
 #[test]
 fn a_pods_metric_is_a_plain_number_against_its_target() {
-    let (sc, record) = run("voiceassist-jvm-slow-start", None);
-    let d = timeline_data(&record, &sc);
+    let (_, record) = run("voiceassist-jvm-slow-start", None);
+    let d = timeline_data(&record);
     let rps = d
         .metrics
         .iter()
@@ -233,8 +233,8 @@ fn ticks_read_as_clock_times_and_later_days_are_marked() {
 
 #[test]
 fn legends_stay_right_of_the_plots() {
-    let (sc, record) = run("feastflow-lunch-rush", None);
-    let d = timeline_data(&record, &sc);
+    let (_, record) = run("feastflow-lunch-rush", None);
+    let d = timeline_data(&record);
     let o = options(1200, 800, ChartFormat::Svg);
     let svg = timeline_svg(&d, &o).unwrap();
     let texts = svg_texts(&svg);
@@ -255,8 +255,8 @@ fn legends_stay_right_of_the_plots() {
 
 #[test]
 fn latency_draws_its_panel_with_the_slo_and_missed_spans() {
-    let (sc, record) = run("feastflow-flash-sale", None);
-    let mut d = timeline_data(&record, &sc);
+    let (_, record) = run("feastflow-flash-sale", None);
+    let mut d = timeline_data(&record);
     let without = timeline_svg(&d, &ChartOptions::default()).unwrap();
     assert!(!has_text(&without, "latency (ms)"));
     let n = d.times_s.len();
@@ -391,8 +391,8 @@ fn compare_chart_gives_each_variant_its_colour() {
 
 #[test]
 fn themes_change_the_page_colour() {
-    let (sc, record) = run("spywatcher-spikes", None);
-    let d = timeline_data(&record, &sc);
+    let (_, record) = run("spywatcher-spikes", None);
+    let d = timeline_data(&record);
     let light = timeline_svg(&d, &ChartOptions::default()).unwrap();
     let dark_options = ChartOptions {
         theme: Theme::Dark,
@@ -430,7 +430,7 @@ fn an_empty_timeline_draws_a_chart_that_says_so() {
 #[test]
 fn the_report_inlines_its_charts_and_figures_and_escapes_text() {
     let (sc, record) = run("feastflow-flash-sale", None);
-    let d = timeline_data(&record, &sc);
+    let d = timeline_data(&record);
     let s = &record.summary;
     let report = ReportData {
         title: "flash sale <draft>".into(),

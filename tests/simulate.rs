@@ -260,7 +260,7 @@ fn runs_are_deterministic_for_a_seed() {
                 ..Options::default()
             },
         );
-        let judged = hpasim::measure::judge_run(&r, &sc);
+        let judged = hpasim::measure::judge_run(&r);
         (
             hpasim::report::timeline_csv(&r, &judged.steps).unwrap(),
             hpasim::report::events_jsonl(&r).unwrap(),
@@ -290,7 +290,7 @@ fn a_run_without_events_is_the_same_run() {
             "{name}: the full run keeps its events"
         );
         assert!(without.events.is_empty(), "{name}");
-        let judged = hpasim::measure::judge_run(&with, &sc);
+        let judged = hpasim::measure::judge_run(&with);
         assert_eq!(
             hpasim::report::timeline_csv(&with, &judged.steps).unwrap(),
             hpasim::report::timeline_csv(&without, &judged.steps).unwrap(),
@@ -466,7 +466,7 @@ fn summary_figures_are_summary_json_by_dotted_name() {
         keep_events: false,
     };
     let record = hpasim::sim::run(&scenario, &options);
-    let judgement = hpasim::measure::judge_run(&record, &scenario);
+    let judgement = hpasim::measure::judge_run(&record);
     let figures = hpasim::report::summary_figures(&record.summary, &judgement).unwrap();
     assert_eq!(figures["scaleUps"], record.summary.scale_ups as f64);
     assert_eq!(figures["cost.totalUsd"], judgement.cost.total_usd);

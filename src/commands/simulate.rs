@@ -70,7 +70,7 @@ pub(super) fn simulate_loaded(
         keep_events: first,
     };
     let record = crate::sim::run(&scenario, &options(base_seed, true));
-    let judgement = crate::measure::judge_run(&record, &scenario);
+    let judgement = crate::measure::judge_run(&record);
     let series = |seed, r: &crate::sim::Record, j: &crate::measure::Judgement| report::RunSeries {
         seed,
         ready: r.timeline.iter().map(|row| row.ready as f64).collect(),
@@ -84,7 +84,7 @@ pub(super) fn simulate_loaded(
         .map(|k| crate::measure::derive_seed(base_seed, k))
         .collect();
     let others = crate::sim::run_seeds(&scenario, &options(base_seed, false), &seeds, |seed, r| {
-        let j = crate::measure::judge_run(&r, &scenario);
+        let j = crate::measure::judge_run(&r);
         (
             series(seed, &r, &j),
             crate::measure::run::figures(&r.summary, &j),

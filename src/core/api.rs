@@ -278,7 +278,49 @@ impl HpaSpec {
     }
 }
 
+/// The resource a `Resource` or `ContainerResource` metric reads.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ResourceSource<'a> {
+    /// The resource: `cpu`, `memory`, ...
+    pub name: &'a str,
+    /// The container whose usage counts (a `ContainerResource` metric), else none.
+    pub container: Option<&'a str>,
+    /// The target value.
+    pub target: &'a MetricTarget,
+}
+
 impl MetricSpec {
+    /// The resource source: the `resource` field when set, else the `containerResource`
+    /// field; none when neither is (validation lets only the field of the type be set).
+    pub fn resource_source(&self) -> Option<ResourceSource<'_>> {
+        match (&self.resource, &self.container_resource) {
+            (Some(r), _) => Some(ResourceSource {
+                name: &r.name,
+                container: None,
+                target: &r.target,
+            }),
+            (_, Some(c)) => Some(ResourceSource {
+                name: &c.name,
+                container: Some(&c.container),
+                target: &c.target,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The target of the source the type names; none when that field is not set.
+    pub fn target(&self) -> Option<&MetricTarget> {
+        match self.kind {
+            MetricSourceType::Resource => self.resource.as_ref().map(|r| &r.target),
+            MetricSourceType::ContainerResource => {
+                self.container_resource.as_ref().map(|c| &c.target)
+            }
+            MetricSourceType::Pods => self.pods.as_ref().map(|p| &p.target),
+            MetricSourceType::Object => self.object.as_ref().map(|o| &o.target),
+            MetricSourceType::External => self.external.as_ref().map(|e| &e.target),
+        }
+    }
+
     /// The name a person knows the metric by: `cpu`, `app/cpu` for a container's
     /// resource, or the custom/external metric's name.
     pub fn display_name(&self) -> String {
@@ -293,5 +335,49 @@ impl MetricSpec {
             MetricSourceType::External => self.external.as_ref().map(|e| e.metric.name.clone()),
         }
         .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::*;
+
+    fn target() -> MetricTarget {
+        MetricTarget {
+            kind: TargetType::Utilization,
+            value: None,
+            average_value: None,
+            average_utilization: Some(70),
+        }
+    }
+
+    #[test]
+    fn a_resource_source_names_its_container_only_for_a_container_resource() {
+        let mut m = MetricSpec {
+            kind: MetricSourceType::Resource,
+            resource: Some(ResourceMetricSource {
+                name: "cpu".into(),
+                target: target(),
+            }),
+            container_resource: None,
+            pods: None,
+            object: None,
+            external: None,
+        };
+        let s = m.resource_source().expect("a resource");
+        assert_eq!((s.name, s.container), ("cpu", None));
+        assert_eq!(m.target(), Some(&target()));
+        m.kind = MetricSourceType::ContainerResource;
+        m.resource = None;
+        assert_eq!(m.target(), None);
+        m.container_resource = Some(ContainerResourceMetricSource {
+            name: "memory".into(),
+            container: "app".into(),
+            target: target(),
+        });
+        let s = m.resource_source().expect("a container resource");
+        assert_eq!((s.name, s.container), ("memory", Some("app")));
+        m.container_resource = None;
+        assert_eq!(m.resource_source(), None);
     }
 }

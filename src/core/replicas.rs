@@ -198,11 +198,11 @@ impl std::fmt::Display for ControllerName<'_> {
         };
         match spec.kind {
             MetricSourceType::Resource | MetricSourceType::ContainerResource => {
-                let (name, target, container) = match (&spec.resource, &spec.container_resource) {
-                    (Some(r), _) => (&r.name, &r.target, ""),
-                    (_, Some(c)) => (&c.name, &c.target, " container"),
-                    _ => return Ok(()),
+                let Some(source) = spec.resource_source() else {
+                    return Ok(());
                 };
+                let (name, target) = (source.name, source.target);
+                let container = source.container.map_or("", |_| " container");
                 if target.average_value.is_some() {
                     write!(f, "{name} resource")
                 } else {
@@ -259,17 +259,14 @@ pub fn evaluate(snap: &Snapshot, spec: &MetricSpec, tol: Tolerances) -> MetricOu
     let status = snap.status_replicas();
     let (reason, target_text, result): (&'static str, Reading, CalcResult) = match spec.kind {
         MetricSourceType::Resource | MetricSourceType::ContainerResource => {
-            let (resource, container, target, reason) =
-                match (&spec.resource, &spec.container_resource) {
-                    (Some(r), _) => (r.name.as_str(), None, &r.target, "FailedGetResourceMetric"),
-                    (_, Some(c)) => (
-                        c.name.as_str(),
-                        Some(c.container.as_str()),
-                        &c.target,
-                        "FailedGetContainerResourceMetric",
-                    ),
-                    _ => unreachable!("validated: the field matching the type is set"),
-                };
+            let Some(source) = spec.resource_source() else {
+                unreachable!("validated: the field matching the type is set")
+            };
+            let (resource, container, target) = (source.name, source.container, source.target);
+            let reason = match container {
+                None => "FailedGetResourceMetric",
+                Some(_) => "FailedGetContainerResourceMetric",
+            };
             let key: Cow<str> = match container {
                 Some(c) => format!("{c}/{resource}").into(),
                 None => resource.into(),

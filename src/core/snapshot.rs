@@ -553,19 +553,16 @@ fn validate_metric(metric: &MetricSpec, path: &str) -> Result<(), InvalidField> 
     let target_path = format!("{path}.{expected}.target");
     match metric.kind {
         MetricSourceType::Resource | MetricSourceType::ContainerResource => {
-            let (name, target) = match (&metric.resource, &metric.container_resource) {
-                (Some(r), _) => (&r.name, &r.target),
-                (_, Some(c)) => {
-                    if c.container.is_empty() {
-                        return Err(invalid(
-                            format!("{path}.containerResource.container"),
-                            "is empty; expected a container name",
-                        ));
-                    }
-                    (&c.name, &c.target)
-                }
-                _ => unreachable!("checked above: the field matching the type is set"),
+            let Some(source) = metric.resource_source() else {
+                unreachable!("checked above: the field matching the type is set")
             };
+            if source.container == Some("") {
+                return Err(invalid(
+                    format!("{path}.containerResource.container"),
+                    "is empty; expected a container name",
+                ));
+            }
+            let (name, target) = (source.name, source.target);
             if name.is_empty() {
                 return Err(invalid(
                     format!("{path}.{expected}.name"),
@@ -597,10 +594,8 @@ fn validate_metric(metric: &MetricSpec, path: &str) -> Result<(), InvalidField> 
             Ok(())
         }
         MetricSourceType::Object | MetricSourceType::External => {
-            let target = match (&metric.object, &metric.external) {
-                (Some(o), _) => &o.target,
-                (_, Some(e)) => &e.target,
-                _ => unreachable!("checked above: the field matching the type is set"),
+            let Some(target) = metric.target() else {
+                unreachable!("checked above: the field matching the type is set")
             };
             validate_target(target, &target_path)?;
             if target.value.is_none() && target.average_value.is_none() {

@@ -1,6 +1,6 @@
 //! One run judged: the record's per-second figures through the latency model, the SLOs,
 //! the prices and the elasticity metrics, summed up for summary.json and spread over the
-//! timeline's steps.
+//! timeline's steps. It reads the record only (which carries the run's setting).
 
 use serde::Serialize;
 
@@ -8,8 +8,7 @@ use super::cost::{self, Cost, CostReport, PodPrice};
 use super::elasticity::{Elasticity, elasticity};
 use super::latency::{Latency, PodQueue, SecondLoad, fraction_slower, second_latency};
 use super::slo::{self, SecondOutcome, Slo, SloReport};
-use crate::scenario::Scenario;
-use crate::sim::Record;
+use crate::sim::{Record, RunSetting};
 
 /// What the run's requests met, in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -73,12 +72,9 @@ pub struct Judgement {
 
 /// The queue each pod is: `workload.pod.concurrency` servers, else its cpu limit in whole
 /// cores (at least 1); the rate comes from the serving model's capacity each second.
-pub fn pod_queue(sc: &Scenario) -> PodQueue {
-    let serving = crate::sim::ServingModel::for_scenario(sc);
-    let servers = sc
-        .file
-        .workload
-        .pod
+pub fn pod_queue(setting: &RunSetting) -> PodQueue {
+    let serving = setting.serving;
+    let servers = setting
         .concurrency
         .unwrap_or_else(|| (serving.limit_milli / 1000.0).ceil().max(1.0) as u32);
     PodQueue {
@@ -87,10 +83,12 @@ pub fn pod_queue(sc: &Scenario) -> PodQueue {
     }
 }
 
-/// Judges a run: it reads the record only, never re-runs it.
-pub fn judge_run(record: &Record, sc: &Scenario) -> Judgement {
-    let queue = pod_queue(sc);
-    let objectives = sc.file.slo.clone();
+/// Judges a run against the objectives and prices it was run with: it reads the record
+/// only, never re-runs it.
+pub fn judge_run(record: &Record) -> Judgement {
+    let setting = &record.setting;
+    let queue = pod_queue(setting);
+    let objectives = setting.slo.clone();
     let threshold_s = objectives
         .as_ref()
         .and_then(|s| s.latency.as_ref())
@@ -131,11 +129,8 @@ pub fn judge_run(record: &Record, sc: &Scenario) -> Judgement {
     }
 
     let slo = objectives.as_ref().map(|o| slo::judge(o, &outcomes));
-    let prices = sc.file.cost.clone().unwrap_or_else(default_cost);
-    let pod = PodPrice::from_requests(
-        sc.file.workload.pod.requests.get("cpu"),
-        sc.file.workload.pod.requests.get("memory"),
-    );
+    let prices = setting.cost.clone().unwrap_or_else(default_cost);
+    let pod = PodPrice::from_requests(setting.requests.get("cpu"), setting.requests.get("memory"));
     let paid: Vec<f64> = record.seconds.iter().map(|s| f64::from(s.paid)).collect();
     let demand: Vec<f64> = record.seconds.iter().map(|s| s.demand_pods).collect();
     let cost = cost::judge(&prices, &pod, &paid, &demand, 1.0);

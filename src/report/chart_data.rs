@@ -1,53 +1,44 @@
-//! From a run's record and its scenario to the plain series the charts draw.
+//! From a run's record to the plain series the charts draw.
 //!
-//! Reads values the run recorded and the scenario's settings (limits, targets, patches);
-//! it never re-runs or re-derives the simulation.
+//! Reads only what the run recorded (rows, the HPA's limits and targets over time, typed
+//! readings, events); it never re-runs or re-derives the simulation, nor reads the scenario.
 
 use super::charts::{MetricSeries, TimelineData};
-use crate::core::Quantity;
 use crate::core::api::{MetricSourceType, MetricSpec, TargetType};
-use crate::scenario::Scenario;
 use crate::sim::{Event, Record};
 
-/// The timeline chart's data for one run: rows, the HPA's limits and targets as the
-/// scenario's patches changed them, its rescale decisions and the actions. No latency
-/// (the measurement layer adds it).
-pub fn timeline_data(record: &Record, scenario: &Scenario) -> TimelineData {
+/// The timeline chart's data for one run: rows, the HPA's limits and targets as its
+/// patches changed them, its rescale decisions and the actions. No latency (the
+/// measurement layer adds it).
+pub fn timeline_data(record: &Record) -> TimelineData {
     let rows = &record.timeline;
-    let start_s = scenario.start.as_secs_f64();
     let times_s: Vec<f64> = rows.iter().map(|r| r.time_s).collect();
 
-    // The HPA's spec as it stood at each row: the patches apply from their time on.
-    let mut hpa = scenario.hpa.clone();
-    let mut patches = scenario
-        .actions
-        .iter()
-        .filter_map(|a| Some((a.at.0.as_secs_f64() - start_s, a.patch_hpa.as_ref()?)))
-        .peekable();
+    // The HPA's limits and targets as they stood at each row.
     let names = &record.metric_names;
     let mut min_replicas = Vec::with_capacity(rows.len());
     let mut max_replicas = Vec::with_capacity(rows.len());
     let mut targets: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(rows.len()); names.len()];
-    let mut current_targets = metric_targets(&hpa.spec.effective_metrics(), names);
+    let mut epochs = record.hpa_epochs.iter().peekable();
+    let mut epoch = epochs.next();
     for r in rows {
-        while let Some((_, p)) = patches.next_if(|(t, _)| *t <= r.time_s) {
-            crate::scenario::apply_patch(&mut hpa, p);
-            current_targets = metric_targets(&hpa.spec.effective_metrics(), names);
+        while let Some(next) = epochs.next_if(|e| e.from_s <= r.time_s) {
+            epoch = Some(next);
         }
-        min_replicas.push(f64::from(hpa.spec.min_replicas.unwrap_or(1)));
-        max_replicas.push(f64::from(hpa.spec.max_replicas));
+        let Some(e) = epoch else { continue };
+        min_replicas.push(f64::from(e.min_replicas));
+        max_replicas.push(f64::from(e.max_replicas));
         for (k, t) in targets.iter_mut().enumerate() {
-            t.push(current_targets.get(k).copied().flatten());
+            t.push(e.targets.get(k).copied().flatten());
         }
     }
 
-    let initial = scenario.hpa.spec.effective_metrics();
     let metrics = names
         .iter()
         .zip(targets)
         .enumerate()
         .map(|(k, (name, target))| {
-            let spec = initial.iter().find(|m| &m.display_name() == name);
+            let spec = (record.metric_specs.iter()).find(|m| &m.display_name() == name);
             MetricSeries {
                 name: name.clone(),
                 unit: spec.map(unit).unwrap_or_default().to_string(),
@@ -76,9 +67,10 @@ pub fn timeline_data(record: &Record, scenario: &Scenario) -> TimelineData {
         }
     }
 
+    let summary = &record.summary;
     TimelineData {
-        title: format!("{} · seed {}", scenario.file.name, record.summary.seed),
-        clock_offset_s: start_s,
+        title: format!("{} · seed {}", summary.scenario, summary.seed),
+        clock_offset_s: summary.start_s,
         load_rps: rows.iter().map(|r| r.load_rps).collect(),
         spec: rows.iter().map(|r| f64::from(r.spec)).collect(),
         desired: rows.iter().map(|r| f64::from(r.desired)).collect(),
@@ -98,51 +90,19 @@ pub fn timeline_data(record: &Record, scenario: &Scenario) -> TimelineData {
     }
 }
 
-/// Each timeline metric's target under `specs`, matched by name (a patch may reorder or
-/// replace the metrics).
-fn metric_targets(specs: &[MetricSpec], names: &[String]) -> Vec<Option<f64>> {
-    names
-        .iter()
-        .map(|n| {
-            specs
-                .iter()
-                .find(|m| &m.display_name() == n)
-                .and_then(target)
-        })
-        .collect()
-}
-
-/// The target as a number in the metric's unit: percent for utilization, else the
-/// quantity's value.
-fn target(m: &MetricSpec) -> Option<f64> {
-    let t = match m.kind {
-        MetricSourceType::Resource => &m.resource.as_ref()?.target,
-        MetricSourceType::ContainerResource => &m.container_resource.as_ref()?.target,
-        MetricSourceType::Pods => &m.pods.as_ref()?.target,
-        MetricSourceType::Object => &m.object.as_ref()?.target,
-        MetricSourceType::External => &m.external.as_ref()?.target,
-    };
-    match t.kind {
-        TargetType::Utilization => t.average_utilization.map(f64::from),
-        TargetType::AverageValue => t.average_value.as_ref().map(Quantity::approximate_f64),
-        TargetType::Value => t.value.as_ref().map(Quantity::approximate_f64),
-    }
-}
-
 /// The unit of a metric's values: percent for utilization; cores or bytes for a
 /// resource's raw value; custom metrics are plain numbers.
 fn unit(m: &MetricSpec) -> &'static str {
     let resource = match m.kind {
-        MetricSourceType::Resource => m.resource.as_ref().map(|r| (&r.name, &r.target)),
-        MetricSourceType::ContainerResource => {
-            m.container_resource.as_ref().map(|r| (&r.name, &r.target))
+        MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+            m.resource_source().map(|r| (r.name, r.target))
         }
         _ => None,
     };
     match resource {
         Some((_, t)) if t.kind == TargetType::Utilization => "%",
-        Some((name, _)) if name == "cpu" => "cores",
-        Some((name, _)) if name == "memory" => "bytes",
+        Some(("cpu", _)) => "cores",
+        Some(("memory", _)) => "bytes",
         _ => "",
     }
 }

@@ -30,7 +30,7 @@ pub struct RunSeries {
 /// The timeline chart's data, with the judged latency, the SLO threshold and the spans
 /// of steps that missed the objectives.
 pub fn timeline_with_latency(record: &Record, j: &Judgement, sc: &Scenario) -> TimelineData {
-    let mut d = super::chart_data::timeline_data(record, sc);
+    let mut d = super::chart_data::timeline_data(record);
     let slo_ms = sc
         .file
         .slo

@@ -18,7 +18,7 @@ use super::cpu::SettledGroup;
 use super::derived::{SecondSeries, Series};
 use super::observe::{RunTotals, StepTotals, SurgeTracker};
 use super::pods::{Pod, Scrape, Stage};
-use super::record::{Event, Record, RecordedSync, SecondFigures};
+use super::record::{Event, HpaEpoch, Record, RecordedSync, SecondFigures};
 use super::replicaset::{Nodes, pods_per_node};
 use super::serving::ServingModel;
 use crate::core::api::MetricSpec;
@@ -119,6 +119,10 @@ pub(super) struct Sim<'a> {
     pub(super) syncs: Vec<RecordedSync>,
     pub(super) keep_snapshots: bool,
     pub(super) keep_events: bool,
+    /// The HPA's limits and targets, from the start and after each patch.
+    pub(super) hpa_epochs: Vec<HpaEpoch>,
+    /// The metrics' names at the start: the timeline's columns, whatever patches do.
+    pub(super) timeline_names: Vec<String>,
 }
 
 /// Runs a scenario to its end.
@@ -198,7 +202,11 @@ impl<'a> Sim<'a> {
             syncs: vec![],
             keep_snapshots: opts.keep_snapshots,
             keep_events: opts.keep_events,
+            hpa_epochs: vec![],
+            timeline_names: vec![],
         };
+        sim.timeline_names.clone_from(&sim.metric_names);
+        sim.hpa_epochs.push(sim.hpa_epoch());
         // The initial pods ran before the start, serving the load as it was then: give
         // them a metrics-server history, so the first sync sees them as a cluster would.
         let n = sim.spec.max(1) as f64;
@@ -407,6 +415,9 @@ impl<'a> Sim<'a> {
             timeline,
             seconds,
             metric_names,
+            metric_specs,
+            hpa_epochs: std::mem::take(&mut self.hpa_epochs),
+            setting: self.setting(),
             events: self.events,
             syncs: self.syncs,
             summary,

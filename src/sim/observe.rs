@@ -4,8 +4,9 @@
 
 use super::engine::Sim;
 use super::pods::{Pod, Stage};
-use super::record::{MetricValues, Row, Summary, Surge};
+use super::record::{HpaEpoch, MetricValues, Row, RunSetting, Summary, Surge};
 use super::serving::Second;
+use crate::core::Quantity;
 use crate::core::api::{MetricSourceType, MetricSpec, TargetType};
 use crate::scenario::model::MetricSourceKind;
 
@@ -149,11 +150,10 @@ impl Sim<'_> {
         };
         match m.kind {
             MetricSourceType::Resource | MetricSourceType::ContainerResource => {
-                let (name, target) = match (&m.resource, &m.container_resource) {
-                    (Some(r), _) => (&r.name, &r.target),
-                    (_, Some(c)) => (&c.name, &c.target),
-                    _ => return 0.0,
+                let Some(source) = m.resource_source() else {
+                    return 0.0;
                 };
+                let (name, target) = (source.name, source.target);
                 let per_pod = if name == "cpu" {
                     mean(&|p: &Pod| self.last_second(p).0)
                 } else {
@@ -209,11 +209,8 @@ impl Sim<'_> {
             };
             match m.kind {
                 MetricSourceType::Resource | MetricSourceType::ContainerResource => {
-                    let (name, target) = match (&m.resource, &m.container_resource) {
-                        (Some(r), _) => (&r.name, &r.target),
-                        (_, Some(c)) => (&c.name, &c.target),
-                        _ => return None,
-                    };
+                    let source = m.resource_source()?;
+                    let (name, target) = (source.name, source.target);
                     if name != "cpu" {
                         return None;
                     }
@@ -230,12 +227,9 @@ impl Sim<'_> {
                         .flatten()
                 }
                 MetricSourceType::Object | MetricSourceType::External => {
-                    let (name, target) = match (&m.object, &m.external) {
-                        (Some(o), _) => (&o.metric.name, &o.target),
-                        (_, Some(e)) => (&e.metric.name, &e.target),
-                        _ => return None,
-                    };
-                    rps_source(name, MetricSourceKind::RequestsPerSecond)
+                    let target = m.target()?;
+                    let name = m.display_name();
+                    rps_source(&name, MetricSourceKind::RequestsPerSecond)
                         .then(|| per_pod_rps(target))
                         .flatten()
                 }
@@ -244,6 +238,36 @@ impl Sim<'_> {
         capacities
             .fold(self.serving.capacity(1.0), f64::min)
             .max(1e-9)
+    }
+
+    /// The HPA's limits and the timeline metrics' targets as they stand now.
+    pub(super) fn hpa_epoch(&self) -> HpaEpoch {
+        let spec = &self.core.hpa.spec;
+        HpaEpoch {
+            from_s: self.secs(self.t),
+            min_replicas: spec.min_replicas.unwrap_or(1),
+            max_replicas: spec.max_replicas,
+            // By name: a patch may reorder or replace the metrics.
+            targets: (self.timeline_names.iter())
+                .map(|n| {
+                    (self.metric_specs.iter())
+                        .find(|m| &m.display_name() == n)
+                        .and_then(target_number)
+                })
+                .collect(),
+        }
+    }
+
+    /// What the run was set up with, for the layers that judge it.
+    pub(super) fn setting(&self) -> RunSetting {
+        let file = &self.sc.file;
+        RunSetting {
+            serving: self.serving,
+            concurrency: file.workload.pod.concurrency,
+            requests: file.workload.pod.requests.clone(),
+            slo: file.slo.clone(),
+            cost: file.cost.clone(),
+        }
     }
 
     /// The run's figures at its end.
@@ -289,11 +313,44 @@ impl Sim<'_> {
     }
 }
 
+/// A metric's target as a number in its unit: percent for utilization, else the
+/// quantity's value.
+fn target_number(m: &MetricSpec) -> Option<f64> {
+    let t = m.target()?;
+    match t.kind {
+        TargetType::Utilization => t.average_utilization.map(f64::from),
+        TargetType::AverageValue => t.average_value.as_ref().map(Quantity::approximate_f64),
+        TargetType::Value => t.value.as_ref().map(Quantity::approximate_f64),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::engine::Options;
     use crate::sim::testing;
+
+    #[test]
+    fn the_record_follows_the_hpas_limits_and_targets_through_patches() {
+        let sc = testing::scenario(
+            "    appStart: {fixed: 1s}",
+            "actions:\n- {at: '00:01:00', patchHpa: {maxReplicas: 20}}\n- at: '00:02:30'\n  patchHpa:\n    minReplicas: 3\n    metrics:\n    - type: Resource\n      resource: {name: memory, target: {type: AverageValue, averageValue: 300Mi}}",
+        );
+        let r = crate::sim::run(&sc, &Options::default());
+        let epochs: Vec<(f64, i32, i32, Vec<Option<f64>>)> = (r.hpa_epochs.iter())
+            .map(|e| (e.from_s, e.min_replicas, e.max_replicas, e.targets.clone()))
+            .collect();
+        assert_eq!(r.metric_names, ["cpu"]);
+        assert_eq!(
+            epochs,
+            vec![
+                (0.0, 1, 10, vec![Some(70.0)]),
+                (60.0, 1, 20, vec![Some(70.0)]),
+                // cpu is no longer a metric of the HPA: no target.
+                (150.0, 3, 20, vec![None]),
+            ]
+        );
+    }
 
     #[test]
     fn a_surge_runs_from_the_first_short_second_to_the_first_with_enough_pods() {

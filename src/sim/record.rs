@@ -3,7 +3,13 @@
 
 use serde::Serialize;
 
-use crate::core::{Decision, Reading, Snapshot, Time};
+use std::collections::BTreeMap;
+
+use crate::core::api::MetricSpec;
+use crate::core::{Decision, Quantity, Reading, Snapshot, Time};
+use crate::scenario::objectives::Slo;
+use crate::scenario::prices::Cost;
+use crate::sim::ServingModel;
 
 /// One timeline row (one `--step`).
 #[derive(Clone, Debug, Serialize)]
@@ -190,6 +196,38 @@ pub struct SecondFigures {
     pub demand_pods: f64,
 }
 
+/// The HPA's limits and metric targets from a moment of the run on: the run's start, then
+/// each patch of the HPA.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HpaEpoch {
+    /// From when, seconds since the start of the run.
+    pub from_s: f64,
+    /// minReplicas (1 when unset).
+    pub min_replicas: i32,
+    /// maxReplicas.
+    pub max_replicas: i32,
+    /// Each timeline metric's target (in the order of [`Record::metric_names`]) as a
+    /// number in the metric's unit (percent for utilization); none when the HPA no longer
+    /// has that metric.
+    pub targets: Vec<Option<f64>>,
+}
+
+/// What the run was set up with that later layers judge it by: the serving model the
+/// pods served with, the pod's requests, and the scenario's objectives and prices.
+#[derive(Clone, Debug)]
+pub struct RunSetting {
+    /// How a pod serves (capacity, CPU per request).
+    pub serving: ServingModel,
+    /// `workload.pod.concurrency`: requests one pod works on at once, when set.
+    pub concurrency: Option<u32>,
+    /// The pod's resource requests.
+    pub requests: BTreeMap<String, Quantity>,
+    /// The objectives, when the scenario declares them.
+    pub slo: Option<Slo>,
+    /// The prices, when the scenario sets them.
+    pub cost: Option<Cost>,
+}
+
 /// Everything a run produced.
 #[derive(Clone, Debug)]
 pub struct Record {
@@ -199,6 +237,12 @@ pub struct Record {
     pub seconds: Vec<SecondFigures>,
     /// Column names of the per-metric values.
     pub metric_names: Vec<String>,
+    /// The HPA's metrics at the start, which the names are of.
+    pub metric_specs: Vec<MetricSpec>,
+    /// The HPA's limits and targets over the run, oldest first.
+    pub hpa_epochs: Vec<HpaEpoch>,
+    /// What the run was set up with.
+    pub setting: RunSetting,
     /// What happened, in order.
     pub events: Vec<Event>,
     /// Each sync's snapshot and decision (kept when asked for).

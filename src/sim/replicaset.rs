@@ -144,6 +144,7 @@ impl Sim<'_> {
             self.metric_names = (self.metric_specs.iter())
                 .map(MetricSpec::display_name)
                 .collect();
+            self.hpa_epochs.push(self.hpa_epoch());
             format!("patch the HPA: {}", parts.join(", "))
         } else if let Some(n) = a.kill_pods {
             let mut victims: Vec<usize> = self
