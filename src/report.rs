@@ -6,6 +6,7 @@
 
 mod chart_data;
 mod charts;
+mod comparison;
 mod explain;
 mod html;
 mod output;
@@ -18,8 +19,9 @@ pub use charts::{
     MIN_WIDTH, MetricSeries, Theme, TimelineData, Variant, band_chart, band_svg, compare_chart,
     compare_svg, timeline_chart, timeline_svg,
 };
+pub use comparison::{comparison_grid, grid_text, scenario_diff};
 pub use explain::explain_decision;
-pub use html::{ReportData, Table, report_html};
+pub use html::{Grid, ReportData, Table, report_html};
 pub use output::{Format, render, write_atomically};
 pub use run_charts::{
     Compared, RunSeries, band_over_runs, report_tables, timeline_with_latency,

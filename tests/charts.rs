@@ -359,6 +359,7 @@ fn compare_chart_gives_each_variant_its_colour() {
     let d = CompareData {
         title: "seed 1 vs seed 2".into(),
         clock_offset_s: sc.start.as_secs_f64(),
+        since_start: false,
         variants: vec![variant("seed <1>", &a, true), variant("seed 2", &b, false)],
     };
     let out = tempfile::tempdir().unwrap();
@@ -446,6 +447,9 @@ fn the_report_inlines_its_charts_and_figures_and_escapes_text() {
                 ),
             ],
         }],
+        grids: vec![],
+        glossary: vec![],
+        provenance: vec![],
         charts: vec![
             (
                 "Timeline".into(),
@@ -567,14 +571,59 @@ fn compare_runs_each_variant_and_draws_them_together() {
     let b = dir.path().join("b.yaml");
     std::fs::write(&b, variant).unwrap();
     let out = dir.path().join("out");
-    hpasim()
+    let printed = hpasim()
         .arg("simulate")
         .arg(root().join("scenarios/spywatcher-spikes.yaml"))
         .arg(&b)
         .args(["--compare", "--step", "60s", "--charts", "both", "--out"])
         .arg(&out)
         .assert()
-        .success();
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let printed = String::from_utf8(printed).unwrap();
+    // One table, not two summaries: a row per figure, a column per variant, the later
+    // one's difference from the first; then the fields that differ, with both values.
+    assert_eq!(
+        printed.matches("Variants side by side").count(),
+        1,
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("elasticity"),
+        "no full summary: {printed}"
+    );
+    let row = |name: &str| {
+        printed
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} row: {printed}"))
+            .to_string()
+    };
+    for name in [
+        "cost",
+        "SLO violation",
+        "latency p95, worst second",
+        "replicas, peak",
+        "scale-downs",
+    ] {
+        let r = row(name);
+        assert!(
+            r.contains("(same)") || r.contains("(+") || r.contains("(-"),
+            "{r}"
+        );
+    }
+    let diff = row("hpa.spec.behavior.scaleDown.stabilizationWindowSeconds");
+    assert!(diff.contains("300") && diff.contains("900"), "{diff}");
+    assert!(row("name ").contains("spikes-slow-scale-down"));
+    assert!(
+        !printed.contains("different times of day"),
+        "same start: one clock"
+    );
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert_eq!(html.matches("Variants side by side").count(), 1);
+    assert!(html.contains("stabilizationWindowSeconds"));
     for f in [
         "compare.png",
         "compare.svg",
@@ -725,4 +774,43 @@ fn the_chart_title_carries_the_verdict_and_the_cost() {
         .expect("a title");
     assert!(title.contains("SLO VIOLATED"), "{title}");
     assert!(title.ends_with(&cost), "{title} ends with {cost}");
+}
+
+/// Variants that start at different times of day are drawn on time since each one's
+/// start, and the axis and the terminal say so; the same start keeps the clock.
+#[test]
+fn compare_of_different_start_times_draws_time_since_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let printed = hpasim()
+        .arg("simulate")
+        .arg(root().join("scenarios/feastflow-lunch-rush.yaml"))
+        .arg(root().join("scenarios/feastflow-flash-sale.yaml"))
+        .args(["--compare", "--step", "60s", "--charts", "svg", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let printed = String::from_utf8(printed).unwrap();
+    assert!(printed.contains("different times of day"), "{printed}");
+    let svg = std::fs::read_to_string(out.join("compare.svg")).unwrap();
+    assert!(
+        has_text(&svg, "time since each variant"),
+        "the axis says so"
+    );
+    assert!(has_text(&svg, "00:30"), "ticks count from the start");
+    assert!(
+        !has_text(&svg, "10:30") && !has_text(&svg, "19:30"),
+        "no one's clock"
+    );
+    let start = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("start "))
+        .unwrap_or_else(|| panic!("the start differs: {printed}"));
+    assert!(
+        start.contains("10:00") || start.contains("19:30"),
+        "{start}"
+    );
 }
