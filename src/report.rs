@@ -12,6 +12,7 @@ mod html;
 mod output;
 mod run_charts;
 mod run_files;
+mod run_report;
 
 pub use chart_data::timeline_data;
 pub use charts::{
@@ -30,3 +31,4 @@ pub use run_charts::{
 pub use run_files::{
     RunOutput, SpreadReport, events_jsonl, summary_figures, summary_text, timeline_csv, write_run,
 };
+pub use run_report::{glossary, provenance, report_grids, verdict_reason};

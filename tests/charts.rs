@@ -814,3 +814,65 @@ fn compare_of_different_start_times_draws_time_since_the_start() {
         "{start}"
     );
 }
+
+/// report.html shows what the terminal summary only counts (surges, budgets, burn rates,
+/// the episodes), says why the verdict is what it is, explains every figure, and ends
+/// with the hpasim version and the command line.
+#[test]
+fn the_report_explains_its_figures_and_how_it_was_made() {
+    let out = tempfile::tempdir().unwrap();
+    hpasim()
+        .arg("simulate")
+        .arg(root().join("scenarios/feastflow-flash-sale.yaml"))
+        .args(["--step", "60s", "--charts", "none", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let slo = &summary["slo"];
+    for section in [
+        "<h2>Surges</h2>",
+        "<h2>SLO budgets</h2>",
+        "<h2>Burn rates</h2>",
+        "<h2>SLO episodes</h2>",
+        "<h2>What the figures mean</h2>",
+    ] {
+        assert!(html.contains(section), "no {section}");
+    }
+    // The verdict says which budget decided it, so "met" beside seconds in violation
+    // does not read as a contradiction.
+    let spent = (slo["latencyBudget"]["consumed"].as_f64().unwrap() * 100.0).round();
+    let verdict = slo["verdict"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("{verdict}: latency budget {spent:.0}% spent")),
+        "{verdict}, {spent}%"
+    );
+    let episodes = slo["episodes"]["list"].as_array().unwrap().len();
+    let first_rows = html.split("<h2>SLO episodes</h2>").nth(1).unwrap();
+    let first_rows = first_rows.split("</table>").next().unwrap();
+    assert_eq!(
+        first_rows.matches("<tr><th scope=\"row\">").count(),
+        episodes
+    );
+    for term in [
+        "jitter",
+        "instability k, k&#39;",
+        "under-/over-provisioned",
+        "the HPA&#39;s 10% tolerance",
+        "SLO verdict",
+        "burn rate",
+    ] {
+        assert!(html.contains(&format!("<dt>{term}</dt>")), "no {term}");
+    }
+    assert!(html.contains(&format!(
+        "hpasim: <code>{}</code>",
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(
+        html.contains("command: <code>hpasim simulate ") && html.contains("--step 60s"),
+        "the command line"
+    );
+}

@@ -49,7 +49,12 @@ pub fn compare(args: &SimulateArgs, scenarios: &[std::path::PathBuf]) -> Result<
             judgement: &d.judgement,
         })
         .collect();
-    let files = report::write_comparison(&variants, &args.charts, &dir)?;
+    let files = report::write_comparison(
+        &variants,
+        &args.charts,
+        &dir,
+        &super::simulate::command_line(),
+    )?;
     // One table for all, not a full summary each: each variant's own summary is in its
     // folder (summary.json, report.html).
     let mut text = String::new();

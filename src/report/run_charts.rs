@@ -12,6 +12,7 @@ use super::comparison::{comparison_grid, scenario_diff};
 use super::html::{ReportData, Table, report_html};
 use super::output::write_atomically;
 use super::run_files::{RunOutput, SpreadReport};
+use super::run_report::{glossary, provenance, report_grids, verdict_reason};
 use crate::error::Error;
 use crate::measure::{Judgement, Verdict};
 use crate::scenario::Scenario;
@@ -168,6 +169,7 @@ pub fn report_tables(run: &RunOutput) -> Vec<Table> {
                         Verdict::Violated => "VIOLATED".into(),
                     },
                 ),
+                row("why", verdict_reason(slo)),
                 row("seconds in violation", slo.violation_seconds.to_string()),
                 row("episodes", slo.episodes.count.to_string()),
                 row("longest episode", format!("{} s", slo.episodes.longest_s)),
@@ -249,13 +251,15 @@ fn spread_table(sp: &SpreadReport) -> Table {
 }
 
 /// Writes the chart files `--charts` asks for (timeline, and the band with `runs`) and
-/// report.html (always, its charts inline as SVG). Returns the files written.
+/// report.html (always, its charts inline as SVG; `command_line` as the commands layer
+/// read it, shown at its foot). Returns the files written.
 pub fn write_charts_and_report(
     run: &RunOutput,
     sc: &Scenario,
     runs: &[RunSeries],
     options: &ChartOptions,
     dir: &Path,
+    command_line: &str,
 ) -> Result<Vec<PathBuf>, Error> {
     let mut timeline = timeline_with_latency(run.record, run.judgement, sc);
     // The band's title stays the scenario's: the verdict and cost are run 0's alone.
@@ -290,7 +294,9 @@ pub fn write_charts_and_report(
         tables: report_tables(run),
         charts,
         scenario_yaml: std::fs::read_to_string(&sc.path).unwrap_or_default(),
-        ..Default::default()
+        grids: report_grids(run, sc.start.as_secs_f64()),
+        glossary: glossary(),
+        provenance: provenance(command_line),
     };
     let path = dir.join("report.html");
     write_atomically(&path, report_html(&report).as_bytes())?;
@@ -316,6 +322,7 @@ pub fn write_comparison(
     variants: &[Compared],
     options: &ChartOptions,
     dir: &Path,
+    command_line: &str,
 ) -> Result<Vec<PathBuf>, Error> {
     let first = variants
         .first()
@@ -376,7 +383,8 @@ pub fn write_comparison(
             ),
             compare_svg(&data, options)?,
         )],
-        provenance: vec![("hpasim".into(), env!("CARGO_PKG_VERSION").into())],
+        glossary: glossary(),
+        provenance: provenance(command_line),
         ..Default::default()
     };
     let report = ReportData {
