@@ -6,12 +6,14 @@
 
 mod chart_data;
 mod charts;
+mod comparison;
 mod explain;
 mod html;
 mod output;
 mod run_charts;
 mod run_dir;
 mod run_files;
+mod run_report;
 
 pub use chart_data::timeline_data;
 pub use charts::{
@@ -19,8 +21,9 @@ pub use charts::{
     MIN_WIDTH, MetricSeries, Theme, TimelineData, Variant, band_chart, band_svg, compare_chart,
     compare_svg, timeline_chart, timeline_svg,
 };
+pub use comparison::{comparison_grid, grid_text, scenario_diff};
 pub use explain::explain_decision;
-pub use html::{ReportData, Table, report_html};
+pub use html::{Grid, ReportData, Table, report_html};
 pub use output::{Format, render, write_atomically};
 pub use run_charts::{
     Compared, RunSeries, band_over_runs, report_tables, timeline_with_latency,
@@ -32,3 +35,4 @@ pub use run_dir::{
 pub use run_files::{
     RunOutput, SpreadReport, events_jsonl, summary_figures, summary_text, timeline_csv, write_run,
 };
+pub use run_report::{glossary, provenance, report_grids, verdict_reason};

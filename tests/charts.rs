@@ -359,6 +359,7 @@ fn compare_chart_gives_each_variant_its_colour() {
     let d = CompareData {
         title: "seed 1 vs seed 2".into(),
         clock_offset_s: sc.start.as_secs_f64(),
+        since_start: false,
         variants: vec![variant("seed <1>", &a, true), variant("seed 2", &b, false)],
     };
     let out = tempfile::tempdir().unwrap();
@@ -446,6 +447,9 @@ fn the_report_inlines_its_charts_and_figures_and_escapes_text() {
                 ),
             ],
         }],
+        grids: vec![],
+        glossary: vec![],
+        provenance: vec![],
         charts: vec![
             (
                 "Timeline".into(),
@@ -567,14 +571,59 @@ fn compare_runs_each_variant_and_draws_them_together() {
     let b = dir.path().join("b.yaml");
     std::fs::write(&b, variant).unwrap();
     let out = dir.path().join("out");
-    hpasim()
+    let printed = hpasim()
         .arg("simulate")
         .arg(root().join("scenarios/spywatcher-spikes.yaml"))
         .arg(&b)
         .args(["--compare", "--step", "60s", "--charts", "both", "--out"])
         .arg(&out)
         .assert()
-        .success();
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let printed = String::from_utf8(printed).unwrap();
+    // One table, not two summaries: a row per figure, a column per variant, the later
+    // one's difference from the first; then the fields that differ, with both values.
+    assert_eq!(
+        printed.matches("Variants side by side").count(),
+        1,
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("elasticity"),
+        "no full summary: {printed}"
+    );
+    let row = |name: &str| {
+        printed
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} row: {printed}"))
+            .to_string()
+    };
+    for name in [
+        "cost",
+        "SLO violation",
+        "latency p95, worst second",
+        "replicas, peak",
+        "scale-downs",
+    ] {
+        let r = row(name);
+        assert!(
+            r.contains("(same)") || r.contains("(+") || r.contains("(-"),
+            "{r}"
+        );
+    }
+    let diff = row("hpa.spec.behavior.scaleDown.stabilizationWindowSeconds");
+    assert!(diff.contains("300") && diff.contains("900"), "{diff}");
+    assert!(row("name ").contains("spikes-slow-scale-down"));
+    assert!(
+        !printed.contains("different times of day"),
+        "same start: one clock"
+    );
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert_eq!(html.matches("Variants side by side").count(), 1);
+    assert!(html.contains("stabilizationWindowSeconds"));
     for f in [
         "compare.png",
         "compare.svg",
@@ -625,7 +674,7 @@ fn bundled_names() -> Vec<String> {
 fn legends_fit_at_800_pixels_wide() {
     for name in bundled_names() {
         let (sc, record) = run(&name, None);
-        let j = hpasim::measure::judge_run(&record, &sc);
+        let j = hpasim::measure::judge_run(&record);
         let d = timeline_with_latency(&record, &j, &sc);
         for theme in [Theme::Light, Theme::Dark] {
             let o = ChartOptions {
@@ -649,7 +698,7 @@ fn legends_fit_at_800_pixels_wide() {
 #[test]
 fn the_capacity_scenario_draws_its_nodes_and_failed_requests() {
     let (sc, record) = run("waddlebot-cluster-at-capacity", None);
-    let j = hpasim::measure::judge_run(&record, &sc);
+    let j = hpasim::measure::judge_run(&record);
     let d = timeline_with_latency(&record, &j, &sc);
     assert!(d.nodes.iter().flatten().any(|n| *n > 3.0), "the pool grows");
     assert_eq!(d.max_nodes, Some(5.0));
@@ -658,7 +707,7 @@ fn the_capacity_scenario_draws_its_nodes_and_failed_requests() {
         assert!(has_text(&svg, label), "no {label:?}");
     }
     let (sc, record) = run("nasa-daily-cycle", None);
-    let j = hpasim::measure::judge_run(&record, &sc);
+    let j = hpasim::measure::judge_run(&record);
     let calm = timeline_with_latency(&record, &j, &sc);
     let svg = timeline_svg(&calm, &ChartOptions::default()).unwrap();
     assert_eq!(
@@ -675,8 +724,8 @@ fn the_capacity_scenario_draws_its_nodes_and_failed_requests() {
 /// readable); latency within a few times the SLO stays linear. Band and comparison too.
 #[test]
 fn latency_goes_to_a_log_axis_only_when_a_spike_dwarfs_the_slo() {
-    let (sc, record) = run("feastflow-flash-sale", None);
-    let mut d = timeline_data(&record, &sc);
+    let (_, record) = run("feastflow-flash-sale", None);
+    let mut d = timeline_data(&record);
     let n = d.times_s.len();
     // (p95 at the spike, log axis?)
     for (spike, log) in [(5000.0, true), (900.0, false)] {
@@ -725,4 +774,105 @@ fn the_chart_title_carries_the_verdict_and_the_cost() {
         .expect("a title");
     assert!(title.contains("SLO VIOLATED"), "{title}");
     assert!(title.ends_with(&cost), "{title} ends with {cost}");
+}
+
+/// Variants that start at different times of day are drawn on time since each one's
+/// start, and the axis and the terminal say so; the same start keeps the clock.
+#[test]
+fn compare_of_different_start_times_draws_time_since_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let printed = hpasim()
+        .arg("simulate")
+        .arg(root().join("scenarios/feastflow-lunch-rush.yaml"))
+        .arg(root().join("scenarios/feastflow-flash-sale.yaml"))
+        .args(["--compare", "--step", "60s", "--charts", "svg", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let printed = String::from_utf8(printed).unwrap();
+    assert!(printed.contains("different times of day"), "{printed}");
+    let svg = std::fs::read_to_string(out.join("compare.svg")).unwrap();
+    assert!(
+        has_text(&svg, "time since each variant"),
+        "the axis says so"
+    );
+    assert!(has_text(&svg, "00:30"), "ticks count from the start");
+    assert!(
+        !has_text(&svg, "10:30") && !has_text(&svg, "19:30"),
+        "no one's clock"
+    );
+    let start = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("start "))
+        .unwrap_or_else(|| panic!("the start differs: {printed}"));
+    assert!(
+        start.contains("10:00") || start.contains("19:30"),
+        "{start}"
+    );
+}
+
+/// report.html shows what the terminal summary only counts (surges, budgets, burn rates,
+/// the episodes), says why the verdict is what it is, explains every figure, and ends
+/// with the hpasim version and the command line.
+#[test]
+fn the_report_explains_its_figures_and_how_it_was_made() {
+    let out = tempfile::tempdir().unwrap();
+    hpasim()
+        .arg("simulate")
+        .arg(root().join("scenarios/feastflow-flash-sale.yaml"))
+        .args(["--step", "60s", "--charts", "none", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let slo = &summary["slo"];
+    for section in [
+        "<h2>Surges</h2>",
+        "<h2>SLO budgets</h2>",
+        "<h2>Burn rates</h2>",
+        "<h2>SLO episodes</h2>",
+        "<h2>What the figures mean</h2>",
+    ] {
+        assert!(html.contains(section), "no {section}");
+    }
+    // The verdict says which budget decided it, so "met" beside seconds in violation
+    // does not read as a contradiction.
+    let spent = (slo["latencyBudget"]["consumed"].as_f64().unwrap() * 100.0).round();
+    let verdict = slo["verdict"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("{verdict}: latency budget {spent:.0}% spent")),
+        "{verdict}, {spent}%"
+    );
+    let episodes = slo["episodes"]["list"].as_array().unwrap().len();
+    let first_rows = html.split("<h2>SLO episodes</h2>").nth(1).unwrap();
+    let first_rows = first_rows.split("</table>").next().unwrap();
+    assert_eq!(
+        first_rows.matches("<tr><th scope=\"row\">").count(),
+        episodes
+    );
+    for term in [
+        "jitter",
+        "instability k, k&#39;",
+        "under-/over-provisioned",
+        "the HPA&#39;s 10% tolerance",
+        "SLO verdict",
+        "burn rate",
+    ] {
+        assert!(html.contains(&format!("<dt>{term}</dt>")), "no {term}");
+    }
+    assert!(html.contains(&format!(
+        "hpasim: <code>{}</code>",
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(
+        html.contains("command: <code>hpasim simulate ") && html.contains("--step 60s"),
+        "the command line"
+    );
 }

@@ -50,8 +50,35 @@ pub fn compare(args: &SimulateArgs, scenarios: &[std::path::PathBuf]) -> Result<
             judgement: &d.judgement,
         })
         .collect();
-    let files = report::write_comparison(&variants, &args.charts, &dir)?;
-    let mut text: String = done.iter().map(|d| d.text.as_str()).collect();
+    let files = report::write_comparison(
+        &variants,
+        &args.charts,
+        &dir,
+        &super::simulate::command_line(),
+    )?;
+    // One table for all, not a full summary each: each variant's own summary is in its
+    // folder (summary.json, report.html).
+    let mut text = String::new();
+    for (d, name) in done.iter().zip(&names) {
+        text.push_str(&format!(
+            "{name}: {} (seed {}), files in {}\n",
+            d.scenario.path.display(),
+            d.record.summary.seed,
+            dir.join(name).display()
+        ));
+    }
+    text.push('\n');
+    text.push_str(&report::grid_text(&report::comparison_grid(&variants)?));
+    text.push('\n');
+    text.push_str(&report::grid_text(&report::scenario_diff(&variants)?));
+    if variants
+        .iter()
+        .any(|v| v.scenario.start != variants[0].scenario.start)
+    {
+        text.push_str(
+            "\nThe scenarios start at different times of day: compare.png draws them on time since each one's start.\n",
+        );
+    }
     text.push_str("compared:\n");
     text.push_str(&written_line(&files, &dir));
     Ok(text)

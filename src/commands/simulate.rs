@@ -116,8 +116,14 @@ pub(super) fn simulate_loaded(
     };
     report::write_run(&output, &out, args.snapshots.as_deref())?;
     let runs_series: Vec<report::RunSeries> = all.iter().map(|(s, _)| s.clone()).collect();
-    let charts =
-        report::write_charts_and_report(&output, &scenario, &runs_series, &args.charts, &out)?;
+    let charts = report::write_charts_and_report(
+        &output,
+        &scenario,
+        &runs_series,
+        &args.charts,
+        &out,
+        &command_line(),
+    )?;
     // The folder holds exactly this run's files.
     let written: Vec<std::path::PathBuf> = ["timeline.csv", "events.jsonl", "summary.json"]
         .iter()
@@ -152,4 +158,21 @@ pub(super) fn written_line(files: &[std::path::PathBuf], dir: &Path) -> String {
         .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
     format!("  charts     {}/{{{}}}\n", dir.display(), names.join(", "))
+}
+
+/// The command line as typed, for report.html: `hpasim` and the arguments (the binary's
+/// own path left out, so the report is the same wherever hpasim is installed), an
+/// argument with spaces or quotes in single quotes.
+pub(super) fn command_line() -> String {
+    let quote = |a: String| {
+        if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        } else {
+            a
+        }
+    };
+    std::iter::once("hpasim".to_string())
+        .chain(std::env::args().skip(1).map(quote))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

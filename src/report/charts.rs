@@ -188,8 +188,11 @@ pub struct Band {
 pub struct CompareData {
     /// The chart's title.
     pub title: String,
-    /// Seconds of the scenario's day at t = 0.
+    /// Seconds of the scenario's day at t = 0 (0 with `since_start`).
     pub clock_offset_s: f64,
+    /// The axis reads time since the start, not a clock (the variants start at
+    /// different times of day); the axis says so.
+    pub since_start: bool,
     /// One colour each.
     pub variants: Vec<Variant>,
 }

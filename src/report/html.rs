@@ -16,6 +16,13 @@ pub struct ReportData {
     pub subtitle: String,
     /// Figures, one table each.
     pub tables: Vec<Table>,
+    /// Tables with several columns (variants side by side, episodes, burn rates), after
+    /// the figures.
+    pub grids: Vec<Grid>,
+    /// What the figures mean: (term, explanation), shown after the charts.
+    pub glossary: Vec<(String, String)>,
+    /// How the report was made: (what, value), e.g. the hpasim version and command line.
+    pub provenance: Vec<(String, String)>,
     /// (caption, SVG markup) for each chart, as the `*_svg` chart functions return it.
     /// Markup that is not an `<svg>` element is shown as text, never inlined.
     pub charts: Vec<(String, String)>,
@@ -30,6 +37,19 @@ pub struct Table {
     pub title: String,
     /// Rows: the figure's name and its value, as text.
     pub rows: Vec<(String, String)>,
+}
+
+/// A titled table with a header row: a name per row, then one cell per column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Grid {
+    /// Shown above the table.
+    pub title: String,
+    /// The column headers (the rows' name column excluded).
+    pub columns: Vec<String>,
+    /// Rows: a name and one cell per column.
+    pub rows: Vec<(String, Vec<String>)>,
+    /// A line under the table (how to read it), when not empty.
+    pub note: String,
 }
 
 const STYLE: &str = r#"
@@ -61,6 +81,9 @@ figcaption { color: var(--muted); margin-top: 6px; }
 pre { background: var(--panel); padding: 14px; border-radius: 6px; overflow-x: auto;
   font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 footer { color: var(--muted); font-size: 0.85rem; margin-top: 32px; }
+table.grid th[scope="col"] { color: var(--fg); font-weight: 600; }
+dt { font-weight: 600; margin-top: 8px; }
+dd { margin: 2px 0 0 18px; color: var(--muted); }
 "#;
 
 /// The report as one HTML document: every text escaped, charts inline, no outside
@@ -95,6 +118,9 @@ pub fn report_html(d: &ReportData) -> String {
         }
         h.push_str("</section>\n");
     }
+    for g in &d.grids {
+        grid(&mut h, g);
+    }
     if !d.charts.is_empty() {
         h.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
         for (caption, svg) in &d.charts {
@@ -120,10 +146,44 @@ pub fn report_html(d: &ReportData) -> String {
             escape(&d.scenario_yaml)
         );
     }
-    h.push_str(
-        "<footer>Made by hpasim, an offline autoscaling simulator.</footer>\n</body>\n</html>\n",
-    );
+    if !d.glossary.is_empty() {
+        h.push_str("<section>\n<h2>What the figures mean</h2>\n<dl>\n");
+        for (term, meaning) in &d.glossary {
+            let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(term), escape(meaning));
+        }
+        h.push_str("</dl>\n</section>\n");
+    }
+    h.push_str("<footer>Made by hpasim, an offline autoscaling simulator.");
+    for (what, value) in &d.provenance {
+        let _ = write!(h, "<br>{}: <code>{}</code>", escape(what), escape(value));
+    }
+    h.push_str("</footer>\n</body>\n</html>\n");
     h
+}
+
+/// A grid as a `<table>` with a header row, in its own section.
+fn grid(h: &mut String, g: &Grid) {
+    let _ = writeln!(
+        h,
+        "<section>\n<h2>{}</h2>\n<table class=\"grid\">\n<tr><th></th>",
+        escape(&g.title)
+    );
+    for c in &g.columns {
+        let _ = write!(h, "<th scope=\"col\">{}</th>", escape(c));
+    }
+    h.push_str("</tr>\n");
+    for (name, cells) in &g.rows {
+        let _ = write!(h, "<tr><th scope=\"row\">{}</th>", escape(name));
+        for c in cells {
+            let _ = write!(h, "<td>{}</td>", escape(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+    if !g.note.is_empty() {
+        let _ = writeln!(h, "<p class=\"subtitle\">{}</p>", escape(&g.note));
+    }
+    h.push_str("</section>\n");
 }
 
 /// The `<svg>...</svg>` element of chart markup (an XML declaration before it dropped),
@@ -168,6 +228,14 @@ mod tests {
             }],
             charts: vec![("c<".into(), "<b>not svg</b>".into())],
             scenario_yaml: "name: <x>".into(),
+            grids: vec![Grid {
+                title: "g<".into(),
+                columns: vec!["<a>".into()],
+                rows: vec![("r&".into(), vec!["<c>".into()])],
+                note: "n<".into(),
+            }],
+            glossary: vec![("<t>".into(), "<m>".into())],
+            provenance: vec![("cmd".into(), "hpasim <x>".into())],
         };
         let h = report_html(&d);
         assert!(!h.contains("<script>"));
@@ -180,6 +248,18 @@ mod tests {
         assert!(h.contains("&lt;v&gt;"));
         assert!(h.contains("k&quot;"));
         assert!(h.contains("name: &lt;x&gt;"));
+        for s in [
+            "g&lt;",
+            "&lt;a&gt;",
+            "r&amp;",
+            "&lt;c&gt;",
+            "n&lt;",
+            "&lt;t&gt;",
+            "&lt;m&gt;",
+        ] {
+            assert!(h.contains(s), "{s}");
+        }
+        assert!(h.contains("hpasim &lt;x&gt;"));
     }
 
     #[test]

@@ -8,9 +8,11 @@ use super::charts::{
     Band, BandData, ChartOptions, CompareData, LatencySeries, TimelineData, Variant, band_chart,
     band_svg, compare_chart, compare_svg, timeline_chart, timeline_svg,
 };
+use super::comparison::{comparison_grid, scenario_diff};
 use super::html::{ReportData, Table, report_html};
 use super::output::write_atomically;
 use super::run_files::{RunOutput, SpreadReport};
+use super::run_report::{glossary, provenance, report_grids, verdict_reason};
 use crate::error::Error;
 use crate::measure::{Judgement, Verdict};
 use crate::scenario::Scenario;
@@ -167,6 +169,7 @@ pub fn report_tables(run: &RunOutput) -> Vec<Table> {
                         Verdict::Violated => "VIOLATED".into(),
                     },
                 ),
+                row("why", verdict_reason(slo)),
                 row("seconds in violation", slo.violation_seconds.to_string()),
                 row("episodes", slo.episodes.count.to_string()),
                 row("longest episode", format!("{} s", slo.episodes.longest_s)),
@@ -248,13 +251,15 @@ fn spread_table(sp: &SpreadReport) -> Table {
 }
 
 /// Writes the chart files `--charts` asks for (timeline, and the band with `runs`) and
-/// report.html (always, its charts inline as SVG). Returns the files written.
+/// report.html (always, its charts inline as SVG; `command_line` as the commands layer
+/// read it, shown at its foot). Returns the files written.
 pub fn write_charts_and_report(
     run: &RunOutput,
     sc: &Scenario,
     runs: &[RunSeries],
     options: &ChartOptions,
     dir: &Path,
+    command_line: &str,
 ) -> Result<Vec<PathBuf>, Error> {
     let mut timeline = timeline_with_latency(run.record, run.judgement, sc);
     // The band's title stays the scenario's: the verdict and cost are run 0's alone.
@@ -289,6 +294,9 @@ pub fn write_charts_and_report(
         tables: report_tables(run),
         charts,
         scenario_yaml: std::fs::read_to_string(&sc.path).unwrap_or_default(),
+        grids: report_grids(run, sc.start.as_secs_f64()),
+        glossary: glossary(),
+        provenance: provenance(command_line),
     };
     let path = dir.join("report.html");
     write_atomically(&path, report_html(&report).as_bytes())?;
@@ -314,17 +322,27 @@ pub fn write_comparison(
     variants: &[Compared],
     options: &ChartOptions,
     dir: &Path,
+    command_line: &str,
 ) -> Result<Vec<PathBuf>, Error> {
     let first = variants
         .first()
         .ok_or_else(|| Error::Output("nothing to compare".into()))?;
+    let since_start = variants
+        .iter()
+        .any(|v| v.scenario.start != first.scenario.start);
     let data = CompareData {
         title: variants
             .iter()
             .map(|v| v.name.as_str())
             .collect::<Vec<_>>()
             .join(" vs "),
-        clock_offset_s: first.scenario.start.as_secs_f64(),
+        // Scenarios that start at different times of day are not drawn on one's clock.
+        clock_offset_s: if since_start {
+            0.0
+        } else {
+            first.scenario.start.as_secs_f64()
+        },
+        since_start,
         variants: variants
             .iter()
             .map(|v| Variant {
@@ -350,26 +368,26 @@ pub fn write_comparison(
             .collect(),
     };
     let mut written = compare_chart(&data, options, dir, "compare")?;
-    let mut tables = vec![];
-    for v in variants {
-        let run = RunOutput {
-            record: v.record,
-            judgement: v.judgement,
-            spread: None,
-        };
-        for mut t in report_tables(&run) {
-            t.title = format!("{}: {}", v.name, t.title);
-            tables.push(t);
-        }
-    }
+    let axis = if data.since_start {
+        "time since each one's start (they start at different times of day)"
+    } else {
+        "the scenarios' clock"
+    };
     let report = ReportData {
         title: format!("hpasim: {}", data.title),
-        subtitle: "variants on one time axis".into(),
-        tables,
+        subtitle: format!("variants on one time axis: {axis}"),
+        grids: vec![comparison_grid(variants)?, scenario_diff(variants)?],
         charts: vec![(
-            "Each variant's Ready pods (spec thinner) and p95 latency on one time axis.".into(),
+            format!(
+                "Each variant's load, Ready pods (spec thinner) and p95 latency against its SLO, on {axis}."
+            ),
             compare_svg(&data, options)?,
         )],
+        glossary: glossary(),
+        provenance: provenance(command_line),
+        ..Default::default()
+    };
+    let report = ReportData {
         scenario_yaml: variants
             .iter()
             .map(|v| {
@@ -381,6 +399,7 @@ pub fn write_comparison(
             })
             .collect::<Vec<_>>()
             .join("\n"),
+        ..report
     };
     let path = dir.join("compare.html");
     write_atomically(&path, report_html(&report).as_bytes())?;

@@ -37,6 +37,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         times: vec![times],
         empty: "no rows to draw",
         weights,
+        since_start: false,
     };
     let Some(Frame { ax, panels }) = frame(root, &sheet, &cx)? else {
         return Ok(());

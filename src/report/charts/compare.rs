@@ -33,6 +33,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         times: d.variants.iter().map(|v| v.times_s.as_slice()).collect(),
         empty: "no variants with rows to draw",
         weights,
+        since_start: d.since_start,
     };
     let Some(Frame { ax, panels }) = frame(root, &sheet, &cx)? else {
         return Ok(());

@@ -144,6 +144,8 @@ pub(super) struct Axis {
     pub(super) ticks: Vec<f64>,
     pub(super) step: f64,
     pub(super) multi_day: bool,
+    /// Ticks read time since the start, not the scenario's clock.
+    pub(super) since_start: bool,
     /// Buckets long series are summarized into: one per pixel column.
     pub(super) buckets: usize,
 }
@@ -163,6 +165,7 @@ impl Axis {
             ticks,
             step,
             multi_day,
+            since_start: false,
             buckets: l.plot_w().max(1) as usize,
         }
     }
@@ -180,7 +183,9 @@ impl Axis {
         n as f64 > DENSE * self.buckets as f64
     }
     pub(super) fn desc(&self) -> &'static str {
-        if self.multi_day {
+        if self.since_start {
+            "time since each variant's start (h:mm; they start at different times of day)"
+        } else if self.multi_day {
             "scenario clock (dN: N days after the first midnight)"
         } else {
             "scenario clock"
@@ -376,6 +381,8 @@ pub(super) struct Sheet<'s> {
     pub(super) empty: &'s str,
     /// The panels' relative heights, top to bottom.
     pub(super) weights: &'s [f64],
+    /// The time axis reads time since the start (see `CompareData::since_start`).
+    pub(super) since_start: bool,
 }
 
 /// A chart's frame, drawn: the time axis and each panel as its plot and legend areas.
@@ -401,7 +408,8 @@ pub(super) fn frame<DB: DrawingBackend>(
         note(root, sheet.empty, cx)?;
         return Ok(None);
     };
-    let ax = Axis::new(sheet.clock_offset_s, t0, t1, l);
+    let mut ax = Axis::new(sheet.clock_offset_s, t0, t1, l);
+    ax.since_start = sheet.since_start;
     let dense = sheet.times.iter().any(|t| ax.dense(t));
     title(root, sheet.title, dense, cx)?;
     let panels = stack(root, l, sheet.weights)

@@ -96,6 +96,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         times: vec![times],
         empty: "no timeline rows to draw",
         weights: &weights,
+        since_start: false,
     };
     let Some(Frame { ax, panels }) = frame(root, &sheet, &cx)? else {
         return Ok(());
