@@ -64,7 +64,7 @@ fn expectations_that_hold_exit_0_with_one_pass_line_each() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert_eq!(text.matches("  PASS ").count(), 7, "{text}");
     assert!(
-        text.contains("7 checks in 1 scenarios: 7 passed, 0 failed"),
+        text.contains("7 checks in 1 scenario: 7 passed, 0 failed"),
         "{text}"
     );
 }
@@ -219,4 +219,97 @@ fn a_folder_checks_its_scenarios_with_expectations_in_name_order() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("4 checks in 2 scenarios"));
+}
+
+const GOLDEN: &str =
+    "golden: {file: golden/lunch.csv, columns: [spec_replicas, ready], every: 60s}\n";
+
+#[test]
+fn update_then_accept_round_trips_a_golden_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = scenario_with(dir.path(), "lunch.yaml", GOLDEN);
+    let golden = dir.path().join("golden/lunch.csv");
+    let new = dir.path().join("golden/lunch.csv.new");
+    hpasim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no stored file"));
+    // In CI nothing is written.
+    hpasim()
+        .env("CI", "true")
+        .args(["check", "--update"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("writes no golden file in CI"));
+    assert!(!new.exists());
+    hpasim()
+        .args(["check", "--update"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    assert!(new.exists() && !golden.exists());
+    let written = std::fs::read_to_string(&new).unwrap();
+    assert!(
+        written.starts_with("time_s,clock,spec_replicas,ready\n0,10:00:00,2,2\n60,10:01:00,2,2\n")
+    );
+    assert_eq!(
+        written.lines().count(),
+        1 + 240,
+        "one row a minute over 4 hours"
+    );
+    hpasim()
+        .args(["check", "--accept"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("480/480 stored values met"));
+    assert!(golden.exists() && !new.exists());
+    assert_eq!(std::fs::read_to_string(&golden).unwrap(), written);
+    hpasim().arg("check").arg(&path).assert().code(0);
+}
+
+#[test]
+fn a_golden_divergence_prints_time_expected_got_and_context_and_tolerances_absorb_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = scenario_with(dir.path(), "lunch.yaml", GOLDEN);
+    hpasim()
+        .args(["check", "--update"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    hpasim()
+        .args(["check", "--accept"])
+        .arg(&path)
+        .assert()
+        .code(0);
+    let golden = dir.path().join("golden/lunch.csv");
+    // The run reaches 3 replicas at 11:38:00; a stored 3 a minute earlier diverges.
+    let text = std::fs::read_to_string(&golden).unwrap();
+    let edited = text.replace("5820,11:37:00,2,2", "5820,11:37:00,3,2");
+    assert_ne!(text, edited);
+    std::fs::write(&golden, &edited).unwrap();
+    hpasim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("479/480 stored values met"))
+        .stdout(predicate::str::contains(
+            "at 11:37: expected spec_replicas 3, got 2",
+        ))
+        .stdout(predicate::str::contains(
+            "     11:37         3         2  <",
+        ));
+    // Within a minute's shift the run has the 3 (at 11:38:00): it passes.
+    for (tolerance, code) in [("shift: 60s", 0), ("shift: 59s", 1), ("abs: 1", 0)] {
+        let (path, _) = scenario_with(
+            dir.path(),
+            "lunch.yaml",
+            &GOLDEN.replace("every: 60s", &format!("every: 60s, {tolerance}")),
+        );
+        hpasim().arg("check").arg(&path).assert().code(code);
+    }
 }

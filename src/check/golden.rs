@@ -199,7 +199,8 @@ pub fn compare_golden(
         if diverged.len() > SHOWN {
             let _ = writeln!(detail, "  ... and {} more", diverged.len() - SHOWN);
         }
-        let _ = writeln!(detail, "  context ({col}):     time  expected  got");
+        let _ = writeln!(detail, "  context ({col}):");
+        let _ = writeln!(detail, "  {:>10}  {:>8}  {:>8}", "time", "expected", "got");
         let rc = tl.column(col);
         for r in row.saturating_sub(CONTEXT)..(row + CONTEXT + 1).min(golden.times.len()) {
             let t = golden.times[r];
@@ -210,7 +211,7 @@ pub fn compare_golden(
             let mark = if r == row { "  <" } else { "" };
             let _ = writeln!(
                 detail,
-                "  {:>24}  {:>8}  {:>3}{mark}",
+                "  {:>10}  {:>8}  {:>8}{mark}",
                 clock(t),
                 num(golden.value(r, gc)),
                 got

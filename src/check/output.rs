@@ -30,6 +30,14 @@ fn totals(results: &[ScenarioResult]) -> (usize, usize, usize) {
     (passed, failed, xfail)
 }
 
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 fn runs_text(r: &ScenarioResult) -> String {
     if r.runs == 1 {
         "1 run".into()
@@ -66,9 +74,9 @@ pub fn text(results: &[ScenarioResult]) -> String {
     let (passed, failed, xfail) = totals(results);
     let _ = writeln!(
         out,
-        "{} checks in {} scenarios: {passed} passed, {failed} failed, {xfail} expected failures",
-        passed + failed + xfail,
-        results.len()
+        "{} in {}: {passed} passed, {failed} failed, {xfail} expected failures",
+        plural(passed + failed + xfail, "check"),
+        plural(results.len(), "scenario"),
     );
     out
 }
