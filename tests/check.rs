@@ -313,3 +313,175 @@ fn a_golden_divergence_prints_time_expected_got_and_context_and_tolerances_absor
         hpasim().arg("check").arg(&path).assert().code(code);
     }
 }
+
+/// Two passing checks, one failing on line +3 of `extra`, one expected failure.
+const MIXED: &str = r#"expect:
+- name: scales out early
+  at: "11:32"
+  ready: ">= 6"
+- name: never fewer than 2 Ready
+  during: ["11:30", "13:00"]
+  ready: "min >= 2"
+- name: back to 2 by 14:00
+  at: "14:00"
+  spec_replicas: "== 2"
+  xfail: "memory keeps a third pod"
+- summary:
+    slo.violationSeconds: "<= 60"
+"#;
+
+#[test]
+fn junit_has_a_suite_per_scenario_and_a_case_per_check_with_the_failure_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mixed, first) = scenario_with(dir.path(), "a-mixed.yaml", MIXED);
+    let (good, _) = scenario_with(dir.path(), "b-good.yaml", GOOD);
+    let report = dir.path().join("out/junit.xml");
+    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
+    hpasim()
+        .arg("check")
+        .arg(&mixed)
+        .arg(&good)
+        .arg("--junit")
+        .arg(&report)
+        .assert()
+        .code(1);
+    let xml = std::fs::read_to_string(&report).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("tests"), Some("11"));
+    assert_eq!(root.attribute("failures"), Some("1"));
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len(), 2);
+    for s in &suites {
+        assert_eq!(s.tag_name().name(), "testsuite");
+        let cases: Vec<_> = s
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        let failures = cases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+            .count();
+        let skipped = cases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name("skipped")))
+            .count();
+        assert_eq!(s.attribute("tests"), Some(cases.len().to_string().as_str()));
+        assert_eq!(s.attribute("failures"), Some(failures.to_string().as_str()));
+        assert_eq!(s.attribute("skipped"), Some(skipped.to_string().as_str()));
+        assert_eq!(s.attribute("errors"), Some("0"));
+        for c in &cases {
+            for attr in ["name", "classname", "file", "line"] {
+                assert!(c.attribute(attr).is_some(), "testcase without {attr}");
+            }
+        }
+    }
+    assert_eq!(suites[0].attribute("name"), Some("feastflow-lunch-rush"));
+    let failed = suites[0]
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(
+        failed.attribute("message"),
+        Some("at 11:32: expected ready >= 6, got 2")
+    );
+    let case = failed.parent().unwrap();
+    assert_eq!(
+        case.attribute("line"),
+        Some((first + 3).to_string().as_str())
+    );
+    let skipped = suites[0]
+        .descendants()
+        .find(|n| n.has_tag_name("skipped"))
+        .unwrap();
+    assert_eq!(
+        skipped.attribute("message"),
+        Some("xfail: memory keeps a third pod")
+    );
+}
+
+#[test]
+fn github_annotations_point_at_each_failing_lines_and_stop_at_ten() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mixed, first) = scenario_with(dir.path(), "mixed.yaml", MIXED);
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = hpasim()
+        .args(["check", "--format", "github"])
+        .arg(&mixed)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("::error ")).collect();
+    assert_eq!(
+        errors,
+        [format!(
+            "::error file={},line={},title=hpasim check%3A feastflow-lunch-rush::scales out early: ready >= 6 at 11:32: at 11:32: expected ready >= 6, got 2",
+            mixed.display(),
+            first + 3
+        )]
+    );
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        table
+            .starts_with("earlier step\n### hpasim check: 2 passed, 1 failed, 1 expected failures"),
+        "{table}"
+    );
+    assert!(table.contains("| ❌ FAIL | feastflow-lunch-rush | scales out early: ready >= 6 at 11:32 | got 2 | at 11:32: expected ready >= 6, got 2 |"), "{table}");
+
+    // Twelve failures: ten annotations, then one notice for the rest.
+    let many: String = (0..12)
+        .map(|k| {
+            format!(
+                "- name: n{k}\n  at: \"11:{:02}\"\n  ready: \">= 6\"\n",
+                30 + k
+            )
+        })
+        .collect();
+    let (path, first) = scenario_with(dir.path(), "many.yaml", &format!("expect:\n{many}"));
+    let out = hpasim()
+        .args(["check", "--format", "github"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .map(|l| {
+            l.split(",title=")
+                .next()
+                .unwrap()
+                .rsplit("line=")
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let want: Vec<String> = (0..10).map(|k| (first + 3 + 3 * k).to_string()).collect();
+    assert_eq!(lines, want);
+    assert!(text.contains("::notice title=hpasim check::2 more failing checks not annotated"));
+}
+
+#[test]
+fn markdown_is_a_table_with_a_row_per_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mixed, _) = scenario_with(dir.path(), "mixed.yaml", MIXED);
+    let out = hpasim()
+        .args(["check", "--format", "markdown"])
+        .arg(&mixed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| ")).collect();
+    assert_eq!(
+        rows[0],
+        "| Result | Scenario | Check | Observed | Failure |"
+    );
+    assert_eq!(rows.len(), 2 + 4, "header, rule, four checks: {text}");
+    assert!(rows.iter().any(|r| r.starts_with("| ➖ XFAIL | feastflow-lunch-rush | back to 2 by 14:00: spec_replicas == 2 at 14:00 (xfail: memory keeps a third pod) | got 3 |")), "{text}");
+}
