@@ -293,6 +293,7 @@ pub fn judge(
             return Ok(CaseResult {
                 title,
                 location,
+                held: false,
                 passed: false,
                 xfail: None,
                 observed: format!("no stored file{note}"),
@@ -313,6 +314,7 @@ pub fn judge(
     Ok(CaseResult {
         title,
         location,
+        held: outcome.failure.is_none(),
         passed: outcome.failure.is_none(),
         xfail: None,
         observed: format!(

@@ -9,11 +9,11 @@ use super::{CaseResult, ScenarioResult};
 pub const GITHUB_ANNOTATIONS: usize = 10;
 
 fn status(c: &CaseResult) -> &'static str {
-    match (c.passed, &c.xfail) {
-        (true, Some(_)) => "XFAIL",
-        (true, None) => "PASS",
-        (false, Some(_)) => "XPASS",
-        (false, None) => "FAIL",
+    match (c.passed, c.held, &c.xfail) {
+        (true, true, _) => "PASS",
+        (true, false, _) => "XFAIL",
+        (false, _, Some(_)) => "XPASS",
+        (false, _, None) => "FAIL",
     }
 }
 
@@ -21,10 +21,10 @@ fn totals(results: &[ScenarioResult]) -> (usize, usize, usize) {
     let cases = results.iter().flat_map(|r| &r.cases);
     let (mut passed, mut failed, mut xfail) = (0, 0, 0);
     for c in cases {
-        match (c.passed, &c.xfail) {
-            (true, Some(_)) => xfail += 1,
-            (true, None) => passed += 1,
-            (false, _) => failed += 1,
+        match status(c) {
+            "PASS" => passed += 1,
+            "XFAIL" => xfail += 1,
+            _ => failed += 1,
         }
     }
     (passed, failed, xfail)
@@ -61,7 +61,7 @@ pub fn text(results: &[ScenarioResult]) -> String {
                     .map(|l| format!("line {}: ", l.line))
                     .unwrap_or_default();
                 let why = match &c.xfail {
-                    Some(why) if c.passed => format!(" (xfail: {why})"),
+                    Some(why) if status(c) == "XFAIL" => format!(" (xfail: {why})"),
                     _ => String::new(),
                 };
                 let _ = writeln!(out, "         {line}{}{why}", f.line());
@@ -112,11 +112,7 @@ pub fn junit(results: &[ScenarioResult]) -> String {
     );
     for r in results {
         let file = r.path.display().to_string();
-        let skipped = r
-            .cases
-            .iter()
-            .filter(|c| c.passed && c.xfail.is_some())
-            .count();
+        let skipped = r.cases.iter().filter(|c| status(c) == "XFAIL").count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{skipped}\" file=\"{}\">",
@@ -138,13 +134,14 @@ pub fn junit(results: &[ScenarioResult]) -> String {
                 xml(&r.name),
                 xml(&file)
             );
-            match (&c.failure, c.passed, &c.xfail) {
-                (Some(f), false, _) => {
+            let st = status(c);
+            match (st, &c.failure, &c.xfail) {
+                ("FAIL" | "XPASS", Some(f), _) => {
                     let _ = writeln!(
                         out,
                         ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
                         xml(&f.line()),
-                        if c.xfail.is_some() {
+                        if st == "XPASS" {
                             "xpass"
                         } else {
                             "expectation"
@@ -157,7 +154,7 @@ pub fn junit(results: &[ScenarioResult]) -> String {
                         ))
                     );
                 }
-                (_, true, Some(why)) => {
+                ("XFAIL", _, Some(why)) => {
                     let _ = writeln!(
                         out,
                         ">\n      <skipped message=\"{}\"/>\n    </testcase>",

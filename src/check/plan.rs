@@ -56,6 +56,8 @@ pub struct Check {
     pub xfail: Option<String>,
     /// Where it is written.
     pub location: Option<Location>,
+    /// The index of its expectation in `expect:`.
+    pub entry: usize,
 }
 
 /// Every check of a scenario, in file order.
@@ -180,6 +182,9 @@ fn plan_one(
         ));
     }
     let name = e.name.clone().unwrap_or_else(|| {
+        if when == When::Summary {
+            return "summary".into();
+        }
         conditions
             .iter()
             .map(|(f, _)| f.as_str())
@@ -226,6 +231,7 @@ fn plan_one(
             runs,
             xfail: e.xfail.clone(),
             location: at_key(field),
+            entry: index,
         });
     }
     Ok(())

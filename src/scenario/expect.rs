@@ -111,18 +111,47 @@ pub struct Golden {
 /// The line of `key` inside the `index`-th entry of the top-level `expect:` list (the
 /// entry's own line for `key` None, or when the key is not spelled out in block style).
 pub fn locate_expect(text: &str, index: usize, key: Option<&str>) -> Option<Location> {
-    let item = super::snapshot_file::locate_field(text, &format!("expect[{index}]"))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let is_content = |l: &str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    // The top-level key: at column 0, not in a comment or a nested map.
+    let list = lines.iter().position(|l| l.starts_with("expect:"))?;
+    let mut item_indent = None;
+    let mut seen = 0;
+    let mut first = None;
+    for (k, line) in lines.iter().enumerate().skip(list + 1) {
+        if !is_content(line) {
+            continue;
+        }
+        let at = indent(line);
+        let dash = line.trim_start().starts_with('-');
+        match item_indent {
+            None if dash => item_indent = Some(at),
+            None => return None,
+            Some(i) if at < i || (at == i && !dash) => return None,
+            _ => {}
+        }
+        if dash && Some(at) == item_indent {
+            if seen == index {
+                first = Some(k);
+                break;
+            }
+            seen += 1;
+        }
+    }
+    let first = first?;
+    let item_indent = item_indent?;
+    let item = Location {
+        line: first as u64 + 1,
+        column: item_indent as u64 + 1,
+    };
     let Some(key) = key else {
         return Some(item);
     };
-    let lines: Vec<&str> = text.lines().collect();
-    let first = item.line as usize - 1;
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let item_indent = indent(lines.get(first)?);
     for (k, line) in lines.iter().enumerate().skip(first) {
         let body = line.trim_start();
-        // The next entry of the same list, or a line back at the list's level, ends it.
-        if k > first && !body.is_empty() && !body.starts_with('#') && indent(line) <= item_indent {
+        // The next entry of the list, or a line back at the list's level, ends this one.
+        if k > first && is_content(line) && indent(line) <= item_indent {
             break;
         }
         let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
@@ -145,5 +174,28 @@ pub fn locate_expect(text: &str, index: usize, key: Option<&str>) -> Option<Loca
 
 /// The line of the top-level `golden:` key.
 pub fn locate_golden(text: &str) -> Option<Location> {
-    super::snapshot_file::locate_field(text, "golden")
+    let line = text.lines().position(|l| l.starts_with("golden:"))?;
+    Some(Location {
+        line: line as u64 + 1,
+        column: 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expectations_are_located_by_entry_and_key_not_by_mentions_in_comments() {
+        let text = "# the `expect:` list below\nname: x\nload:\n- constant: {rps: 1}\n\
+                    expect:\n- name: a\n  at: \"+0s\"\n  ready: 2\n# a comment\n\
+                    - summary:\n    cost.totalUsd: \"< 1\"\ngolden: {file: g.csv, columns: [ready]}\n";
+        let line = |i, k| locate_expect(text, i, k).map(|l| l.line);
+        assert_eq!(line(0, None), Some(6));
+        assert_eq!(line(0, Some("ready")), Some(8));
+        assert_eq!(line(1, Some("cost.totalUsd")), Some(11));
+        assert_eq!(line(1, Some("ready")), Some(10), "absent: the entry's line");
+        assert_eq!(line(2, None), None);
+        assert_eq!(locate_golden(text).map(|l| l.line), Some(12));
+    }
 }
