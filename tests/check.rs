@@ -485,3 +485,29 @@ fn markdown_is_a_table_with_a_row_per_check() {
     assert_eq!(rows.len(), 2 + 4, "header, rule, four checks: {text}");
     assert!(rows.iter().any(|r| r.starts_with("| ➖ XFAIL | feastflow-lunch-rush | back to 2 by 14:00: spec_replicas == 2 at 14:00 (xfail: memory keeps a third pod) | got 3 |")), "{text}");
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_definition() {
+    // (shell, a line every script for it has)
+    let cases = [
+        ("bash", "complete -F _hpasim"),
+        ("zsh", "#compdef hpasim"),
+        ("fish", "complete -c hpasim"),
+    ];
+    for (shell, marker) in cases {
+        let out = hpasim().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(marker), "{shell}: {marker}");
+        for word in ["check", "simulate", "junit", "filter"] {
+            assert!(text.contains(word), "{shell} completes {word}");
+        }
+    }
+    hpasim().args(["completions", "nosh"]).assert().code(2);
+    hpasim()
+        .arg("man")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".TH hpasim 1"))
+        .stdout(predicate::str::contains("hpasim\\-check"));
+}
