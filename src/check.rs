@@ -333,7 +333,7 @@ pub fn judge(check: &Check, runs: &[Observed]) -> CaseResult {
         RunsStat::Worst => {
             let observed = match (n, first_fail) {
                 (1, _) => seen(&outcomes[0]),
-                (_, Some((o, _))) => format!("{rate}; worst {}", seen(o)),
+                (_, Some((o, _))) => format!("{rate}; first failing run {}", seen(o)),
                 (_, None) => rate.clone(),
             };
             (
@@ -551,7 +551,7 @@ mod tests {
         let mut c = check("ready", When::During(t(0), t(40)), "min >= 2");
         let worst = judge(&c, &runs);
         assert!(!worst.passed);
-        assert_eq!(worst.observed, "passed 1/2 runs; worst got 1");
+        assert_eq!(worst.observed, "passed 1/2 runs; first failing run got 1");
         c.runs = plan::parse_runs("pass_rate >= 0.5").unwrap();
         assert!(judge(&c, &runs).passed);
         c.runs = plan::parse_runs("pass_rate > 0.5").unwrap();
