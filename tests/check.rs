@@ -103,7 +103,17 @@ fn a_failing_expectation_exits_1_with_its_time_expected_and_got() {
 fn every_bad_expectation_exits_2_naming_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
     // (what is written, its line within it, what the error must say)
-    let cases: [(&str, usize, &str); 12] = [
+    let cases: [(&str, usize, &str); 14] = [
+        (
+            "- at: \"12:00\"\n  ready: {eq: 2, tol: 1}\n",
+            2,
+            "expect[0].ready: expected a condition",
+        ),
+        (
+            "- durnig: [\"11:00\", \"12:00\"]\n  ready: 2\n",
+            1,
+            "did you mean `during` for `durnig`?",
+        ),
         (
             "- at: \"11:32\"\n  ready: \"=> 6\"\n",
             2,

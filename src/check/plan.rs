@@ -9,7 +9,7 @@ use super::condition::{self, Agg, Cond, Test};
 use crate::core::Time;
 use crate::error::{Error, Location};
 use crate::scenario::Scenario;
-use crate::scenario::expect::{Expectation, locate_expect};
+use crate::scenario::expect::{Condition, Expectation, locate_expect};
 
 /// When a check reads the run.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,11 +138,18 @@ fn plan_one(
         }
         ["summary"] => When::Summary,
         [] => {
+            let kinds = ["at", "during", "eventually", "summary"];
+            let hint = e
+                .columns
+                .keys()
+                .find_map(|k| crate::error::nearest(k, kinds).map(|n| (k, n)))
+                .map(|(k, n)| format!("; did you mean `{n}` for `{k}`?"))
+                .unwrap_or_default();
             return Err(input_error(
                 &sc.path,
                 locate_expect(text, index, None),
                 &format!("expect[{index}]"),
-                "needs one of `at`, `during`, `eventually`, `summary`".into(),
+                format!("needs one of `at`, `during`, `eventually`, `summary`{hint}"),
             ));
         }
         several => {
@@ -156,7 +163,7 @@ fn plan_one(
         None => RunsStat::Worst,
         Some(t) => parse_runs(t).map_err(|m| fail("runs", m))?,
     };
-    let conditions: Vec<(&String, &crate::scenario::expect::Condition)> = match when {
+    let conditions: Vec<(&String, &serde_json::Value)> = match when {
         When::Summary => {
             if !e.columns.is_empty() {
                 let first = e.columns.keys().next().map(String::as_str).unwrap_or("");
@@ -192,7 +199,8 @@ fn plan_one(
             .join(", ")
     });
     for (field, written) in conditions {
-        let mut cond = condition::parse(written).map_err(|m| fail(field, m))?;
+        let written = Condition::from_value(written).map_err(|m| fail(field, m))?;
+        let mut cond = condition::parse(&written).map_err(|m| fail(field, m))?;
         match (when, cond.agg) {
             (When::At(_) | When::Summary, Agg::Each) => {}
             (When::At(_), _) | (When::Summary, _) => {
@@ -241,7 +249,7 @@ fn plan_one(
 pub fn parse_runs(text: &str) -> Result<RunsStat, String> {
     let t = text.trim();
     if let Some(rest) = t.strip_prefix("pass_rate") {
-        let cond = condition::parse(&crate::scenario::expect::Condition::Text(rest.into()))?;
+        let cond = condition::parse(&Condition::Text(rest.into()))?;
         return match cond {
             Cond {
                 agg: Agg::Each,

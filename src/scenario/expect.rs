@@ -32,7 +32,8 @@ pub struct Expectation {
     pub eventually: Option<Eventually>,
     /// summary.json figures by their dotted names (`slo.violationSeconds: "<= 60"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<BTreeMap<String, Condition>>,
+    #[schemars(with = "Option<BTreeMap<String, Condition>>")]
+    pub summary: Option<BTreeMap<String, serde_json::Value>>,
     /// With `--runs N` / `seeds:`: how the runs are combined: `worst` (default: every run
     /// must pass), `mean`, `p95`, `p(N)` of the observed values, or `pass_rate >= 0.95`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,8 +44,10 @@ pub struct Expectation {
     pub xfail: Option<String>,
     /// Conditions on timeline.csv columns, by header name: `ready: ">= 6"`,
     /// `spec_replicas: {eq: 8, abs: 1}`.
+    /// (Read as written; `check` parses each one naming its key and line.)
     #[serde(flatten)]
-    pub columns: BTreeMap<String, Condition>,
+    #[schemars(with = "BTreeMap<String, Condition>")]
+    pub columns: BTreeMap<String, serde_json::Value>,
 }
 
 /// `eventually: {after: "13:00", within: 10m}`.
@@ -69,6 +72,24 @@ pub enum Condition {
     Number(f64),
     /// `{eq: 8, abs: 1}`.
     Near(Near),
+}
+
+impl Condition {
+    /// A condition from its YAML value, or what a condition is (the caller names the key).
+    pub fn from_value(value: &serde_json::Value) -> Result<Condition, String> {
+        let expected = "expected a condition: \"[AGGREGATOR] OP NUMBER\" (e.g. \">= 6\", \"min >= 2\"), a number, or {eq: X, abs: A, rel: R}";
+        match value {
+            serde_json::Value::String(t) => Ok(Condition::Text(t.clone())),
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .map(Condition::Number)
+                .ok_or_else(|| expected.to_string()),
+            serde_json::Value::Object(_) => serde_json::from_value::<Near>(value.clone())
+                .map(Condition::Near)
+                .map_err(|e| format!("{expected}: {e}")),
+            other => Err(format!("{expected}; got {other}")),
+        }
+    }
 }
 
 /// Equal within a tolerance: `|got - eq| <= max(abs, rel * |eq|)`.
