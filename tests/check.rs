@@ -521,3 +521,28 @@ fn completions_and_the_man_page_come_from_the_command_definition() {
         .stdout(predicate::str::contains(".TH hpasim 1"))
         .stdout(predicate::str::contains("hpasim\\-check"));
 }
+
+#[test]
+fn seeds_in_the_file_set_the_runs_and_the_report_does_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = format!("seeds: 3\n{GOOD}");
+    scenario_with(dir.path(), "a.yaml", &extra);
+    scenario_with(dir.path(), "b.yaml", MIXED);
+    let report = |threads: &str| {
+        let out = hpasim()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("check")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = report("1");
+    assert!(
+        one.contains("a.yaml  feastflow-lunch-rush (3 runs)"),
+        "{one}"
+    );
+    assert!(one.contains("passed 3/3 runs"), "{one}");
+    assert_eq!(one, report("2"));
+}
