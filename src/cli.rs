@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::PossibleValue;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::commands::CheckFormat;
 use crate::error::Error;
 use crate::report::{ChartFormat, Format, Theme};
 
@@ -83,6 +84,58 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "light")]
         theme: Theme,
     },
+    /// Check scenarios' expectations (`expect:`) and golden timelines (`golden:`) on
+    /// simulated runs: exit 0 all pass, 1 a check failed, 2 bad input.
+    Check {
+        /// Scenario files, or folders (every scenario in them with `expect:` or `golden:`).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Judge every expectation on N runs with derived seeds (overrides `seeds:`).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        runs: Option<u32>,
+        /// Also write the results as JUnit XML to this file.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// How to print the results.
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
+        /// Only the checks whose `scenario: check` text matches this regular expression.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Write each golden timeline's `NAME.csv.new` from this run (never with $CI set).
+        #[arg(long, conflicts_with = "accept")]
+        update: bool,
+        /// Promote each `NAME.csv.new` to `NAME.csv`, then check (never with $CI set).
+        #[arg(long)]
+        accept: bool,
+    },
+    /// Print a shell completion script for hpasim.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print hpasim's man page (roff).
+    Man,
+}
+
+impl ValueEnum for CheckFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            CheckFormat::Text,
+            CheckFormat::Github,
+            CheckFormat::Markdown,
+        ]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            CheckFormat::Text => PossibleValue::new("text").help("One line per check"),
+            CheckFormat::Github => PossibleValue::new("github")
+                .help("GitHub Actions annotations, the table to $GITHUB_STEP_SUMMARY"),
+            CheckFormat::Markdown => {
+                PossibleValue::new("markdown").help("A Markdown table for a pull request")
+            }
+        })
+    }
 }
 
 /// The formats `hpasim schema` describes.
@@ -233,6 +286,54 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             write_stdout(out, &text)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Check {
+            scenarios,
+            runs,
+            junit,
+            format,
+            filter,
+            update,
+            accept,
+        } => {
+            let golden = match (update, accept) {
+                (true, _) => crate::check::GoldenMode::Update,
+                (_, true) => crate::check::GoldenMode::Accept,
+                _ => crate::check::GoldenMode::Compare,
+            };
+            let args = crate::commands::CheckArgs {
+                paths: scenarios,
+                runs,
+                filter,
+                format,
+                junit,
+                golden,
+                in_ci: std::env::var_os("CI").is_some_and(|v| !v.is_empty()),
+                step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from),
+            };
+            let checked = crate::commands::check(&args)?;
+            write_stdout(out, &checked.text)?;
+            Ok(if checked.failed {
+                ExitCode::from(Error::CheckFailed(String::new()).exit_code())
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Completions { shell } => {
+            let mut bytes = vec![];
+            clap_complete::generate(shell, &mut Cli::command(), "hpasim", &mut bytes);
+            write_stdout(out, &String::from_utf8_lossy(&bytes))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut bytes = vec![];
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut bytes)
+                .map_err(|e| Error::Output(format!("man page: {e}")))?;
+            write_stdout(out, &String::from_utf8_lossy(&bytes))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -264,7 +365,7 @@ pub fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::CommandFactory as _;
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -2,12 +2,14 @@
 //! write. Owns no rule of its own: it wires the layers below in the order a command needs
 //! them. Must not know argv, stdout or exit codes (those are `cli`'s).
 
+mod check;
 mod compare;
 mod decide;
 mod schema;
 mod simulate;
 mod validate;
 
+pub use check::{CheckArgs, CheckFormat, Checked, check};
 pub use compare::compare;
 pub use decide::decide;
 pub use schema::{schema, snapshot_schema};

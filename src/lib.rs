@@ -6,9 +6,11 @@
 //! - [`scenario`] reads the user's files into validated values;
 //! - [`measure`] judges a run's record: latency, SLOs, cost, elasticity, spread over seeds;
 //! - [`report`] renders results (JSON, YAML, explanations) and writes files atomically;
+//! - [`check`] judges a run against a scenario's `expect:` and golden timeline;
 //! - [`commands`] holds each subcommand as a function; [`cli`] is the thin argv layer.
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod core;

@@ -3,6 +3,7 @@
 //! Owns parsing, defaults and validation, with errors that name file, line and field.
 //! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
 
+pub mod expect;
 mod load_scenario;
 mod manifest;
 pub mod model;

@@ -70,6 +70,16 @@ pub struct ScenarioFile {
     /// memory).
     #[serde(default)]
     pub cost: Option<super::prices::Cost>,
+    /// `hpasim check`: what the run must show (see the README's "CI: hpasim check").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<super::expect::Expectation>,
+    /// `hpasim check`: a stored timeline the run must match within tolerances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub golden: Option<super::expect::Golden>,
+    /// `hpasim check`: runs to judge every expectation on (seeds derived from `seed`, as
+    /// `simulate --runs`); `--runs` overrides it (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seeds: Option<u32>,
 }
 
 /// The Deployment.
