@@ -363,7 +363,9 @@ fn load_trace(s: &TraceSpec, ctx: &Context) -> Result<Trace, Error> {
         TraceFormat::Csv => "time_s",
         TraceFormat::Prometheus => "values",
     };
-    if tr.end() == 0 && matches!(on_end, OnEnd::Loop | OnEnd::Refuse) && ctx.need > 0 {
+    // A one-sample trace has no length: it cannot loop whatever the scenario needs of it
+    // (even nothing, as when a `shift` or a `repeat` leaves no time to cover).
+    if tr.end() == 0 && (on_end == OnEnd::Loop || (on_end == OnEnd::Refuse && ctx.need > 0)) {
         let what = if on_end == OnEnd::Loop {
             "cannot loop"
         } else {

@@ -131,7 +131,8 @@ impl Trace {
 
     /// Requests per second at `τ` ms from the first sample.
     pub(crate) fn rate(&self, tau: i64) -> f64 {
-        let tau = if self.on_end == OnEnd::Loop {
+        // A trace of no length never loops (the loader refuses one that is asked to).
+        let tau = if self.on_end == OnEnd::Loop && self.end > 0 {
             tau.rem_euclid(self.end)
         } else {
             tau
@@ -150,7 +151,7 @@ impl Trace {
 
     /// Requests over `[0, τ)` (negative before the first sample is never: the rate there is 0).
     pub(crate) fn cumulative(&self, tau: i64) -> f64 {
-        if self.on_end == OnEnd::Loop {
+        if self.on_end == OnEnd::Loop && self.end > 0 {
             let laps = tau.div_euclid(self.end);
             return laps as f64 * self.total + self.within(tau.rem_euclid(self.end));
         }
