@@ -56,7 +56,6 @@ fn load_in(dir: &Path) -> Result<hpasim::scenario::Scenario, Error> {
 
 /// The refusal of a scenario, as printed: `path:line:col: message`.
 #[track_caller]
-#[allow(dead_code)] // used by the classes that follow
 fn refused(scenario: &str, others: &[(&str, &str)]) -> String {
     let mut files = vec![("scenario.yaml", scenario)];
     files.extend_from_slice(others);
@@ -116,7 +115,7 @@ fn a_one_sample_trace_cannot_loop_even_when_no_sample_is_needed() {
 #[test]
 fn a_one_sample_trace_holds_or_drops_wherever_it_is_shifted() {
     for load in [
-        "- trace: {file: one.csv, onEnd: hold, shift: 10m}",
+        "- trace: {file: one.csv, onEnd: hold, shift: 5m}",
         "- trace: {file: one.csv, onEnd: zero}",
         "- repeat: {every: 1h, shift: 2h, of: {trace: {file: one.csv, onEnd: hold}}}",
     ] {
@@ -124,4 +123,263 @@ fn a_one_sample_trace_holds_or_drops_wherever_it_is_shifted() {
         let dir = folder(&[("scenario.yaml", &scenario), ("one.csv", ONE_SAMPLE)]);
         load_in(dir.path()).unwrap_or_else(|e| panic!("{load}: {e}"));
     }
+}
+
+/// Every limit of the format, the field it names and the words of its message: each an
+/// input that exhausted memory or time before it had a limit.
+#[test]
+fn every_duration_count_rate_and_price_has_a_limit_checked_at_load() {
+    let metric = "metrics:\n  rps: {source: requestsPerSecond, window: WINDOW, delay: DELAY}\n";
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "duration: 10m",
+            "duration: 1000000000000h",
+            "duration: \"1000000000000h\" is longer than any duration hpasim reads (about 1000 years)",
+        ),
+        (
+            "duration: 10m",
+            "duration: 1y",
+            "duration: 365d 6h is longer than the limit of 31d",
+        ),
+        (
+            "duration: 10m",
+            "duration: 32d",
+            "duration: 32d is longer than the limit of 31d",
+        ),
+        (
+            "initialReplicas: 1",
+            "initialReplicas: 10000000",
+            "workload.initialReplicas: 10000000 is above the limit of 10000 pods",
+        ),
+        (
+            "minReplicas: 1\n    maxReplicas: 5",
+            "minReplicas: 10000000\n    maxReplicas: 20000000",
+            "hpa.spec.minReplicas: 10000000 is above the limit",
+        ),
+        (
+            "maxReplicas: 5",
+            "maxReplicas: 10000000",
+            "hpa.spec.maxReplicas: 10000000 is above the limit",
+        ),
+        (
+            "cpuPerRequest: 5m",
+            "cpuPerRequest: 5m\n    concurrency: 1000000000",
+            "workload.pod.concurrency: 1000000000 is above the limit of 10000",
+        ),
+        (
+            "- constant: {rps: 10}",
+            "- constant: {rps: 1e12}",
+            "is not a rate; expected requests per second, a number from 0 to 1e9",
+        ),
+        (
+            "- constant: {rps: 10}",
+            "- constant: {rps: 10, scale: 1e300}",
+            "scale: 1e300 is above the limit of 1e6",
+        ),
+        (
+            "- constant: {rps: 10}",
+            "- product: [{constant: {rps: 1e9}}, {constant: {rps: 1e9}}]",
+            "can reach 1e18 requests per second, above the limit of 1e9",
+        ),
+        (
+            "\nload:",
+            "\ncost: {cpuPerHour: 1e308}\nload:",
+            "cost.cpuPerHour: 1e308 is above the limit of 1e6 $ per hour",
+        ),
+        (
+            "\nload:",
+            "\nmetricsServer: {window: 1h}\nload:",
+            "metricsServer.window: 1h is longer than the limit of 10m",
+        ),
+        (
+            "\nload:",
+            "\ncontroller: {syncPeriod: 2h}\nload:",
+            "controller.syncPeriod: 2h is longer than the limit of 10m",
+        ),
+        (
+            "\nload:",
+            "\ncapacity: {node: {cpu: '4'}, nodes: 20000}\nload:",
+            "capacity.nodes: 20000 is above the limit",
+        ),
+        (
+            "duration: 10m",
+            "duration: 10m\nactions: [{at: 5m, scale: 20000}]",
+            "actions[0].scale: 20000 is above the limit",
+        ),
+    ];
+    for &(from, to, message) in cases {
+        let e = refused(&edited(from, to), &[]);
+        assert!(e.contains(message), "{to}: {e}");
+        assert!(e.contains("scenario.yaml"), "{to}: {e}");
+    }
+    for (window, delay, message) in [
+        (
+            "99999999h",
+            "30s",
+            "window: \"99999999h\" is longer than any duration",
+        ),
+        (
+            "48h",
+            "30s",
+            "metrics.rps.window: 2d is longer than the limit of 1d",
+        ),
+        (
+            "1m",
+            "25h",
+            "metrics.rps.delay: 1d 1h is longer than the limit of 1d",
+        ),
+    ] {
+        let text = edited(
+            "\nload:",
+            &format!(
+                "\n{}load:",
+                metric.replace("WINDOW", window).replace("DELAY", delay)
+            ),
+        );
+        let e = refused(&text, &[]);
+        assert!(e.contains(message), "{window} {delay}: {e}");
+    }
+}
+
+#[test]
+fn the_limits_themselves_are_accepted() {
+    for (from, to) in [
+        ("duration: 10m", "duration: 31d\nstart: \"00:00\""),
+        ("maxReplicas: 5", "maxReplicas: 10000"),
+        (
+            "cpuPerRequest: 5m",
+            "cpuPerRequest: 5m\n    concurrency: 10000",
+        ),
+        ("\nload:", "\ncost: {cpuPerHour: 1e6}\nload:"),
+        ("- constant: {rps: 10}", "- constant: {rps: 1e9}"),
+    ] {
+        let dir = folder(&[("scenario.yaml", &edited(from, to))]);
+        load_in(dir.path()).unwrap_or_else(|e| panic!("{to}: {e}"));
+    }
+}
+
+#[test]
+fn files_are_read_with_a_size_cap() {
+    // An endless file is refused by name, after reading no more than the cap.
+    if Path::new("/dev/zero").exists() {
+        let scenario = edited(
+            "- constant: {rps: 10}",
+            "- trace: {file: /dev/zero, format: csv}",
+        );
+        let e = refused(&scenario, &[]);
+        assert!(
+            e.starts_with("/dev/zero: larger than the limit of 64 MiB"),
+            "{e}"
+        );
+        let scenario = BASE.replace("hpa:\n", "hpaFile: /dev/zero\nunused:\n");
+        let scenario = scenario.replace("unused:\n  spec:", "x:\n  spec:");
+        let dir = folder(&[("scenario.yaml", &hpa_file_scenario("/dev/zero"))]);
+        let e = load_in(dir.path()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("/dev/zero: larger than the limit of 16 MiB"),
+            "{e} {scenario}"
+        );
+    }
+    let big = format!("time_s,rps\n{}", "0,1\n".repeat((64 << 20) / 4 + 1));
+    let scenario = edited("- constant: {rps: 10}", "- trace: {file: big.csv}");
+    let e = refused(&scenario, &[("big.csv", &big)]);
+    assert!(
+        e.contains("big.csv: larger than the limit of 64 MiB"),
+        "{e}"
+    );
+}
+
+/// The base scenario with its HPA read from `file`.
+fn hpa_file_scenario(file: &str) -> String {
+    let start = BASE.find("hpa:").unwrap();
+    let end = BASE.find("workload:").unwrap();
+    format!("{}hpaFile: {file}\n{}", &BASE[..start], &BASE[end..])
+}
+
+#[test]
+fn a_bare_number_for_the_run_s_length_is_refused() {
+    for (duration, hint) in [
+        ("2", "write `2s`"),
+        ("7200", "write `7200s`"),
+        ("1.5", "write `1.5s`"),
+    ] {
+        let e = refused(
+            &edited("duration: 10m", &format!("duration: {duration}")),
+            &[],
+        );
+        assert!(
+            e.contains("scenario.yaml:2:") && e.contains("has no unit") && e.contains(hint),
+            "{e}"
+        );
+    }
+    // With a unit, or quoted, the same length is accepted.
+    for duration in ["2s", "\"120\"", "2m"] {
+        let dir = folder(&[(
+            "scenario.yaml",
+            &edited("duration: 10m", &format!("duration: {duration}")),
+        )]);
+        load_in(dir.path()).unwrap_or_else(|e| panic!("{duration}: {e}"));
+    }
+}
+
+#[test]
+fn a_load_entry_entirely_after_the_run_is_refused() {
+    for (entry, at) in [
+        (
+            "- spike: {at: \"11:00\", duration: 5m, height: 100}",
+            "starts at 11:00",
+        ),
+        (
+            "- flashSale: {at: 10m, peak: 100, decay: 1m}",
+            "starts at 00:10",
+        ),
+        (
+            "- lunchRush: {start: \"11:30\", end: \"13:00\", peak: 400}",
+            "starts at 11:30",
+        ),
+        (
+            "- spike: {at: 1m, duration: 5m, height: 100, shift: 1h}",
+            "starts at 01:01",
+        ),
+        ("- trace: {file: two.csv, shift: 2h}", "starts at 02:00"),
+    ] {
+        let scenario = edited(
+            "- constant: {rps: 10}",
+            &format!("- constant: {{rps: 10}}\n{entry}"),
+        );
+        let e = refused(&scenario, &[("two.csv", "time_s,rps\n0,1\n60,2\n")]);
+        assert!(
+            e.contains("load[1]: ")
+                && e.contains(at)
+                && e.contains("when the run has ended (00:10)"),
+            "{entry}: {e}"
+        );
+    }
+    // One that starts inside the run, or that gives a rate from the start, is kept.
+    for entry in [
+        "- spike: {at: 9m, duration: 5m, height: 100}",
+        "- step: {at: \"11:00\", from: 5, to: 100}",
+    ] {
+        let scenario = edited(
+            "- constant: {rps: 10}",
+            &format!("- constant: {{rps: 10}}\n{entry}"),
+        );
+        let dir = folder(&[("scenario.yaml", &scenario)]);
+        load_in(dir.path()).unwrap_or_else(|e| panic!("{entry}: {e}"));
+    }
+}
+
+#[test]
+fn an_action_after_the_run_is_refused() {
+    let e = refused(
+        &edited(
+            "duration: 10m",
+            "duration: 10m\nactions: [{at: 20m, scale: 2}]",
+        ),
+        &[],
+    );
+    assert!(
+        e.contains("actions[0].at") && e.contains("outside the simulated time"),
+        "{e}"
+    );
 }

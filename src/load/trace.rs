@@ -104,6 +104,11 @@ impl Trace {
         self.end
     }
 
+    /// The highest value of any sample.
+    pub(crate) fn peak(&self) -> f64 {
+        self.values.iter().copied().fold(0.0, f64::max)
+    }
+
     /// The number of samples.
     pub(crate) fn len(&self) -> usize {
         self.times.len()
@@ -193,20 +198,9 @@ impl Trace {
     }
 }
 
-/// Reads a file into text, naming it when it cannot.
+/// Reads a trace file into text, naming it when it cannot.
 pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| Error::Input {
-        path: path.to_path_buf(),
-        location: None,
-        message: format!(
-            "not UTF-8 text (byte {}); expected a text file",
-            e.utf8_error().valid_up_to()
-        ),
-    })
+    super::read_input(path, super::MAX_TRACE_BYTES)
 }
 
 pub(crate) fn input(path: &Path, location: Option<Location>, message: String) -> Error {
@@ -333,6 +327,10 @@ pub(crate) fn check_rate(text: &str) -> Result<f64, String> {
         )),
         Ok(v) if v < 0.0 => Err(format!(
             "{text} is negative; expected requests per second, 0 or more"
+        )),
+        Ok(v) if v > super::MAX_RPS => Err(format!(
+            "{text} is above the limit of {:e} requests per second",
+            super::MAX_RPS
         )),
         Ok(v) => Ok(v),
         Err(_) => Err(format!(

@@ -7,10 +7,7 @@ use crate::error::{Error, Location};
 
 /// Reads and validates a snapshot file.
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::load_scenario::read_manifest(path)?;
     parse_snapshot(&text, path)
 }
 
@@ -58,7 +55,7 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
                 message = format!("expected a whole number ({kind})");
             }
             if let Some(key) = location.as_ref().and_then(|l| key_before(text, l))
-                && !message.contains(key)
+                && !message.starts_with(key)
             {
                 message = format!("{key}: {message}");
             }
