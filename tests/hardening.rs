@@ -383,3 +383,55 @@ fn an_action_after_the_run_is_refused() {
         "{e}"
     );
 }
+
+/// A snapshot with one pod; `pod` is appended to its entry (indented four spaces).
+fn snapshot(pod: &str) -> String {
+    format!(
+        r#"now: 600
+hpa:
+  spec:
+    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: d}}
+    minReplicas: 1
+    maxReplicas: 10
+    metrics:
+    - type: Resource
+      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 50}}}}
+currentReplicas: 1
+pods:
+  - name: web-1
+{pod}"#
+    )
+}
+
+#[test]
+fn negative_requests_and_usage_in_a_snapshot_are_refused_at_their_line() {
+    for (pod, line, message) in [
+        (
+            "    requests:\n      app: {cpu: \"-500m\"}\n    metrics:\n      cpu: {value: 250m}\n",
+            14,
+            "pods[0].requests.app.cpu: -500m is negative",
+        ),
+        (
+            "    requests:\n      app: {cpu: 500m}\n    metrics:\n      cpu: {value: \"-250m\"}\n",
+            16,
+            "pods[0].metrics.cpu.value: -250m is negative",
+        ),
+        (
+            "    requests:\n      app: {cpu: 500m, memory: -1Mi}\n",
+            14,
+            "pods[0].requests.app.memory: -1Mi is negative",
+        ),
+    ] {
+        let text = snapshot(pod);
+        let e = hpasim::scenario::parse_snapshot(&text, Path::new("snap.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(&format!("snap.yaml:{line}:")) && e.contains(message),
+            "{e}\n{text}"
+        );
+    }
+    // A custom metric may be negative, as the custom metrics API allows.
+    let text = snapshot("    metrics:\n      temperature_delta: {value: \"-3\"}\n");
+    hpasim::scenario::parse_snapshot(&text, Path::new("snap.yaml")).unwrap();
+}
