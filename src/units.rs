@@ -72,7 +72,13 @@ pub fn parse_at(text: &str) -> Result<Time, String> {
             )),
         };
     }
-    parse_duration(t).map(|s| Time::from_millis(s.as_millis()))
+    parse_duration(t)
+        .map(|s| Time::from_millis(s.as_millis()))
+        .map_err(|_| {
+            format!(
+                "{text:?} is not a time; expected a time of day \"11:30\" or \"11:30:15\" (24-hour clock), or a duration from midnight such as \"2h\""
+            )
+        })
 }
 
 fn seconds(s: f64) -> Option<Span> {

@@ -435,3 +435,157 @@ fn negative_requests_and_usage_in_a_snapshot_are_refused_at_their_line() {
     let text = snapshot("    metrics:\n      temperature_delta: {value: \"-3\"}\n");
     hpasim::scenario::parse_snapshot(&text, Path::new("snap.yaml")).unwrap();
 }
+
+/// A snapshot whose HPA reads a Pods metric: its `pods:` key comes before the pod list.
+fn pods_metric_snapshot(pods: &str) -> String {
+    format!(
+        r#"now: 600
+hpa:
+  spec:
+    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: d}}
+    maxReplicas: 10
+    metrics:
+    - type: Pods
+      pods:
+        metric: {{name: rps}}
+        target: {{type: AverageValue, averageValue: "10"}}
+currentReplicas: 2
+pods:
+{pods}"#
+    )
+}
+
+#[test]
+fn a_snapshot_error_names_the_line_of_its_own_field() {
+    for (pods, want, message) in [
+        (
+            "  - name: \"\"\n    metrics: {rps: {value: \"5\"}}\n",
+            "snap.yaml:13:5:",
+            "pods[0].name: is empty",
+        ),
+        (
+            "  - name: a\n  - name: b\n  - name: a\n",
+            "snap.yaml:15:5:",
+            "pods[2].name: \"a\" appears twice",
+        ),
+    ] {
+        let e =
+            hpasim::scenario::parse_snapshot(&pods_metric_snapshot(pods), Path::new("snap.yaml"))
+                .unwrap_err()
+                .to_string();
+        assert!(e.starts_with(want) && e.contains(message), "{e}");
+    }
+}
+
+#[test]
+fn files_that_are_not_what_they_must_be_are_refused_by_name_and_place() {
+    let with_trace = |entry: &str| edited("- constant: {rps: 10}", entry);
+    let prometheus_one = r#"{"status": "success", "data": {"resultType": "matrix", "result": [
+  {"metric": {}, "values": [[0, "5"]]}]}}"#;
+    type Files<'a> = Vec<(&'a str, &'a [u8])>;
+    let cases: Vec<(String, Files, &str)> = vec![
+        (
+            BASE.into(),
+            vec![("scenario.yaml", b"name: x\nduration: 10m\x80\n")],
+            "scenario.yaml:2:14: not UTF-8 text",
+        ),
+        (
+            with_trace("- trace: {file: t.csv}"),
+            vec![("t.csv", b"time_s,rps\n0,\xff\n")],
+            "t.csv:2:3: not UTF-8 text",
+        ),
+        (
+            with_trace("- trace: {file: t.csv}"),
+            vec![("t.csv", b"")],
+            "t.csv: the file is empty",
+        ),
+        (
+            with_trace("- trace: {file: t.csv}"),
+            vec![("t.csv", b"time_s,rps\n")],
+            "t.csv:1:1: no samples after the header",
+        ),
+        (
+            with_trace("- trace: {file: t.txt}"),
+            vec![("t.txt", b"time_s,rps\n0,1\n60,1\n")],
+            "t.txt: cannot tell the trace's format from its name",
+        ),
+        (
+            with_trace("- trace: {file: p.json}"),
+            vec![("p.json", prometheus_one.as_bytes())],
+            "p.json:2:18: values: one sample",
+        ),
+        (
+            hpa_file_scenario("hpa.yaml"),
+            vec![("hpa.yaml", b"spec:\n  minReplicas: -1\n  maxReplicas: 3\n")],
+            "hpa.yaml:2:3: spec.minReplicas: -1 is negative",
+        ),
+    ];
+    for (scenario, files, want) in cases {
+        let dir = folder(&[("scenario.yaml", &scenario)]);
+        for (name, bytes) in files {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let e = load_in(dir.path()).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let e = e.to_string();
+        let file = want.split(':').next().unwrap();
+        let shown = e.split_once(file).map_or("", |(_, rest)| rest);
+        assert!(
+            e.contains(want) || (want.ends_with(':') && !shown.is_empty()),
+            "{want}: {e}"
+        );
+    }
+    let mut no_hpa = BASE.to_string();
+    let start = no_hpa.find("hpa:").unwrap();
+    let end = no_hpa.find("workload:").unwrap();
+    no_hpa.replace_range(start..end, "");
+    let e = refused(&no_hpa, &[]);
+    assert!(
+        e.contains("scenario.yaml: hpa: the scenario needs an HPA"),
+        "{e}"
+    );
+}
+
+#[test]
+fn parse_errors_name_the_field_path_and_what_to_write() {
+    let cases = [
+        (
+            edited("initialReplicas: 1", "initialReplicas: 1.5"),
+            "scenario.yaml:12:20: workload.initialReplicas: 1.5 is not a whole number; expected a whole number such as 3",
+        ),
+        (
+            edited("    cpuPerRequest: 5m\n", ""),
+            "workload.pod: missing field `cpuPerRequest`; add `cpuPerRequest:` under `workload.pod`",
+        ),
+        (
+            edited(
+                "    minReplicas: 1\n",
+                "    minReplicas: 1\n      maxReplicas: 5\n",
+            ),
+            "hpa.spec.minReplicas: 1 is not a whole number; expected a whole number such as 3; line 7 is indented further than `hpa.spec.minReplicas`",
+        ),
+        (
+            edited(
+                "- constant: {rps: 10}",
+                "- constant: {rps: 10}\n  - step: {at: 1m, from: 1, to: 2}",
+            ),
+            "did not find expected key (after `load[0].constant.rps`): check the indentation",
+        ),
+        (
+            edited("duration: 10m", "duration: 10m\nstart: \"11am\""),
+            "scenario.yaml:3:8: start: \"11am\" is not a time; expected a time of day \"11:30\"",
+        ),
+        (
+            edited(
+                "cpuPerRequest: 5m",
+                "cpuPerRequest: 5m\n    concurrency: -2",
+            ),
+            "workload.pod.concurrency: -2 is not a whole number; expected a whole number, 0 or more",
+        ),
+    ];
+    for (scenario, want) in cases {
+        let e = refused(&scenario, &[]);
+        assert!(e.contains(want), "want {want}\n got {e}");
+        assert!(!e.contains("i32") && !e.contains("u32"), "{e}");
+    }
+}

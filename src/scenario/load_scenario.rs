@@ -71,9 +71,16 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
     };
     let base = path.parent().unwrap_or(Path::new("."));
 
+    // An HPA read from `hpaFile`: its errors name that file, at the field's line there.
+    let mut hpa_file: Option<(PathBuf, String)> = None;
     let hpa = match (&file.hpa, &file.hpa_file) {
         (Some(h), None) => h.clone(),
-        (None, Some(f)) => read_hpa(&base.join(f))?,
+        (None, Some(f)) => {
+            let hpa_path = base.join(f);
+            let hpa_text = read_manifest(&hpa_path)?;
+            hpa_file = Some((hpa_path.clone(), hpa_text.clone()));
+            super::snapshot_file::parse_yaml(&hpa_text, &hpa_path)?
+        }
         (Some(_), Some(_)) => {
             return Err(fail(
                 "hpaFile",
@@ -104,6 +111,14 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
     }
     let end = start.plus(duration);
 
+    let fail = |field: &str, message: String| match (&hpa_file, field.strip_prefix("hpa.")) {
+        (Some((hpa_path, hpa_text)), Some(inner)) => Error::Input {
+            path: hpa_path.clone(),
+            location: super::snapshot_file::locate_field(hpa_text, inner),
+            message: format!("{inner}: {message}"),
+        },
+        _ => fail(field, message),
+    };
     check_hpa(&hpa).map_err(|e| fail(&e.field, e.message))?;
     let w = &file.workload;
     if w.initial_replicas < 0 {
@@ -324,11 +339,6 @@ pub fn apply_patch(hpa: &mut HorizontalPodAutoscaler, p: &super::model::HpaPatch
     if let Some(b) = &p.behavior {
         hpa.spec.behavior = Some(b.clone());
     }
-}
-
-fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
-    let text = read_manifest(path)?;
-    super::snapshot_file::parse_yaml(&text, path)
 }
 
 /// The API server's checks on the HPA, through the snapshot validator.
