@@ -589,3 +589,52 @@ fn parse_errors_name_the_field_path_and_what_to_write() {
         assert!(!e.contains("i32") && !e.contains("u32"), "{e}");
     }
 }
+#[test]
+fn a_new_run_removes_the_temporary_files_a_killed_run_left() {
+    let dir = folder(&[("scenario.yaml", BASE)]);
+    let out = dir.path().join("out");
+    let snaps = dir.path().join("snaps");
+    // No process has this id (Linux pids stay below 2^22): its files are stale.
+    let stale = [
+        out.join(".hpasim-tmp-999999999-a1b2-summary.tmp"),
+        out.join(".timeline.999999999-3.png"),
+        snaps.join(".000004275.999999999-287.tmp"),
+        snaps.join(".hpasim-tmp-999999999-c3d4-000000015.tmp"),
+    ];
+    // Our own process runs: a file of a running process is kept.
+    let running = out.join(format!(".hpasim-tmp-{}-e5f6-x.tmp", std::process::id()));
+    for path in stale.iter().chain([&running]) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "partial").unwrap();
+    }
+    hpasim()
+        .args([
+            "simulate",
+            "scenario.yaml",
+            "--out",
+            "out",
+            "--charts",
+            "png",
+        ])
+        .args(["--snapshots", "snaps"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    for path in &stale {
+        assert!(!path.exists(), "{} was left", path.display());
+    }
+    assert!(running.exists(), "a running process' file was removed");
+    std::fs::remove_file(&running).unwrap();
+    // And the run leaves none of its own: only complete files under their names.
+    for d in [&out, &snaps] {
+        let hidden: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(hidden.is_empty(), "{}: {hidden:?}", d.display());
+    }
+    assert!(snaps.join("000000015.json").exists());
+    assert!(out.join("timeline.png").exists());
+}
