@@ -304,6 +304,32 @@ impl Load {
     }
 }
 
+/// Parses a trace's text as `format` (`path` names it in errors) and evaluates it as a run
+/// would, before, within and past its end for each `onEnd`; returns its number of samples.
+/// The entry point of the trace fuzz targets and of the test over their corpus.
+pub fn parse_trace(text: &str, format: TraceFormat, path: &Path) -> Result<usize, Error> {
+    let samples = match format {
+        TraceFormat::Csv => trace::parse_csv(text, path)?,
+        TraceFormat::Prometheus => prometheus::parse_prometheus(text, path)?,
+    };
+    for on_end in [OnEnd::Hold, OnEnd::Loop, OnEnd::Zero] {
+        let tr = Trace::new(&samples.points, on_end);
+        let end = tr.end();
+        for t in [
+            -1,
+            0,
+            end / 2,
+            end,
+            end.saturating_add(1),
+            end.saturating_mul(3),
+        ] {
+            let _ = (tr.rate(t), tr.cumulative(t));
+            let _ = tr.rate_and_integral(t, t.saturating_add(1000));
+        }
+    }
+    Ok(samples.points.len())
+}
+
 fn checked(spec: &LoadSpec, base_dir: &Path, place: &str) -> Result<(), Error> {
     spec.check().map_err(|message| Error::Input {
         path: base_dir.to_path_buf(),

@@ -62,7 +62,13 @@ pub(crate) fn read_manifest(path: &Path) -> Result<String, Error> {
 
 /// Reads, parses and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
-    let text = read_manifest(path)?;
+    parse_scenario(&read_manifest(path)?, path)
+}
+
+/// Parses and validates scenario text as if read from `path` (which names it in errors
+/// and resolves its relative trace and HPA files).
+pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, Error> {
+    let text = text.to_string();
     let file: ScenarioFile = super::snapshot_file::parse_yaml(&text, path)?;
     let fail = |field: &str, message: String| Error::Input {
         path: path.to_path_buf(),
