@@ -55,8 +55,7 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
 
 /// Many files into one folder, each complete under its name or absent: written to
 /// temporary files as they come, then synced and renamed all at once by
-/// [`AtomicFolder::commit`]. One sync pass at the end instead of one before each next
-/// file: 17,280 snapshot files cost seconds instead of a minute.
+/// [`AtomicFolder::commit`]. One sync at the end instead of one before each next file.
 pub struct AtomicFolder {
     dir: PathBuf,
     pending: Vec<(tempfile::TempPath, PathBuf)>,
@@ -91,12 +90,7 @@ impl AtomicFolder {
             path: path.to_path_buf(),
             source,
         };
-        // The first sync writes back most of the others' data: the later ones are cheap.
-        for (tmp, path) in &self.pending {
-            std::fs::File::open(tmp)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| io(path, e))?;
-        }
+        sync_files(&self.dir, &self.pending).map_err(|e| io(&self.dir, e))?;
         for (tmp, path) in self.pending {
             tmp.persist(&path).map_err(|e| io(&path, e.error))?;
         }
@@ -106,6 +100,22 @@ impl AtomicFolder {
         }
         Ok(())
     }
+}
+
+/// Makes the pending files durable: on Linux one `syncfs` of the folder's filesystem
+/// (the pass over 17,280 files is one call); elsewhere one `fsync` per file.
+#[cfg(target_os = "linux")]
+fn sync_files(dir: &Path, _: &[(tempfile::TempPath, PathBuf)]) -> std::io::Result<()> {
+    let folder = std::fs::File::open(dir)?;
+    rustix::fs::syncfs(&folder).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_files(_: &Path, pending: &[(tempfile::TempPath, PathBuf)]) -> std::io::Result<()> {
+    for (tmp, _) in pending {
+        std::fs::File::open(tmp)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// A fresh temporary file in `path`'s folder, named `.hpasim-tmp-<pid>-…<stem>.<extension>`.
