@@ -50,6 +50,7 @@ pub use spec::{
     Combine, Constant, Daily, FlashSale, LoadSpec, LogNormalNoise, LunchRush, NoiseSpec, OnEnd,
     Ramp, Repeat, Shift, Spike, Step, TraceFormat, TraceSpec, Weekly,
 };
+pub use spec::{MAX_RPS, MAX_SCALE};
 
 use crate::units::span_text;
 use noise::Noise;
@@ -85,10 +86,71 @@ enum Node {
     },
 }
 
+/// The largest trace file read: 64 MiB (a year of one-second samples in CSV is about
+/// 400 MiB, a month of them about 35 MiB). Larger files, and endless ones such as
+/// `/dev/zero`, are refused by name before they fill memory.
+pub const MAX_TRACE_BYTES: u64 = 64 << 20;
+
+/// Reads `path` as UTF-8 text of at most `limit` bytes; a larger file is refused, naming
+/// the limit, after reading no more than `limit + 1` bytes; text that is not UTF-8 is
+/// refused at the line and column of its first bad byte.
+pub fn read_input(path: &Path, limit: u64) -> Result<String, Error> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            location: None,
+            message: format!(
+                "larger than the limit of {} MiB for this kind of file; expected a {} file (the README's `Limits`)",
+                limit >> 20,
+                if limit == MAX_TRACE_BYTES {
+                    "smaller trace"
+                } else {
+                    "smaller"
+                }
+            ),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The valid prefix is UTF-8 by construction.
+        let before = std::str::from_utf8(valid).unwrap_or_default();
+        let line = before.matches('\n').count() as u64 + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+        Error::Input {
+            path: path.to_path_buf(),
+            location: Some(crate::error::Location { line, column }),
+            message: format!(
+                "not UTF-8 text (byte {} is not); expected a text file in UTF-8",
+                valid.len()
+            ),
+        }
+    })
+}
+
 /// The step of the midpoint rule a `product` is integrated with: whole seconds.
 const PRODUCT_STEP_MS: i64 = 1000;
 
 impl Node {
+    /// An upper bound on [`Node::rate`]: what the limits on the load's peak are checked on.
+    fn peak(&self) -> f64 {
+        match self {
+            Node::Shape(s) => s.peak(),
+            Node::Trace(tr) => tr.peak(),
+            Node::Sum(nodes) => nodes.iter().map(Node::peak).sum(),
+            Node::Product(nodes) => nodes.iter().map(Node::peak).product(),
+            Node::Repeat { of, .. } => of.peak(),
+            Node::Transform { scale, of, .. } => scale * of.peak(),
+        }
+    }
+
     fn rate(&self, t: i64) -> f64 {
         match self {
             Node::Shape(s) => s.rate(t),
@@ -229,10 +291,43 @@ impl Load {
         (rate, self.noise.apply(mean, rng))
     }
 
+    /// An upper bound on [`Load::rate`] at any time: each entry's highest rate, summed,
+    /// multiplied and scaled as the entries are. Each rate and factor is bounded where it
+    /// is written; the scenario bounds this too, so no run meets an infinite rate.
+    pub fn peak(&self) -> f64 {
+        self.root.peak()
+    }
+
     /// Whether any entry asks for noise.
     pub fn is_noisy(&self) -> bool {
         self.noise.is_noisy()
     }
+}
+
+/// Parses a trace's text as `format` (`path` names it in errors) and evaluates it as a run
+/// would, before, within and past its end for each `onEnd`; returns its number of samples.
+/// The entry point of the trace fuzz targets and of the test over their corpus.
+pub fn parse_trace(text: &str, format: TraceFormat, path: &Path) -> Result<usize, Error> {
+    let samples = match format {
+        TraceFormat::Csv => trace::parse_csv(text, path)?,
+        TraceFormat::Prometheus => prometheus::parse_prometheus(text, path)?,
+    };
+    for on_end in [OnEnd::Hold, OnEnd::Loop, OnEnd::Zero] {
+        let tr = Trace::new(&samples.points, on_end);
+        let end = tr.end();
+        for t in [
+            -1,
+            0,
+            end / 2,
+            end,
+            end.saturating_add(1),
+            end.saturating_mul(3),
+        ] {
+            let _ = (tr.rate(t), tr.cumulative(t));
+            let _ = tr.rate_and_integral(t, t.saturating_add(1000));
+        }
+    }
+    Ok(samples.points.len())
 }
 
 fn checked(spec: &LoadSpec, base_dir: &Path, place: &str) -> Result<(), Error> {
@@ -363,7 +458,9 @@ fn load_trace(s: &TraceSpec, ctx: &Context) -> Result<Trace, Error> {
         TraceFormat::Csv => "time_s",
         TraceFormat::Prometheus => "values",
     };
-    if tr.end() == 0 && matches!(on_end, OnEnd::Loop | OnEnd::Refuse) && ctx.need > 0 {
+    // A one-sample trace has no length: it cannot loop whatever the scenario needs of it
+    // (even nothing, as when a `shift` or a `repeat` leaves no time to cover).
+    if tr.end() == 0 && (on_end == OnEnd::Loop || (on_end == OnEnd::Refuse && ctx.need > 0)) {
         let what = if on_end == OnEnd::Loop {
             "cannot loop"
         } else {

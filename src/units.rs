@@ -43,11 +43,16 @@ pub fn parse_duration(text: &str) -> Result<Span, String> {
     if t.contains('M') {
         return Err(format!("{text:?}: `M` is ambiguous; write minutes as `m`"));
     }
-    humantime::parse_duration(t)
-        .map(|d| Span::from_millis(d.as_millis().min(i64::MAX as u128 / 2) as i64))
-        .map_err(|e| {
-            format!("{text:?} is not a duration ({e}); expected e.g. \"30s\", \"5m\", \"1h30m\"")
-        })
+    let d = humantime::parse_duration(t).map_err(|e| {
+        format!("{text:?} is not a duration ({e}); expected e.g. \"30s\", \"5m\", \"1h30m\"")
+    })?;
+    // With units as without, no duration is longer than the core's bound on any time.
+    if d.as_secs() > MAX_SECONDS as u64 {
+        return Err(format!(
+            "{text:?} is longer than any duration hpasim reads (about 1000 years); each field's own limit is in the README's `Limits`"
+        ));
+    }
+    Ok(Span::from_millis(d.as_millis() as i64))
 }
 
 /// Parses `"11:30"`, `"11:30:15"`, a duration, or seconds: all from the scenario's midnight.
@@ -67,7 +72,13 @@ pub fn parse_at(text: &str) -> Result<Time, String> {
             )),
         };
     }
-    parse_duration(t).map(|s| Time::from_millis(s.as_millis()))
+    parse_duration(t)
+        .map(|s| Time::from_millis(s.as_millis()))
+        .map_err(|_| {
+            format!(
+                "{text:?} is not a time; expected a time of day \"11:30\" or \"11:30:15\" (24-hour clock), or a duration from midnight such as \"2h\""
+            )
+        })
 }
 
 fn seconds(s: f64) -> Option<Span> {
@@ -192,6 +203,61 @@ const HUMANTIME_TEXT: &str = r"([0-9]+(\.[0-9]+)?\s*(nanos|nsec|ns|usec|us|µs|m
 /// any time, a thousand years.
 pub const MAX_SECONDS: i64 = crate::core::time::MAX_SECONDS as i64;
 
+/// The longest run: a month of simulated time (31 days). A run costs memory and time in
+/// proportion to its simulated seconds (the README's `Limits` gives the figures).
+pub const MAX_RUN_SECONDS: i64 = 31 * 86_400;
+/// The longest delay, period or timeout in a scenario (start-up delays, probes, grace
+/// periods, stabilization windows): as long as the longest run.
+pub const MAX_DELAY_SECONDS: i64 = MAX_RUN_SECONDS;
+/// The longest window or delay of a derived metric: a day (the run keeps one value per
+/// second of it).
+pub const MAX_METRIC_WINDOW_SECONDS: i64 = 86_400;
+/// The longest metrics-server resolution and window, and HPA sync period: 10 minutes
+/// (every pod keeps its scrapes over the window).
+pub const MAX_SCRAPE_SECONDS: i64 = 600;
+
+/// `Err` naming `field` when `span` is longer than `max_seconds`.
+pub fn at_most(field: &str, span: Span, max_seconds: i64) -> Result<(), (String, String)> {
+    if span.as_millis() > max_seconds * 1000 {
+        Err((
+            field.to_string(),
+            format!(
+                "{} is longer than the limit of {}",
+                compact(span.as_millis()),
+                compact(max_seconds * 1000)
+            ),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `32d`, `1d 1h`, `10m`, `1.5s`: a span in days, hours, minutes and seconds, as a
+/// limit is written (humantime would print months of 30.44 days).
+fn compact(ms: i64) -> String {
+    let (secs, frac) = (ms / 1000, ms % 1000);
+    let parts = [
+        (secs / 86_400, "d"),
+        (secs / 3600 % 24, "h"),
+        (secs / 60 % 60, "m"),
+    ];
+    let mut text: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    match (secs % 60, frac) {
+        (0, 0) => {}
+        (s, 0) => text.push(format!("{s}s")),
+        (s, f) => text.push(format!("{}s", s as f64 + f as f64 / 1000.0)),
+    }
+    if text.is_empty() {
+        "0s".into()
+    } else {
+        text.join(" ")
+    }
+}
+
 /// The pattern a duration string matches; `signed` allows a leading `+` or `-` (a shift).
 pub(crate) fn duration_pattern(signed: bool) -> String {
     let sign = if signed { r"([+-]\s*)?" } else { "" };
@@ -209,7 +275,7 @@ impl JsonSchema for Duration {
     }
     fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
         json_schema!({
-            "description": "A length of time: \"30s\", \"5m\", \"1h30m\", \"1.5h\", \"250ms\" (units ns, us, ms, s, m, h, d, w; `M` is refused, write minutes as `m`), or a number of seconds (`90`, `2.5`).",
+            "description": "A length of time: \"30s\", \"5m\", \"1h30m\", \"1.5h\", \"250ms\" (units ns, us, ms, s, m, h, d, w; `M` is refused, write minutes as `m`), or a number of seconds (`90`, `2.5`); at most 1000 years, and each field states its own, lower, maximum.",
             "anyOf": [
                 { "type": "string", "pattern": duration_pattern(false) },
                 { "type": "number", "minimum": 0, "maximum": MAX_SECONDS }

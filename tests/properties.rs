@@ -1,7 +1,8 @@
 //! Invariants of the scaling core over random snapshots and random chains of syncs:
 //! the result stays within [min, max], stabilization never moves against its window,
 //! rate-limit policies are never exceeded over their period, and no input that parses
-//! makes the core panic.
+//! makes the core panic; and generated scenarios and traces run to completion with finite
+//! figures or are refused as bad input, never a panic.
 
 use std::path::Path;
 
@@ -329,6 +330,171 @@ proptest! {
             let start_replicas = changes[..=i].iter().find(|(s, _, _)| *s > t - period).map(|c| c.1).unwrap();
             let cap = (start_replicas as f64 * (1.0 + pct as f64 / 100.0)).ceil() as i32;
             prop_assert!(after <= cap, "{after} > {cap} from {start_replicas} within {period}s ending {t}: {changes:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Generated scenarios and traces (issue 14): each either runs to completion with finite
+// figures in every output, or is refused as bad input (exit 2) naming its file; never a
+// panic. Runs are kept to minutes of simulated time so the test takes seconds in debug.
+
+/// A number as a careless or hostile writer might give it.
+fn wild_number() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        20 => (0u32..500).prop_map(|n| json!(n)),
+        5 => (0.0f64..1.0).prop_map(|x| json!(x)),
+        1 => prop_oneof![
+            Just(json!(-1)),
+            Just(json!(0)),
+            Just(json!(1e9)),
+            Just(json!(1e12)),
+            Just(json!(1e308)),
+            Just(json!(-1e308)),
+            Just(json!("NaN")),
+            Just(json!(".inf")),
+        ],
+    ]
+}
+
+/// A duration, mostly sensible, sometimes not.
+fn wild_duration() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        25 => (1u32..600).prop_map(|s| json!(format!("{s}s"))),
+        1 => prop_oneof![
+            Just(json!("0s")),
+            Just(json!("1y")),
+            Just(json!("99999999h")),
+            Just(json!("-5s")),
+            Just(json!(7)),
+            Just(json!("soon")),
+        ],
+    ]
+}
+
+fn load_entry() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        wild_number().prop_map(|r| json!({"constant": {"rps": r}})),
+        (wild_number(), wild_number(), 0u32..900, 0u32..900)
+            .prop_map(|(a, b, s, e)| json!({"ramp": {"from": a, "to": b, "start": s, "end": e}})),
+        (0u32..900, wild_duration(), wild_number())
+            .prop_map(|(at, d, h)| json!({"spike": {"at": at, "duration": d, "height": h}})),
+        (0u32..900, wild_number(), wild_duration())
+            .prop_map(|(at, p, d)| json!({"flashSale": {"at": at, "peak": p, "decay": d}})),
+        (wild_number(), wild_number(), wild_duration())
+            .prop_map(|(a, b, p)| json!({"daily": {"min": a, "max": b, "peakAt": "00:05", "period": p}})),
+        (wild_duration(), wild_number())
+            .prop_map(|(every, r)| json!({"repeat": {"every": every, "of": {"constant": {"rps": r}}}})),
+        (wild_number(), wild_number())
+            .prop_map(|(a, b)| json!({"product": [{"constant": {"rps": a}}, {"constant": {"rps": b}}]})),
+        (prop_oneof![Just("hold"), Just("loop"), Just("zero"), Just("refuse")], -900i32..900, wild_number())
+            .prop_map(|(on_end, shift, scale)| json!({"trace": {"file": "trace.csv", "onEnd": on_end, "shift": format!("{shift}s"), "scale": scale}})),
+    ]
+}
+
+/// A trace: a header and up to a few samples, sometimes out of order or not numbers.
+fn trace_text() -> impl Strategy<Value = String> {
+    let sample = prop_oneof![
+        20 => (0u32..1200, 0u32..1000).prop_map(|(t, r)| format!("{t},{r}")),
+        1 => prop_oneof![
+            Just("0,-1".to_string()),
+            Just("5,NaN".to_string()),
+            Just("x,1".to_string()),
+            Just("1e300,1".to_string()),
+            Just("0,1e300".to_string()),
+            Just(String::new()),
+        ],
+    ];
+    prop::collection::vec(sample, 0..6)
+        .prop_map(|rows| format!("time_s,rps\n{}\n", rows.join("\n")))
+}
+
+prop_compose! {
+    fn scenario()(
+        duration in prop_oneof![20 => (1u32..12).prop_map(|m| json!(format!("{m}m"))), 1 => wild_duration()],
+        min in prop_oneof![20 => 1i64..6, 1 => Just(0i64), 1 => Just(10_000_000i64)],
+        max in prop_oneof![20 => 1i64..12, 1 => Just(20_000i64)],
+        initial in prop_oneof![20 => 0i64..6, 1 => Just(-1i64), 1 => Just(10_000_000i64)],
+        concurrency in prop::option::of(prop_oneof![20 => 1u64..64, 1 => Just(0u64), 1 => Just(1_000_000_000u64)]),
+        cpu_per_hour in prop::option::of(wild_number()),
+        window in prop::option::of(wild_duration()),
+        load in prop::collection::vec(load_entry(), 0..4),
+        noise in any::<bool>(),
+        target in 1u32..150,
+    ) -> Value {
+        let mut load = load;
+        if noise {
+            load.push(json!({"noise": {"poisson": true}}));
+        }
+        let mut pod = json!({"requests": {"cpu": "200m"}, "cpuPerRequest": "5m"});
+        if let Some(c) = concurrency {
+            pod["concurrency"] = json!(c);
+        }
+        let mut v = json!({
+            "name": "generated",
+            "duration": duration,
+            "seed": 3,
+            "hpa": {"spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"},
+                "minReplicas": min, "maxReplicas": max,
+                "metrics": [{"type": "Resource", "resource": {"name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": target}}}]}},
+            "workload": {"initialReplicas": initial, "pod": pod},
+            "load": load,
+        });
+        if let Some(p) = cpu_per_hour {
+            v["cost"] = json!({"cpuPerHour": p});
+        }
+        if let Some(w) = window {
+            v["metricsServer"] = json!({"window": w});
+        }
+        v
+    }
+}
+
+/// Every number a run's summary and judgement hold is finite (YAML spells the others out).
+fn non_finite_in(yaml: &str) -> Option<&str> {
+    yaml.lines().find(|l| {
+        [".inf", ".nan", ".NaN", ".Inf"]
+            .iter()
+            .any(|bad| l.contains(bad))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, .. ProptestConfig::default() })]
+
+    #[test]
+    fn a_generated_scenario_runs_with_finite_figures_or_is_refused(v in scenario(), trace in trace_text()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scenario.json");
+        std::fs::write(&path, v.to_string()).unwrap();
+        std::fs::write(dir.path().join("trace.csv"), trace).unwrap();
+        match hpasim::scenario::load_scenario(&path) {
+            Err(e) => {
+                prop_assert_eq!(e.exit_code(), 2, "{}", e);
+                let text = e.to_string();
+                prop_assert!(text.contains("scenario.json") || text.contains("trace.csv"), "{}", text);
+            }
+            Ok(sc) => {
+                let options = hpasim::sim::Options {
+                    step: hpasim::core::Span::from_secs(60),
+                    seed: None,
+                    keep_snapshots: false,
+                    keep_events: true,
+                };
+                let record = hpasim::sim::run(&sc, &options);
+                let judgement = hpasim::measure::judge_run(&record);
+                for yaml in [
+                    hpasim::report::render(&record.summary, hpasim::report::Format::Yaml).unwrap(),
+                    hpasim::report::render(&judgement, hpasim::report::Format::Yaml).unwrap(),
+                ] {
+                    prop_assert!(non_finite_in(&yaml).is_none(), "{:?} in\n{}", non_finite_in(&yaml), v);
+                }
+                let run = hpasim::report::RunOutput { record: &record, judgement: &judgement, spread: None };
+                let text = hpasim::report::summary_text(&run, dir.path());
+                prop_assert!(!text.contains("inf") && !text.contains("NaN"), "{}\n{}", text, v);
+            }
         }
     }
 }

@@ -90,6 +90,14 @@ fn what_the_parser_refuses_the_schema_refuses() {
     let cases: Vec<(&str, String)> = vec![
         ("an unknown top-level key", format!("{BASE}colour: blue\n")),
         (
+            "the run's duration as a bare number",
+            edit("duration: 10m", "duration: 600"),
+        ),
+        (
+            "more pods than the limit",
+            edit("initialReplicas: 1", "initialReplicas: 10001"),
+        ),
+        (
             "an unknown key in workload.pod",
             edit("cpuPerRequest: 5m}", "cpuPerRequest: 5m, gpus: 1}"),
         ),
@@ -236,10 +244,6 @@ fn what_the_parser_accepts_the_schema_accepts() {
                 "- constant: {rps: 10}",
                 "- product: {of: [{constant: {rps: 10}}, {daily: {min: 1, max: 2, peakAt: \"14:00\"}}], shift: -1h}",
             ),
-        ),
-        (
-            "a duration as a bare number",
-            edit("duration: 10m", "duration: 600"),
         ),
         (
             "a duration as a numeric string",

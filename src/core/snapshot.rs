@@ -492,6 +492,29 @@ impl Snapshot {
                     format!("{:?} appears twice; pod names are unique", pod.name),
                 ));
             }
+            // The API server refuses a negative request ("must be greater than or equal
+            // to 0", ValidateNonnegativeQuantity on every container's resources).
+            for (container, resources) in &pod.requests {
+                if let Some((resource, q)) = resources.iter().find(|(_, q)| q.milli() < 0) {
+                    return Err(invalid(
+                        format!("pods[{i}].requests.{container}.{resource}"),
+                        format!("{q} is negative; a request must be greater than or equal to 0"),
+                    ));
+                }
+            }
+            // metrics-server reports usage, never below 0; custom metrics may be negative.
+            for (key, sample) in &pod.metrics {
+                let resource = key.rsplit('/').next().unwrap_or(key);
+                if matches!(resource, "cpu" | "memory") && sample.value.milli() < 0 {
+                    return Err(invalid(
+                        format!("pods[{i}].metrics.{key}.value"),
+                        format!(
+                            "{} is negative; {resource} usage is 0 or more",
+                            sample.value
+                        ),
+                    ));
+                }
+            }
         }
         for (name, rec) in [
             ("scaleUpEvents", &self.history.scale_up_events),

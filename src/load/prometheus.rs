@@ -83,13 +83,20 @@ pub(crate) fn parse_prometheus(text: &str, path: &Path) -> Result<Samples, Error
     }
     Ok(Samples {
         points: sum.into_iter().collect(),
-        last: None,
+        // The last series' samples: where a "too short" or "one sample" refusal points.
+        last: text
+            .rfind("\"values\"")
+            .and_then(|at| offset_location(text, at)),
     })
 }
 
 /// Where `needle` first appears in `text`.
 fn locate(text: &str, needle: &str) -> Option<Location> {
-    let at = text.find(needle)?;
+    offset_location(text, text.find(needle)?)
+}
+
+/// The line and column of byte `at` of `text`.
+fn offset_location(text: &str, at: usize) -> Option<Location> {
     let line = text[..at].matches('\n').count() as u64 + 1;
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     Some(Location {

@@ -61,6 +61,20 @@ pub(crate) enum Shape {
     },
 }
 
+impl Shape {
+    /// The highest rate the shape ever gives (an upper bound on [`Shape::rate`]).
+    pub(crate) fn peak(&self) -> f64 {
+        match self {
+            Shape::Constant(r) => *r,
+            Shape::Ramp { from, to, .. } | Shape::Step { from, to, .. } => from.max(*to),
+            Shape::Spike { height, .. } => *height,
+            Shape::Rush { base, peak, .. } | Shape::Flash { base, peak, .. } => base.max(*peak),
+            Shape::Cycle { min, max, .. } => min.max(*max),
+            Shape::Weekly { days, .. } => days.iter().copied().fold(0.0, f64::max),
+        }
+    }
+}
+
 const DAY_MS: i64 = 86_400_000;
 
 fn secs(ms: i64) -> f64 {

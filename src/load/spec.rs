@@ -68,7 +68,7 @@ pub enum LoadSpec {
 pub struct Constant {
     /// Requests per second.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub rps: f64,
     /// A factor on the rate (default 1).
     #[serde(
@@ -76,7 +76,7 @@ pub struct Constant {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,11 +89,11 @@ pub struct Constant {
 pub struct Ramp {
     /// Requests per second up to `start`.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub from: f64,
     /// Requests per second from `end` on.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub to: f64,
     /// When the ramp begins.
     pub start: At,
@@ -105,7 +105,7 @@ pub struct Ramp {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,11 +120,11 @@ pub struct Step {
     pub at: At,
     /// Requests per second before `at`.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub from: f64,
     /// Requests per second from `at` on.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub to: f64,
     /// A factor on the rate (default 1).
     #[serde(
@@ -132,7 +132,7 @@ pub struct Step {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,7 +150,7 @@ pub struct Spike {
     pub duration: Duration,
     /// Requests per second during the spike.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub height: f64,
     /// A factor on the rate (default 1).
     #[serde(
@@ -158,7 +158,7 @@ pub struct Spike {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,11 +177,11 @@ pub struct LunchRush {
     pub end: At,
     /// Requests per second at the top.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub peak: f64,
     /// Requests per second outside the rush (default 0, to add the rush to a trace).
     #[serde(default, deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub base: f64,
     /// How long the rise takes (default half of `end - start`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,7 +195,7 @@ pub struct LunchRush {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,11 +212,11 @@ pub struct FlashSale {
     pub at: At,
     /// Requests per second at the top.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub peak: f64,
     /// Requests per second before the sale and long after it (default 0).
     #[serde(default, deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub base: f64,
     /// How long the rise takes (default `0s`: a jump).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,7 +229,7 @@ pub struct FlashSale {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,11 +243,11 @@ pub struct FlashSale {
 pub struct Daily {
     /// Requests per second at the bottom (half a period from `peakAt`).
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub min: f64,
     /// Requests per second at the top.
     #[serde(deserialize_with = "rps")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 1e9))]
     pub max: f64,
     /// When the top is reached (and every `period` after and before).
     pub peak_at: At,
@@ -260,7 +260,7 @@ pub struct Daily {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -274,7 +274,7 @@ pub struct Daily {
 pub struct Weekly {
     /// Seven numbers, 0 or more.
     #[serde(deserialize_with = "seven_days")]
-    #[schemars(length(equal = 7), inner(range(min = 0)))]
+    #[schemars(length(equal = 7), inner(range(min = 0, max = 1e6)))]
     pub days: Vec<f64>,
     /// A factor on the rate (default 1).
     #[serde(
@@ -282,7 +282,7 @@ pub struct Weekly {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -306,7 +306,7 @@ pub struct TraceSpec {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the trace later (negative: skips its beginning); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -371,7 +371,7 @@ pub struct Repeat {
         deserialize_with = "factor",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = 1e6))]
     pub scale: Option<f64>,
     /// Moves the entry later (negative: earlier); default `0s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -509,7 +509,8 @@ impl JsonSchema for Combine {
                         "scale": {
                             "description": "A factor on the result (default 1).",
                             "type": "number",
-                            "minimum": 0
+                            "minimum": 0,
+                            "maximum": MAX_SCALE
                         },
                         "shift": shift
                     },
@@ -776,6 +777,28 @@ impl Check for NoiseSpec {
     }
 }
 
+impl LoadSpec {
+    /// The first instant the entry can add anything, on the scenario's clock, when it is
+    /// 0 before some instant (a spike, a sale or a rush on a base of 0, a step or ramp from
+    /// 0, a shifted trace); `None` when it may give a rate from the start.
+    pub fn first_effect(&self) -> Option<Time> {
+        let shifted = |t: Time, shift: Option<Shift>| {
+            Some(Time::from_millis(
+                t.as_millis().saturating_add(shift.map_or(0, Shift::millis)),
+            ))
+        };
+        match self {
+            LoadSpec::Spike(s) => shifted(s.at.0, s.shift),
+            LoadSpec::FlashSale(s) if s.base == 0.0 => shifted(s.at.0, s.shift),
+            LoadSpec::LunchRush(s) if s.base == 0.0 => shifted(s.start.0, s.shift),
+            LoadSpec::Step(s) if s.from == 0.0 => shifted(s.at.0, s.shift),
+            LoadSpec::Ramp(s) if s.from == 0.0 => shifted(s.start.0, s.shift),
+            LoadSpec::Trace(s) => shifted(Time::from_millis(0), s.shift),
+            _ => None,
+        }
+    }
+}
+
 impl Check for LoadSpec {
     fn check(&self) -> Result<(), String> {
         match self {
@@ -795,7 +818,17 @@ impl Check for LoadSpec {
     }
 }
 
+/// The highest rate any entry or trace sample may give: a billion requests per second.
+pub const MAX_RPS: f64 = 1e9;
+/// The largest factor: `scale`, and a `weekly` day's value.
+pub const MAX_SCALE: f64 = 1e6;
+
 fn check_rps(field: &str, v: f64) -> Result<f64, String> {
+    if v > MAX_RPS && v.is_finite() {
+        return Err(format!(
+            "{field}: {v:e} is above the limit of {MAX_RPS:e} requests per second"
+        ));
+    }
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
@@ -806,6 +839,9 @@ fn check_rps(field: &str, v: f64) -> Result<f64, String> {
 }
 
 fn check_factor(v: f64) -> Result<f64, String> {
+    if v > MAX_SCALE && v.is_finite() {
+        return Err(format!("scale: {v:e} is above the limit of {MAX_SCALE:e}"));
+    }
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
@@ -837,9 +873,9 @@ fn check_days(days: &[f64]) -> Result<(), String> {
         ));
     }
     for (i, &d) in days.iter().enumerate() {
-        if !(d.is_finite() && d >= 0.0) {
+        if !(d.is_finite() && (0.0..=MAX_SCALE).contains(&d)) {
             return Err(format!(
-                "days[{i}]: {d} is not a value; expected a number 0 or more"
+                "days[{i}]: {d} is not a value; expected a number from 0 to {MAX_SCALE:e}"
             ));
         }
     }
@@ -849,11 +885,11 @@ fn check_days(days: &[f64]) -> Result<(), String> {
 /// A request rate field: a finite number, 0 or more.
 fn rps<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     let v = f64::deserialize(d)?;
-    if v.is_finite() && v >= 0.0 {
+    if v.is_finite() && (0.0..=MAX_RPS).contains(&v) {
         Ok(v)
     } else {
         Err(de::Error::custom(format!(
-            "{v} is not a rate; expected requests per second, a number 0 or more"
+            "{v:e} is not a rate; expected requests per second, a number from 0 to {MAX_RPS:e}"
         )))
     }
 }

@@ -104,6 +104,11 @@ impl Trace {
         self.end
     }
 
+    /// The highest value of any sample.
+    pub(crate) fn peak(&self) -> f64 {
+        self.values.iter().copied().fold(0.0, f64::max)
+    }
+
     /// The number of samples.
     pub(crate) fn len(&self) -> usize {
         self.times.len()
@@ -131,7 +136,8 @@ impl Trace {
 
     /// Requests per second at `τ` ms from the first sample.
     pub(crate) fn rate(&self, tau: i64) -> f64 {
-        let tau = if self.on_end == OnEnd::Loop {
+        // A trace of no length never loops (the loader refuses one that is asked to).
+        let tau = if self.on_end == OnEnd::Loop && self.end > 0 {
             tau.rem_euclid(self.end)
         } else {
             tau
@@ -150,7 +156,7 @@ impl Trace {
 
     /// Requests over `[0, τ)` (negative before the first sample is never: the rate there is 0).
     pub(crate) fn cumulative(&self, tau: i64) -> f64 {
-        if self.on_end == OnEnd::Loop {
+        if self.on_end == OnEnd::Loop && self.end > 0 {
             let laps = tau.div_euclid(self.end);
             return laps as f64 * self.total + self.within(tau.rem_euclid(self.end));
         }
@@ -192,20 +198,9 @@ impl Trace {
     }
 }
 
-/// Reads a file into text, naming it when it cannot.
+/// Reads a trace file into text, naming it when it cannot.
 pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| Error::Input {
-        path: path.to_path_buf(),
-        location: None,
-        message: format!(
-            "not UTF-8 text (byte {}); expected a text file",
-            e.utf8_error().valid_up_to()
-        ),
-    })
+    super::read_input(path, super::MAX_TRACE_BYTES)
 }
 
 pub(crate) fn input(path: &Path, location: Option<Location>, message: String) -> Error {
@@ -332,6 +327,10 @@ pub(crate) fn check_rate(text: &str) -> Result<f64, String> {
         )),
         Ok(v) if v < 0.0 => Err(format!(
             "{text} is negative; expected requests per second, 0 or more"
+        )),
+        Ok(v) if v > super::MAX_RPS => Err(format!(
+            "{text} is above the limit of {:e} requests per second",
+            super::MAX_RPS
         )),
         Ok(v) => Ok(v),
         Err(_) => Err(format!(

@@ -206,6 +206,7 @@ pub fn write_run(run: &RunOutput, dir: &Path, snapshots: Option<&Path>) -> Resul
     summary.push(b'\n');
     write_atomically(&dir.join("summary.json"), &summary)?;
     if let Some(sdir) = snapshots {
+        let mut folder = super::output::AtomicFolder::new(sdir)?;
         for s in &record.syncs {
             let mut snap = s.snapshot.clone();
             snap.decision =
@@ -213,8 +214,9 @@ pub fn write_run(run: &RunOutput, dir: &Path, snapshots: Option<&Path>) -> Resul
             let mut text =
                 serde_json::to_vec_pretty(&snap).map_err(|e| Error::Output(e.to_string()))?;
             text.push(b'\n');
-            write_atomically(&sdir.join(format!("{:09}.json", s.second)), &text)?;
+            folder.write(&format!("{:09}.json", s.second), &text)?;
         }
+        folder.commit()?;
     }
     Ok(())
 }

@@ -45,12 +45,30 @@ impl Scenario {
     }
 }
 
+/// The largest scenario, HPA or snapshot file read: 16 MiB (a snapshot of 10,000 pods is
+/// about 2 MiB). Larger files, and endless ones, are refused by name.
+pub const MAX_MANIFEST_BYTES: u64 = 16 << 20;
+/// The most pods a scenario may ask for: `initialReplicas`, `minReplicas`, `maxReplicas`,
+/// an action's `scale` or patch, and `capacity.nodes`/`maxNodes`, each at most 10,000.
+pub const MAX_PODS: i64 = 10_000;
+/// The most requests a pod works on at once (`workload.pod.concurrency`): the latency
+/// model's work grows with it.
+pub const MAX_CONCURRENCY: u32 = 10_000;
+
+/// Reads a scenario, HPA or snapshot file: UTF-8 text of at most [`MAX_MANIFEST_BYTES`].
+pub(crate) fn read_manifest(path: &Path) -> Result<String, Error> {
+    crate::load::read_input(path, MAX_MANIFEST_BYTES)
+}
+
 /// Reads, parses and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    parse_scenario(&read_manifest(path)?, path)
+}
+
+/// Parses and validates scenario text as if read from `path` (which names it in errors
+/// and resolves its relative trace and HPA files).
+pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, Error> {
+    let text = text.to_string();
     let file: ScenarioFile = super::snapshot_file::parse_with_hpa_at(&text, path, "hpa")?;
     let fail = |field: &str, message: String| Error::Input {
         path: path.to_path_buf(),
@@ -59,9 +77,16 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
     };
     let base = path.parent().unwrap_or(Path::new("."));
 
+    // An HPA read from `hpaFile`: its errors name that file, at the field's line there.
+    let mut hpa_file: Option<(PathBuf, String)> = None;
     let hpa = match (&file.hpa, &file.hpa_file) {
         (Some(h), None) => h.clone(),
-        (None, Some(f)) => read_hpa(&base.join(f))?,
+        (None, Some(f)) => {
+            let (hpa_path, pick) = split_pick(&base.join(f));
+            let hpa_text = read_manifest(&hpa_path)?;
+            hpa_file = Some((hpa_path.clone(), hpa_text.clone()));
+            super::snapshot_file::parse_hpa_manifest(&hpa_text, &hpa_path, pick.as_deref())?
+        }
         (Some(_), Some(_)) => {
             return Err(fail(
                 "hpaFile",
@@ -77,11 +102,29 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
     };
     let start = file.start.map(|a| a.0).unwrap_or(Time::from_secs(0));
     let duration = file.duration.span();
+    if let Some(number) = bare_number(&text, "duration") {
+        // `duration: 2` reads as 2 seconds, never what its writer meant by a run's
+        // length; a unit costs one letter and says which.
+        return Err(fail(
+            "duration",
+            format!(
+                "{number} has no unit; write `{number}s` for seconds (or `{number}m`, `{number}h`)"
+            ),
+        ));
+    }
     if duration.as_millis() < 1000 {
         return Err(fail("duration", "must be at least 1s".into()));
     }
     let end = start.plus(duration);
 
+    let fail = |field: &str, message: String| match (&hpa_file, field.strip_prefix("hpa.")) {
+        (Some((hpa_path, hpa_text)), Some(inner)) => Error::Input {
+            path: hpa_path.clone(),
+            location: super::snapshot_file::locate_field(hpa_text, inner),
+            message: format!("{inner}: {message}"),
+        },
+        _ => fail(field, message),
+    };
     check_hpa(&hpa).map_err(|e| fail(&e.field, e.message))?;
     let w = &file.workload;
     if w.initial_replicas < 0 {
@@ -155,6 +198,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
         ));
     }
     check_delays(&file).map_err(|(f, m)| fail(&f, m))?;
+    check_limits(&file, &hpa).map_err(|(f, m)| fail(&f, m))?;
     if let Some(c) = &file.capacity {
         for (res, q) in &pod.requests {
             if let Some(node) = c.node.get(res)
@@ -220,6 +264,12 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
         if a.scale.is_some_and(|n| n < 0) {
             return Err(fail(&format!("{field}.scale"), "is negative".into()));
         }
+        if let Some(n) = a.scale {
+            pods(&format!("{field}.scale"), n.into()).map_err(|(f, m)| fail(&f, m))?;
+        }
+        if let Some(n) = a.kill_pods {
+            pods(&format!("{field}.killPods"), n.into()).map_err(|(f, m)| fail(&f, m))?;
+        }
         if let Some(p) = &a.patch_hpa {
             apply_patch(&mut patched, p);
             check_hpa(&patched).map_err(|e| {
@@ -230,11 +280,44 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
             })?;
             check_metrics_produced(&patched, &file, &format!("{field}.patchHpa.metrics"))
                 .map_err(|(f, m)| fail(&f, m))?;
+            for (name, n) in [
+                ("minReplicas", p.min_replicas),
+                ("maxReplicas", p.max_replicas),
+            ] {
+                if let Some(n) = n {
+                    pods(&format!("{field}.patchHpa.{name}"), n.into())
+                        .map_err(|(f, m)| fail(&f, m))?;
+                }
+            }
         }
     }
     let mut actions = file.actions.clone();
     actions.sort_by_key(|a| a.at.0);
     let load = Load::build(&file.load, base, duration)?;
+    let peak = load.peak();
+    if peak.is_nan() || peak > crate::load::MAX_RPS {
+        return Err(fail(
+            "load",
+            format!(
+                "its entries together can reach {peak:e} requests per second, above the limit of {:e}; lower a rate or a `scale`",
+                crate::load::MAX_RPS
+            ),
+        ));
+    }
+    for (i, spec) in file.load.iter().enumerate() {
+        if let Some(from) = spec.first_effect()
+            && from >= end
+        {
+            return Err(fail(
+                &format!("load[{i}]"),
+                format!(
+                    "starts at {}, when the run has ended ({}); move it inside the run, or lengthen `duration`",
+                    crate::units::clock(from, crate::units::ClockStyle::Scenario),
+                    crate::units::clock(end, crate::units::ClockStyle::Scenario),
+                ),
+            ));
+        }
+    }
     let seed = file.seed;
     Ok(Scenario {
         path: path.to_path_buf(),
@@ -276,18 +359,23 @@ pub fn load_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
     Ok(hpa)
 }
 
+/// `path#name`: the file, and the name of the HPA to pick from a `List` in it.
+fn split_pick(path: &Path) -> (PathBuf, Option<String>) {
+    let text = path.to_string_lossy();
+    match text.rsplit_once('#') {
+        Some((file, name)) if !name.contains(['/', '\\']) => {
+            (PathBuf::from(file), Some(name.to_string()))
+        }
+        _ => (path.to_path_buf(), None),
+    }
+}
+
 /// An HPA file, `path` or `path#name` (the HPA of that name in a `List`).
 fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
-    let text_path = path.to_string_lossy();
-    let (file, pick) = match text_path.rsplit_once('#') {
-        Some((file, name)) if !name.contains(['/', '\\']) => (Path::new(file), Some(name)),
-        _ => (path, None),
-    };
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    super::snapshot_file::parse_hpa_manifest(&text, file, pick)
+    let (file, pick) = split_pick(path);
+    let file = file.as_path();
+    let pick = pick.as_deref();
+    super::snapshot_file::parse_hpa_manifest(&read_manifest(file)?, file, pick)
 }
 
 /// The API server's checks on the HPA, through the snapshot validator.
@@ -305,6 +393,172 @@ fn check_hpa(hpa: &HorizontalPodAutoscaler) -> Result<(), crate::core::InvalidFi
         decision: None,
     };
     snap.validate()
+}
+
+/// The number `key` holds at the top level of the YAML or JSON `text`, if it is written as
+/// a bare number rather than a string with a unit.
+fn bare_number(text: &str, key: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        #[serde(default)]
+        duration: Option<serde_json::Value>,
+    }
+    debug_assert_eq!(key, "duration");
+    let top: Top = super::snapshot_file::parse_yaml(text, Path::new("")).ok()?;
+    match top.duration? {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn pods(field: &str, n: i64) -> Result<(), (String, String)> {
+    if n > MAX_PODS {
+        Err((
+            field.to_string(),
+            format!("{n} is above the limit of {MAX_PODS} pods (the README's `Limits`)"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The limits of the format (the README's `Limits`): every count, duration and window
+/// bounded, so that a run's work and memory are bounded by what the scenario asks for.
+fn check_limits(
+    file: &ScenarioFile,
+    hpa: &HorizontalPodAutoscaler,
+) -> Result<(), (String, String)> {
+    use super::model::Delay;
+    use crate::units::{
+        MAX_DELAY_SECONDS, MAX_METRIC_WINDOW_SECONDS, MAX_RUN_SECONDS, MAX_SCRAPE_SECONDS, at_most,
+    };
+    let span_of = |seconds: u32| crate::core::Span::from_secs(i64::from(seconds));
+    at_most("duration", file.duration.span(), MAX_RUN_SECONDS)?;
+    let w = &file.workload;
+    pods("workload.initialReplicas", w.initial_replicas.into())?;
+    pods(
+        "hpa.spec.minReplicas",
+        hpa.spec.min_replicas.unwrap_or(1).into(),
+    )?;
+    pods("hpa.spec.maxReplicas", hpa.spec.max_replicas.into())?;
+    if let Some(c) = w.pod.concurrency
+        && c > MAX_CONCURRENCY
+    {
+        return Err((
+            "workload.pod.concurrency".into(),
+            format!("{c} is above the limit of {MAX_CONCURRENCY} requests at once"),
+        ));
+    }
+    if let Some(t) = w.pod.request_timeout {
+        at_most("workload.pod.requestTimeout", t.span(), MAX_DELAY_SECONDS)?;
+    }
+    let s = &w.startup;
+    for (name, d) in [
+        ("scheduling", &s.scheduling),
+        ("imagePull", &s.image_pull),
+        ("containerStart", &s.container_start),
+        ("appStart", &s.app_start),
+    ] {
+        let field = format!("workload.startup.{name}");
+        let spans: Vec<crate::units::Duration> = match d {
+            Delay::Fixed(a) => vec![*a],
+            Delay::Uniform(ab) => ab.to_vec(),
+            Delay::Normal { mean, stddev } => vec![*mean, *stddev],
+            Delay::Lognormal { median, p99 } => vec![*median, *p99],
+            Delay::Gamma { mean, .. } => vec![*mean],
+            Delay::Empirical(v) => v.clone(),
+        };
+        for d in spans {
+            at_most(&field, d.span(), MAX_DELAY_SECONDS)?;
+        }
+    }
+    for (name, probe) in [
+        ("startupProbe", &s.startup_probe),
+        ("readinessProbe", &s.readiness_probe),
+    ] {
+        if let Some(p) = probe {
+            let field = format!("workload.startup.{name}");
+            at_most(&field, span_of(p.initial_delay_seconds), MAX_DELAY_SECONDS)?;
+            at_most(&field, span_of(p.period_seconds), MAX_DELAY_SECONDS)?;
+        }
+    }
+    if let Some(wu) = &s.warmup {
+        at_most(
+            "workload.startup.warmup.duration",
+            wu.duration.span(),
+            MAX_DELAY_SECONDS,
+        )?;
+    }
+    let t = &w.termination;
+    at_most(
+        "workload.termination.gracePeriodSeconds",
+        span_of(t.grace_period_seconds),
+        MAX_DELAY_SECONDS,
+    )?;
+    if let Some(e) = t.exit_after {
+        at_most(
+            "workload.termination.exitAfter",
+            e.span(),
+            MAX_DELAY_SECONDS,
+        )?;
+    }
+    if let Some(c) = &file.capacity {
+        pods("capacity.nodes", c.nodes.into())?;
+        if let Some(m) = c.max_nodes {
+            pods("capacity.maxNodes", m.into())?;
+        }
+        if let Some(d) = c.provision_delay {
+            at_most("capacity.provisionDelay", d.span(), MAX_DELAY_SECONDS)?;
+        }
+    }
+    let ms = &file.metrics_server;
+    at_most(
+        "metricsServer.resolution",
+        ms.resolution.span(),
+        MAX_SCRAPE_SECONDS,
+    )?;
+    at_most("metricsServer.window", ms.window.span(), MAX_SCRAPE_SECONDS)?;
+    for (name, m) in &file.metrics {
+        if let Some(d) = m.window {
+            at_most(
+                &format!("metrics.{name}.window"),
+                d.span(),
+                MAX_METRIC_WINDOW_SECONDS,
+            )?;
+        }
+        if let Some(d) = m.delay {
+            at_most(
+                &format!("metrics.{name}.delay"),
+                d.span(),
+                MAX_METRIC_WINDOW_SECONDS,
+            )?;
+        }
+    }
+    let c = &file.controller;
+    at_most(
+        "controller.syncPeriod",
+        c.sync_period.span(),
+        MAX_SCRAPE_SECONDS,
+    )?;
+    for (name, d) in [
+        ("cpuInitializationPeriod", c.cpu_initialization_period),
+        ("initialReadinessDelay", c.initial_readiness_delay),
+        ("downscaleStabilization", c.downscale_stabilization),
+    ] {
+        at_most(&format!("controller.{name}"), d.span(), MAX_DELAY_SECONDS)?;
+    }
+    if let Some(slo) = &file.slo {
+        if let Some(l) = &slo.latency {
+            at_most("slo.latency.below", l.below.span(), MAX_DELAY_SECONDS)?;
+        }
+        if let Some(n) = slo.min_ready {
+            pods("slo.minReady", n.into())?;
+        }
+        for (i, w) in slo.windows.iter().enumerate() {
+            at_most(&format!("slo.windows[{i}]"), w.span(), MAX_RUN_SECONDS)?;
+        }
+    }
+    Ok(())
 }
 
 fn check_delays(file: &ScenarioFile) -> Result<(), (String, String)> {

@@ -23,7 +23,9 @@ pub struct ScenarioFile {
     /// What the scenario is about, for the report.
     #[serde(default)]
     pub description: Option<String>,
-    /// How long to simulate, at least 1s: `"4h"`, `"90m"`, or a number of seconds.
+    /// How long to simulate, from 1s to 31d, with a unit: `"4h"`, `"90m"`, `"600s"` (a
+    /// bare number is refused: `duration: 2` would be 2 seconds).
+    #[schemars(extend("not" = { "type": "number" }))]
     pub duration: Duration,
     /// The time of day the simulation starts at, e.g. `"10:00"` (default 00:00). Every time in
     /// the file counts from the same midnight.
@@ -86,7 +88,8 @@ pub struct ScenarioFile {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Workload {
-    /// Replicas (`spec.replicas`) at the start, all of them Ready.
+    /// Replicas (`spec.replicas`) at the start, all of them Ready; at most 10,000.
+    #[schemars(range(max = 10_000))]
     pub initial_replicas: i32,
     /// One pod: its resources and what a request costs it.
     pub pod: PodModel,
@@ -124,8 +127,9 @@ pub struct PodModel {
     #[serde(default)]
     pub request_timeout: Option<Duration>,
     /// Requests a pod works on at once: the servers of its latency queue (default: its
-    /// cpu limit in whole cores, at least 1).
+    /// cpu limit in whole cores, at least 1); at most 10,000.
     #[serde(default)]
+    #[schemars(range(max = 10_000))]
     pub concurrency: Option<u32>,
 }
 
@@ -289,10 +293,12 @@ pub struct Capacity {
     /// Allocatable resources of one node, e.g. `{cpu: "2", memory: 8Gi}`; pods pack by their
     /// requests.
     pub node: BTreeMap<String, Quantity>,
-    /// Nodes at the start.
+    /// Nodes at the start; at most 10,000.
+    #[schemars(range(max = 10_000))]
     pub nodes: u32,
     /// The cluster autoscaler's ceiling (default: `nodes`, no autoscaling).
     #[serde(default)]
+    #[schemars(range(max = 10_000))]
     pub max_nodes: Option<u32>,
     /// From a Pending pod to a new node being usable (default 2m).
     #[serde(default)]
@@ -333,10 +339,10 @@ impl Default for MetricsServer {
 pub struct DerivedMetric {
     /// What it follows in the simulation.
     pub source: MetricSourceKind,
-    /// The rate window of the adapter's query (default 60s).
+    /// The rate window of the adapter's query (default 60s, at most 1d).
     #[serde(default)]
     pub window: Option<Duration>,
-    /// How stale the value is when the HPA reads it (default 30s).
+    /// How stale the value is when the HPA reads it (default 30s, at most 1d).
     #[serde(default)]
     pub delay: Option<Duration>,
 }
@@ -410,6 +416,7 @@ pub struct Action {
     pub at: At,
     /// Set the Deployment's replicas by hand, as `kubectl scale --replicas` does (0 or more).
     #[serde(default)]
+    #[schemars(range(max = 10_000))]
     pub scale: Option<i32>,
     /// Patch the HPA's spec: `minReplicas`, `maxReplicas`, `metrics`, `behavior`.
     #[serde(default)]

@@ -28,9 +28,11 @@ pub const FARGATE_MEMORY_GIB_PER_HOUR: f64 = 0.004445;
 pub struct Cost {
     /// $ per vCPU-hour of requests (default: Fargate's).
     #[serde(default = "fargate_cpu")]
+    #[schemars(range(min = 0, max = 1e6))]
     pub cpu_per_hour: f64,
     /// $ per GiB-hour of requests (default: Fargate's).
     #[serde(default = "fargate_memory", rename = "memoryGiBPerHour")]
+    #[schemars(range(min = 0, max = 1e6))]
     pub memory_gib_per_hour: f64,
     /// Price by nodes instead of by pods: a node's size and hourly price.
     #[serde(default)]
@@ -46,6 +48,7 @@ pub struct NodePrice {
     /// Allocatable memory (`"16Gi"`).
     pub memory: Quantity,
     /// $ per node-hour.
+    #[schemars(range(min = 0, max = 1e6))]
     pub hourly: f64,
 }
 
@@ -102,7 +105,16 @@ fn invalid(field: &str, message: String) -> InvalidCost {
     }
 }
 
+/// The highest price any field may give: a million dollars an hour.
+pub const MAX_PRICE_PER_HOUR: f64 = 1e6;
+
 fn price(field: &str, value: f64) -> Result<(), InvalidCost> {
+    if value > MAX_PRICE_PER_HOUR && value.is_finite() {
+        return Err(invalid(
+            field,
+            format!("{value:e} is above the limit of {MAX_PRICE_PER_HOUR:e} $ per hour"),
+        ));
+    }
     if value >= 0.0 && value.is_finite() {
         Ok(())
     } else {

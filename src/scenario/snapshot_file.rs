@@ -7,10 +7,7 @@ use crate::error::{Error, Location};
 
 /// Reads and validates a snapshot file.
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::load_scenario::read_manifest(path)?;
     parse_snapshot(&text, path)
 }
 
@@ -100,38 +97,102 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
                 line: l.line(),
                 column: l.column(),
             });
-            let mut message = strip_yaml_position(&e.to_string());
-            if let Some(kind) = message.strip_prefix("invalid ")
-                && matches!(kind, "i32" | "i64" | "u32" | "u64")
-            {
-                message = format!("expected a whole number ({kind})");
-            }
-            if let Some(key) = location.as_ref().and_then(|l| key_before(text, l))
-                && !message.contains(key)
-            {
-                message = format!("{key}: {message}");
-            }
+            let message = strip_yaml_position(&e.to_string());
+            let message = match &location {
+                Some(at) => plain_yaml_error(text, at, message),
+                None => message,
+            };
             input_error(location, message)
         })?
     })
 }
 
-/// The mapping key whose value starts at `at` (`currentReplicas` in `currentReplicas: six`),
-/// so a wrong-type error can say which field it is about.
-fn key_before<'t>(text: &'t str, at: &Location) -> Option<&'t str> {
-    let line = text.lines().nth(at.line.checked_sub(1)? as usize)?;
-    let upto: String = line
+/// A parser's error in a person's words: the full path of the field it is about (from the
+/// parser's own positions), and what to write instead of a Rust type's name.
+fn plain_yaml_error(text: &str, at: &Location, message: String) -> String {
+    let places = field_places(text).unwrap_or_default();
+    let same_line = places
+        .iter()
+        .filter(|(_, l)| l.line == at.line && l.column <= at.column)
+        .max_by_key(|(_, l)| l.column)
+        .map(|(p, _)| p.as_str());
+    let exact = places
+        .iter()
+        .find(|(_, l)| *l == at)
+        .map(|(p, _)| p.as_str());
+    let before = places
+        .iter()
+        .filter(|(_, l)| (l.line, l.column) < (at.line, at.column))
+        .max_by_key(|(_, l)| (l.line, l.column))
+        .map(|(p, _)| p.as_str());
+    let parent = |p: &str| p.rfind(['.', '[']).map(|i| p[..i].to_string());
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        // Reported where the mapping that lacks it starts: its first key.
+        return match exact.and_then(parent) {
+            Some(map) => format!("{map}: missing field `{field}`; add `{field}:` under `{map}`"),
+            None => format!("missing field `{field}` at the top level; add `{field}:`"),
+        };
+    }
+    if let Some(kind) = message.strip_prefix("invalid ")
+        && matches!(kind, "i32" | "i64" | "u32" | "u64")
+    {
+        let value = value_at(text, at);
+        let what = if kind.starts_with('u') {
+            "a whole number, 0 or more, such as 3"
+        } else {
+            "a whole number such as 3"
+        };
+        let field = same_line.unwrap_or("value");
+        // A line indented further than the key continues a plain value: the usual slip.
+        let key_column = places.get(field).map_or(at.column, |l| l.column);
+        let next = text.lines().nth(at.line as usize).unwrap_or("");
+        let indent = next.len() - next.trim_start().len();
+        let hint = if !next.trim().is_empty() && indent as u64 >= key_column {
+            format!(
+                "; line {} is indented further than `{field}`, so YAML reads it as more of this value: check the indentation",
+                at.line + 1
+            )
+        } else {
+            String::new()
+        };
+        return format!("{field}: {value} is not a whole number; expected {what}{hint}");
+    }
+    if message.contains("did not find expected")
+        || message.contains("mapping values are not allowed")
+        || message.contains("found character that cannot start")
+    {
+        let after = before.map_or(String::new(), |p| format!(" (after `{p}`)"));
+        return format!(
+            "{message}{after}: check the indentation, as YAML reads it: the keys of one mapping start at the same column, and so do a list's `- ` items"
+        );
+    }
+    match same_line {
+        Some(field) if !message.starts_with(field) => {
+            let key = field.rsplit(['.', ']']).next().unwrap_or(field);
+            let message = message
+                .strip_prefix(&format!("{key}: "))
+                .unwrap_or(&message);
+            format!("{field}: {message}")
+        }
+        _ => message,
+    }
+}
+
+/// The scalar written at `at`, up to the end of its line, a comment, or a flow separator.
+fn value_at(text: &str, at: &Location) -> String {
+    let line = text
+        .lines()
+        .nth(at.line.saturating_sub(1) as usize)
+        .unwrap_or("");
+    let rest: String = line
         .chars()
-        .take(at.column.saturating_sub(1) as usize)
+        .skip(at.column.saturating_sub(1) as usize)
         .collect();
-    let before_colon = upto.trim_end().strip_suffix(':')?;
-    let key = before_colon
-        .rsplit(|c: char| {
-            !(c.is_ascii_alphanumeric() || c == '_' || c == '/' || c == '-' || c == '.')
-        })
-        .next()?;
-    let start = line.find(key)?;
-    (!key.is_empty()).then(|| &line[start..start + key.len()])
+    let end = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
+    rest[..end].trim().to_string()
 }
 
 /// serde_json appends " at line L column C"; we print the place up front instead.
@@ -151,127 +212,97 @@ fn strip_yaml_position(message: &str) -> String {
     }
 }
 
-/// Finds the line of a validated field (`hpa.spec.metrics[1].resource.target`) in YAML or
-/// JSON text by following its keys, and list indices by counting YAML `- ` items;
-/// `None` when the text does not spell the path out (flow style, anchors).
+/// Finds a validated field (`hpa.spec.metrics[1].resource.target`, `pods[0].name`) in
+/// YAML or JSON text by the YAML parser's own positions: the key of a mapping entry, the
+/// start of a list item. A field the text leaves out (a default) is placed at its nearest
+/// written parent; `None` when the text does not parse as YAML.
 pub(crate) fn locate_field(text: &str, field: &str) -> Option<Location> {
-    let mut from = 0;
-    let mut found = None;
-    for segment in field.split('.') {
-        let (key, indices) = match segment.split_once('[') {
-            Some((k, rest)) => (
-                k,
-                rest.trim_end_matches(']')
-                    .split("][")
-                    .filter_map(|n| n.parse::<usize>().ok())
-                    .collect(),
-            ),
-            None => (segment, vec![]),
-        };
-        let offset = find_key(&text[from..], key)?;
-        from += offset;
-        found = Some(from);
-        from += key.len();
-        for index in indices {
-            from = nth_list_item(text, from, index)?;
-            found = Some(from);
+    let places = field_places(text)?;
+    let mut path = field;
+    loop {
+        if let Some(at) = places.get(path) {
+            return Some(at.clone());
         }
+        // The parent: drop the last `.key` or `[i]`.
+        let cut = path.rfind(['.', '['])?;
+        path = &path[..cut];
     }
-    let at = found?;
-    let line = text[..at].matches('\n').count() as u64 + 1;
-    let column = (at - text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0)) as u64 + 1;
-    Some(Location { line, column })
 }
 
-/// The offset of `key` used as a mapping key (`key:` or `"key":`) in `text`.
-fn find_key(text: &str, key: &str) -> Option<usize> {
-    text.match_indices(key).map(|(i, _)| i).find(|&i| {
-        let before_ok = i == 0 || !(text.as_bytes()[i - 1].is_ascii_alphanumeric());
-        let after = text[i + key.len()..].trim_start_matches('"');
-        before_ok && after.starts_with(':')
-    })
-}
-
-/// The offset of the `index`-th item of the list that follows the key ending at `from`:
-/// a flow list (`[a, {b}]`, as in JSON) or a block list (`- ` items).
-fn nth_list_item(text: &str, from: usize, index: usize) -> Option<usize> {
-    let rest = text[from..].trim_start_matches(['"', ':', ' ', '\t']);
-    if rest.starts_with('[') {
-        let start = text.len() - rest.len();
-        return nth_flow_item(text, start, index);
+/// Every field path the text writes (`a.b[2].c`) with the place of its key or list item.
+fn field_places(text: &str) -> Option<std::collections::HashMap<String, Location>> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    enum Frame {
+        /// A mapping: its path, and the key whose value comes next (`None`: a key comes).
+        Map(String, Option<String>),
+        /// A list: its path and the index of the next item.
+        Seq(String, usize),
     }
-    nth_block_item(text, from, index)
-}
-
-fn nth_flow_item(text: &str, open: usize, index: usize) -> Option<usize> {
-    let (mut depth, mut seen, mut in_string) = (0usize, 0usize, false);
-    let mut item_start = Some(open + 1);
-    for (i, c) in text[open..].char_indices().map(|(i, c)| (open + i, c)) {
-        if in_string {
-            in_string = c != '"';
-            continue;
-        }
-        if let Some(start) = item_start
-            && !c.is_whitespace()
-            && i > open
-        {
-            if seen == index {
-                return Some(start.max(i));
-            }
-            item_start = None;
-        }
-        match c {
-            '"' => in_string = true,
-            '[' | '{' => depth += 1,
-            ']' | '}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return None;
+    let mut places = std::collections::HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let at = |span: &serde_saphyr::granit_parser::Span| Location {
+        line: span.start.line() as u64,
+        column: span.start.col() as u64 + 1,
+    };
+    for event in Parser::new_from_str(text) {
+        // Up to a syntax error: the places before it still name fields.
+        let Ok((event, span)) = event else { break };
+        let starts_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+                | Event::Alias(..)
+        );
+        // The path of the node this event starts, when it is a value (not a key).
+        let mut node_path = None;
+        if starts_node {
+            match stack.last_mut() {
+                None => node_path = Some(String::new()),
+                Some(Frame::Map(path, pending @ None)) => {
+                    // A key: scalar keys name a field; others get a placeholder.
+                    let key = match &event {
+                        Event::Scalar(value, ..) => value.to_string(),
+                        _ => "?".to_string(),
+                    };
+                    let full = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    places.entry(full).or_insert_with(|| at(&span));
+                    *pending = Some(key);
+                    if !matches!(event, Event::Scalar(..)) {
+                        // A complex key's own nodes are not fields: skip into it as a value.
+                        node_path = Some(String::from("?"));
+                    }
+                }
+                Some(Frame::Map(path, pending @ Some(_))) => {
+                    let key = pending.take().unwrap_or_default();
+                    node_path = Some(if path.is_empty() {
+                        key
+                    } else {
+                        format!("{path}.{key}")
+                    });
+                }
+                Some(Frame::Seq(path, index)) => {
+                    let item = format!("{path}[{index}]");
+                    *index += 1;
+                    places.entry(item.clone()).or_insert_with(|| at(&span));
+                    node_path = Some(item);
                 }
             }
-            ',' if depth == 1 => {
-                seen += 1;
-                item_start = Some(i + 1);
+        }
+        match event {
+            Event::MappingStart(..) => stack.push(Frame::Map(node_path.unwrap_or_default(), None)),
+            Event::SequenceStart(..) => stack.push(Frame::Seq(node_path.unwrap_or_default(), 0)),
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
             }
             _ => {}
         }
     }
-    None
-}
-
-fn nth_block_item(text: &str, from: usize, index: usize) -> Option<usize> {
-    let mut offset = from + text[from..].find('\n')? + 1;
-    let mut indent = None;
-    let mut seen = 0;
-    while offset < text.len() {
-        let line_end = text[offset..]
-            .find('\n')
-            .map(|e| offset + e)
-            .unwrap_or(text.len());
-        let line = &text[offset..line_end];
-        let trimmed = line.trim_start();
-        let this_indent = line.len() - trimmed.len();
-        if trimmed.starts_with('-') {
-            match indent {
-                None => indent = Some(this_indent),
-                Some(i) if this_indent < i => return None,
-                _ => {}
-            }
-            if Some(this_indent) == indent {
-                if seen == index {
-                    return Some(offset + this_indent);
-                }
-                seen += 1;
-            }
-        } else if !trimmed.is_empty()
-            && !trimmed.starts_with('#')
-            && indent.is_some_and(|i| this_indent < i)
-        {
-            return None;
-        }
-        offset = line_end + 1;
-    }
-    None
+    Some(places)
 }
 
 #[cfg(test)]
@@ -285,8 +316,20 @@ mod tests {
         assert_eq!(at("a.list[1].y"), Some((5, 5)));
         assert_eq!(at("a.list[0].x"), Some((3, 5)));
         assert_eq!(at("a.flow[1].q"), Some((6, 25)));
-        assert_eq!(at("a.nothing"), None);
+        // Not written: its nearest written parent.
+        assert_eq!(at("a.nothing"), Some((1, 1)));
+        assert_eq!(at("a.list[1].z"), Some((4, 5)));
+        assert_eq!(at("b"), None);
         let json = "{\n \"pods\": [\n  {\"name\": \"a\"},\n  {\"name\": \"a\"}\n ]\n}";
         assert_eq!(locate_field(json, "pods[1].name").map(|l| l.line), Some(4));
+    }
+
+    #[test]
+    fn a_key_of_the_same_name_elsewhere_is_not_the_field() {
+        // The HPA's Pods metric has a `pods:` key before the snapshot's `pods:` list.
+        let yaml = "hpa:\n  spec:\n    metrics:\n    - type: Pods\n      pods:\n        metric: {name: rps}\n        name: x\npods:\n  - name: \"\"\n";
+        let at = |f| locate_field(yaml, f).map(|l| (l.line, l.column));
+        assert_eq!(at("pods[0].name"), Some((9, 5)));
+        assert_eq!(at("hpa.spec.metrics[0].pods.metric.name"), Some((6, 18)));
     }
 }

@@ -1,0 +1,10 @@
+//! A prometheus trace's text through its reader, then evaluated before, within and past its end.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let format = hpasim::load::TraceFormat::Prometheus;
+        let _ = hpasim::load::parse_trace(text, format, std::path::Path::new("fuzz"));
+    }
+});
