@@ -6,8 +6,10 @@ mod compare;
 mod decide;
 mod schema;
 mod simulate;
+mod sweep;
 
 pub use compare::compare;
 pub use decide::decide;
 pub use schema::schema;
 pub use simulate::{SimulateArgs, Simulated, simulate};
+pub use sweep::{SweepArgs, sweep, sweep_best, sweep_merge};

@@ -10,6 +10,6 @@ pub mod prices;
 mod schema;
 mod snapshot_file;
 
-pub use load_scenario::{Scenario, apply_patch, load_scenario};
+pub use load_scenario::{BuildLoad, Scenario, apply_patch, load_scenario, scenario_from_text};
 pub use schema::scenario_schema;
 pub use snapshot_file::{load_snapshot, parse_snapshot};

@@ -51,6 +51,24 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
         path: path.to_path_buf(),
         source,
     })?;
+    scenario_from_text(&text, path, &Load::build)
+}
+
+/// How [`scenario_from_text`] gets the load: [`Load::build`], or a sweep's copy of a load
+/// already built (its trace read once for every configuration).
+pub type BuildLoad<'a> =
+    dyn Fn(&[crate::load::LoadSpec], &Path, crate::core::Span) -> Result<Load, Error> + Sync + 'a;
+
+/// Parses and validates a scenario's text as [`load_scenario`] does a file's, as if read
+/// from `path` (relative files are found beside it, errors name it), the load made by
+/// `build_load`. For `hpasim sweep`, which sets values in the scenario and checks each.
+pub fn scenario_from_text(
+    source: &str,
+    path: &Path,
+    build_load: &BuildLoad,
+) -> Result<Scenario, Error> {
+    // Owned, as the file's text was: the checks below read it by reference.
+    let text = source.to_owned();
     let file: ScenarioFile = super::snapshot_file::parse_yaml(&text, path)?;
     let fail = |field: &str, message: String| Error::Input {
         path: path.to_path_buf(),
@@ -234,7 +252,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
     }
     let mut actions = file.actions.clone();
     actions.sort_by_key(|a| a.at.0);
-    let load = Load::build(&file.load, base, duration)?;
+    let load = build_load(&file.load, base, duration)?;
     let seed = file.seed;
     Ok(Scenario {
         path: path.to_path_buf(),
