@@ -432,6 +432,7 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
         check(&c.figure, o)?;
     }
 
+    let resumed = done.len();
     let todo: Vec<usize> = (1..space.configs.len())
         .filter(|&i| in_shard(&ids[i], req.shard) && !done.contains_key(&ids[i]))
         .collect();
@@ -462,7 +463,12 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
     for t in fresh {
         done.insert(t.id.clone(), t);
     }
-    let text = finish(&header, done.into_values().collect(), &out, &Pick::Knee)?;
+    let mut text = finish(&header, done.into_values().collect(), &out, &Pick::Knee)?;
+    if resumed > 0 {
+        text.push_str(&format!(
+            "  resumed    {resumed} configurations already in the journal were not run again\n"
+        ));
+    }
     Ok(Swept { text, out })
 }
 

@@ -453,3 +453,176 @@ fn a_space_file_zips_log_ranges_and_takes_a_baseline() {
     assert!(rows[0]["baseline"] == "true");
     assert!(stdout.contains("mean(cost.totalUsd)"));
 }
+
+fn assert_same_files(a: &Path, b: &Path) {
+    for f in FILES {
+        let x = std::fs::read(a.join(f)).unwrap();
+        let y = std::fs::read(b.join(f)).unwrap();
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+const GRID: [&str; 6] = [
+    "-L",
+    "minReplicas",
+    "1,2,3",
+    "-L",
+    "cpuTarget",
+    "40,50,60,70,80,90",
+];
+
+fn sweep_into(sc: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![sc.to_str().unwrap()];
+    args.extend(GRID);
+    args.extend(extra);
+    args.extend(["--out", out.to_str().unwrap()]);
+    run(&args)
+}
+
+#[test]
+fn a_sweep_killed_mid_way_and_rerun_ends_byte_identical_to_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = quiet(dir.path());
+    let whole = dir.path().join("whole");
+    let (code, _, stderr) = sweep_into(&sc, &whole, &["--jobs", "2"]);
+    assert_eq!(code, 0, "{stderr}");
+
+    let killed = dir.path().join("killed");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
+        .arg("sweep")
+        .arg(&sc)
+        .args(GRID)
+        .args(["--jobs", "1", "--out"])
+        .arg(&killed)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until a few configurations are in the journal, then SIGKILL.
+    let journal = killed.join("trials.jsonl");
+    let lines = || {
+        std::fs::read_to_string(&journal)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
+    while lines() < 4 && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    let before = lines();
+    assert!(before >= 4, "the journal had {before} lines when killed");
+    // A write torn by the kill: half a line at the end.
+    let mut text = std::fs::read_to_string(&journal).unwrap();
+    let last = text.lines().last().unwrap().to_string();
+    text.push_str(&last[..last.len() / 2]);
+    std::fs::write(&journal, text).unwrap();
+
+    let (code, stdout, stderr) = sweep_into(&sc, &killed, &["--jobs", "2"]);
+    assert_eq!(code, 0, "{stderr}");
+    // The rerun skipped what the journal held, and ran the rest.
+    let resumed: usize = stdout
+        .split("resumed")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        (before - 1..18).contains(&resumed),
+        "{resumed} resumed of 18"
+    );
+    assert_same_files(&whole, &killed);
+}
+
+#[test]
+fn a_rerun_with_a_changed_scenario_or_space_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = quiet(dir.path());
+    let out = dir.path().join("s");
+    assert_eq!(sweep_into(&sc, &out, &[]).0, 0);
+    let (code, _, stderr) = sweep_into(&sc, &out, &["--seeds", "2"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("another space"), "{stderr}");
+    std::fs::write(&sc, QUIET.replace("seed: 3", "seed: 4")).unwrap();
+    let (code, _, stderr) = sweep_into(&sc, &out, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("another scenario"), "{stderr}");
+}
+
+#[test]
+fn shards_merged_write_the_same_files_as_one_unsharded_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = quiet(dir.path());
+    let whole = dir.path().join("whole");
+    assert_eq!(sweep_into(&sc, &whole, &[]).0, 0);
+    let mut shards = vec![];
+    let mut ids = std::collections::BTreeSet::new();
+    for i in 1..=3 {
+        let out = dir.path().join(format!("shard{i}"));
+        let (code, _, stderr) = sweep_into(&sc, &out, &["--shard", &format!("{i}/3")]);
+        assert_eq!(code, 0, "{stderr}");
+        for row in csv_rows(&out.join("trials.csv")) {
+            // Each configuration in one shard only; the baseline in every one.
+            assert!(
+                ids.insert(row["id"].clone()) || row["baseline"] == "true",
+                "{} in two shards",
+                row["id"]
+            );
+        }
+        shards.push(out);
+    }
+    assert_eq!(ids.len(), csv_rows(&whole.join("trials.csv")).len());
+    let merged = dir.path().join("merged");
+    let mut args = vec!["merge".to_string()];
+    args.extend(shards.iter().map(|s| s.to_string_lossy().into_owned()));
+    args.extend(["--out".into(), merged.to_string_lossy().into_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, _, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_same_files(&whole, &merged);
+
+    // `best` prints the pick's HPA; weights change the pick.
+    let (code, hpa, _) = run(&["best", whole.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let written = std::fs::read_to_string(whole.join("best-hpa.yaml")).unwrap();
+    assert!(written.ends_with(&hpa), "{hpa}\nvs\n{written}");
+    let (_, cheapest, _) = run(&[
+        "best",
+        whole.to_str().unwrap(),
+        "--pick",
+        "weights:cost.totalUsd=1",
+        "--emit",
+        "scenario",
+    ]);
+    assert!(cheapest.contains("minReplicas: 1"), "{cheapest}");
+    let (code, _, stderr) = run(&["best", whole.to_str().unwrap(), "--pick", "weights:cost=1"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cost.totalUsd"), "{stderr}");
+}
+
+#[test]
+fn the_kubernetes_example_is_an_indexed_job_running_one_shard_per_index() {
+    let text = std::fs::read_to_string(root().join("examples/kubernetes/sweep-job.yaml")).unwrap();
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&text).unwrap();
+    let job = docs.iter().find(|d| d["kind"] == "Job").unwrap();
+    assert_eq!(job["apiVersion"], "batch/v1");
+    assert_eq!(job["spec"]["completionMode"], "Indexed");
+    let shards = &job["spec"]["template"]["spec"]["containers"][0]["env"][0];
+    assert_eq!(shards["name"], "SHARDS");
+    assert_eq!(
+        shards["value"].as_str().unwrap().parse::<u64>().unwrap(),
+        job["spec"]["completions"].as_u64().unwrap()
+    );
+    let args = job["spec"]["template"]["spec"]["containers"][0]["args"][0]
+        .as_str()
+        .unwrap();
+    assert!(
+        args.contains("--shard $((JOB_COMPLETION_INDEX + 1))/$SHARDS"),
+        "{args}"
+    );
+}
