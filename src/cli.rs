@@ -101,6 +101,16 @@ pub struct SweepCli {
     /// A parameter taking each of a comma-separated list of values. Repeatable.
     #[arg(short = 'L', long = "parameter-list", num_args = 2, value_names = ["PATH", "VALUES"], action = clap::ArgAction::Append)]
     pub list: Vec<String>,
+    /// How configurations are chosen: every point of the grid, or --budget N of them drawn
+    /// at random or as a Latin hypercube (lhs), seeded by --sample-seed.
+    #[arg(long, value_enum, default_value = "grid")]
+    pub strategy: StrategyArg,
+    /// Configurations random and lhs draw (the baseline is run besides).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub budget: Option<u32>,
+    /// The seed of random and lhs draws (default: the scenario's seed).
+    #[arg(long)]
+    pub sample_seed: Option<u64>,
     /// Seeds every configuration runs on (derived as `simulate --runs` derives them).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub seeds: u32,
@@ -153,6 +163,17 @@ pub enum SweepAction {
     },
 }
 
+/// `--strategy`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StrategyArg {
+    /// Every point of the product.
+    Grid,
+    /// --budget points drawn uniformly from the grid.
+    Random,
+    /// A Latin hypercube of --budget points on the grid's values.
+    Lhs,
+}
+
 /// What `sweep best` prints.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum EmitArg {
@@ -198,6 +219,13 @@ impl SweepCli {
                 origin: Origin::Arg(arg),
             });
         }
+        spec.strategy = match self.strategy {
+            StrategyArg::Grid => crate::sweep::space::Strategy::Grid,
+            StrategyArg::Random => crate::sweep::space::Strategy::Random,
+            StrategyArg::Lhs => crate::sweep::space::Strategy::Lhs,
+        };
+        spec.budget = self.budget.map(|b| b as usize);
+        spec.sample_seed = self.sample_seed;
         spec.rules = self
             .rules
             .iter()

@@ -3,6 +3,7 @@
 //! Owns the space, the journal and the choice; simulates and judges only through
 //! [`trial::evaluate`]. Must not print or parse argv (`commands` and `cli` do).
 
+pub mod chart;
 pub mod figures;
 pub mod front;
 pub mod output;
@@ -302,7 +303,9 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
             })
             .collect::<Result<_, _>>()?;
     let effective = serde_json::to_value(&base_scenario.file).unwrap_or(Value::Null);
-    let space = req.space.build(&base, &effective)?;
+    let mut spec = req.space.clone();
+    spec.sample_seed = spec.sample_seed.or(Some(base_scenario.seed));
+    let space = spec.build(&base, &effective)?;
     let seeds: Vec<u64> = (0..req.seeds.max(1))
         .map(|k| crate::measure::derive_seed(base_scenario.seed, k))
         .collect();

@@ -203,7 +203,9 @@ fn an_invalid_point_is_recorded_with_its_reason_and_the_sweep_goes_on() {
     assert_eq!(csv_rows(&out.join("trials.csv")).len(), 2);
 }
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 7] = [
+    "sweep.png",
+    "report.html",
     "trials.jsonl",
     "trials.csv",
     "pareto.csv",
@@ -625,4 +627,54 @@ fn the_kubernetes_example_is_an_indexed_job_running_one_shard_per_index() {
         args.contains("--shard $((JOB_COMPLETION_INDEX + 1))/$SHARDS"),
         "{args}"
     );
+}
+
+#[test]
+fn random_and_lhs_strategies_run_their_budget_the_same_way_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = quiet(dir.path());
+    for strategy in ["random", "lhs"] {
+        let mut csvs = vec![];
+        for k in 0..2 {
+            let out = dir.path().join(format!("{strategy}{k}"));
+            let (code, _, stderr) = run(&[
+                sc.to_str().unwrap(),
+                "-P",
+                "cpuTarget",
+                "10",
+                "90",
+                "-L",
+                "minReplicas",
+                "1,2,3",
+                "--strategy",
+                strategy,
+                "--budget",
+                "4",
+                "--jobs",
+                if k == 0 { "1" } else { "2" },
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 0, "{stderr}");
+            csvs.push(std::fs::read(out.join("trials.csv")).unwrap());
+        }
+        assert_eq!(csvs[0], csvs[1], "{strategy}");
+        let rows = csv_rows(&dir.path().join(format!("{strategy}0/trials.csv")));
+        assert!(
+            (2..=5).contains(&rows.len()),
+            "{strategy}: {} rows",
+            rows.len()
+        );
+        assert_eq!(rows[0]["baseline"], "true");
+    }
+    let (code, _, stderr) = run(&[
+        sc.to_str().unwrap(),
+        "-L",
+        "minReplicas",
+        "1,2",
+        "--strategy",
+        "random",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--budget"), "{stderr}");
 }

@@ -353,6 +353,66 @@ fn versus(header: &Header, trials: &[Trial], a: &Assessment, pick: usize) -> Opt
     Some(parts.join(", "))
 }
 
+/// What the pictures show: the first two objectives of every configuration that ran,
+/// and for each pair of parameters the least first objective among feasible ones.
+fn picture(header: &Header, trials: &[Trial], a: &Assessment) -> super::chart::SweepPicture {
+    let objective = |k: usize| {
+        header
+            .objectives
+            .get(k)
+            .map(|o| o.to_string())
+            .unwrap_or_default()
+    };
+    let dots = trials
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| a.points[*i].valid)
+        .map(|(i, t)| super::chart::Dot {
+            x: a.points[i].objectives.first().copied().unwrap_or(f64::NAN),
+            y: a.points[i].objectives.get(1).copied().unwrap_or(0.0),
+            feasible: a.points[i].feasible,
+            front: a.front.contains(&i),
+            baseline: t.baseline,
+            pick: a.pick == Some(i),
+        })
+        .collect();
+    let mut heatmaps = vec![];
+    let ps = &header.params;
+    for i in 0..ps.len() {
+        for j in i + 1..ps.len() {
+            if ps[i].values.len() > 60 || ps[j].values.len() > 60 {
+                continue;
+            }
+            let mut cells = vec![vec![None; ps[i].values.len()]; ps[j].values.len()];
+            for (k, t) in trials.iter().enumerate() {
+                let (Some(x), Some(y)) = (
+                    ps[i].values.iter().position(|v| *v == t.values[i]),
+                    ps[j].values.iter().position(|v| *v == t.values[j]),
+                ) else {
+                    continue;
+                };
+                let v = a.points[k].objectives.first().copied().unwrap_or(f64::NAN);
+                if a.points[k].feasible && v.is_finite() {
+                    let cell: &mut Option<f64> = &mut cells[y][x];
+                    *cell = Some(cell.map_or(v, |c: f64| c.min(v)));
+                }
+            }
+            let labels = |k: usize| ps[k].values.iter().map(value_text).collect();
+            heatmaps.push(super::chart::Heatmap {
+                x: (ps[i].name.clone(), labels(i)),
+                y: (ps[j].name.clone(), labels(j)),
+                cells,
+            });
+        }
+    }
+    super::chart::SweepPicture {
+        title: format!("{}: {} configurations", header.name, trials.len()),
+        axes: (objective(0), objective(1)),
+        dots,
+        heatmaps,
+    }
+}
+
 /// The files a sweep writes from its trials (`trials` in space order), and the summary.
 pub fn write_outputs(
     header: &Header,
@@ -370,6 +430,24 @@ pub fn write_outputs(
         &trials_csv(header, trials, &a, Some(&a.front))?,
     )?;
     let mut files = vec!["trials.jsonl", "trials.csv", "pareto.csv"];
+    let picture = picture(header, trials, &a);
+    super::chart::write_png(&picture, out)?;
+    let front_csv = trials_csv(header, trials, &a, Some(&a.front))?;
+    let mut table = csv::Reader::from_reader(front_csv.as_slice());
+    let head: Vec<String> = table
+        .headers()
+        .map(|h| h.iter().take(12).map(String::from).collect())
+        .unwrap_or_default();
+    let rows: Vec<Vec<String>> = table
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| r.iter().take(12).map(String::from).collect())
+        .collect();
+    write_atomically(
+        &out.join("report.html"),
+        super::chart::report_html(&picture, &head, &rows)?.as_bytes(),
+    )?;
+    files.extend(["sweep.png", "report.html"]);
     let mut text = String::new();
     let valid = trials.iter().filter(|t| t.result.is_ok()).count();
     let feasible = a.points.iter().filter(|p| p.feasible).count();

@@ -87,9 +87,29 @@ enum Operand {
     Path(Vec<Step>),
 }
 
+/// How the configurations are chosen among the grid's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strategy {
+    /// Every point of the product (the default: simulations are cheap).
+    #[default]
+    Grid,
+    /// `budget` distinct points drawn uniformly (ChaCha8 seeded with the sampling seed).
+    Random,
+    /// A Latin hypercube of `budget` points: each axis cut into `budget` equal strata of
+    /// its values, each stratum used once, strata paired at random (McKay, Beckman and
+    /// Conover 1979), on the grid's values; duplicates dropped.
+    Lhs,
+}
+
 /// Everything that defines a sweep's configurations, as given.
 #[derive(Clone, Debug, Default)]
 pub struct SpaceSpec {
+    /// How configurations are chosen (with `budget` for random and lhs).
+    pub strategy: Strategy,
+    /// How many configurations random and lhs draw (the baseline not counted).
+    pub budget: Option<usize>,
+    /// The seed of random and lhs draws (default: the scenario's seed).
+    pub sample_seed: Option<u64>,
     /// The parameters in order.
     pub params: Vec<ParamSpec>,
     /// Groups of parameter names that vary together, with where each was given.
@@ -349,21 +369,11 @@ impl SpaceSpec {
             values: baseline_values,
             baseline: true,
         }];
-        let total: usize = axes
-            .iter()
-            .map(|a| params[a[0]].values.len())
-            .try_fold(1usize, |acc, n| acc.checked_mul(n))
-            .filter(|&n| n <= 10_000_000)
-            .ok_or_else(|| {
-                Error::Usage("the grid has more than 10 000 000 configurations".into())
-            })?;
+        let sizes: Vec<usize> = axes.iter().map(|a| params[a[0]].values.len()).collect();
         let mut excluded = 0;
-        for mut k in 0..total {
+        for picks in self.points(&sizes)? {
             let mut values = vec![Value::Null; params.len()];
-            for axis in axes.iter().rev() {
-                let n = params[axis[0]].values.len();
-                let pick = k % n;
-                k /= n;
+            for (axis, pick) in axes.iter().zip(picks) {
                 for &i in axis {
                     values[i] = params[i].values[pick].clone();
                 }
@@ -386,6 +396,86 @@ impl SpaceSpec {
             excluded,
             rules,
         })
+    }
+}
+
+impl SpaceSpec {
+    /// The chosen points as a value index per axis, in the order they run: the grid's
+    /// (last axis fastest), or the drawn ones sorted into the grid's order.
+    fn points(&self, sizes: &[usize]) -> Result<Vec<Vec<usize>>, Error> {
+        use rand::SeedableRng;
+        let total = sizes
+            .iter()
+            .try_fold(1u128, |acc, &n| acc.checked_mul(n as u128))
+            .unwrap_or(u128::MAX);
+        let budget = || {
+            self.budget.filter(|&b| b > 0).ok_or_else(|| {
+                Error::Usage("--strategy random and lhs need --budget N (N >= 1)".into())
+            })
+        };
+        let grid = |k: u128| {
+            let mut k = k;
+            let mut picks = vec![0; sizes.len()];
+            for (a, &n) in sizes.iter().enumerate().rev() {
+                picks[a] = (k % n as u128) as usize;
+                k /= n as u128;
+            }
+            picks
+        };
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(self.sample_seed.unwrap_or(0));
+        let mut drawn: Vec<Vec<usize>> = match self.strategy {
+            Strategy::Grid => {
+                if total > 10_000_000 {
+                    return Err(Error::Usage(format!(
+                        "the grid has {total} configurations (at most 10 000 000): narrow it, or use --strategy random|lhs --budget N"
+                    )));
+                }
+                return Ok((0..total).map(grid).collect());
+            }
+            Strategy::Random => {
+                let b = budget()?;
+                if (b as u128) >= total {
+                    (0..total).map(grid).collect()
+                } else {
+                    let mut seen = std::collections::BTreeSet::new();
+                    while seen.len() < b {
+                        let p: Vec<usize> = sizes
+                            .iter()
+                            .map(|&n| rand::RngExt::random_range(&mut rng, 0..n))
+                            .collect();
+                        seen.insert(p);
+                    }
+                    seen.into_iter().collect()
+                }
+            }
+            Strategy::Lhs => {
+                let b = budget()?;
+                let columns: Vec<Vec<usize>> = sizes
+                    .iter()
+                    .map(|&n| {
+                        let mut strata: Vec<usize> = (0..b).collect();
+                        // Fisher-Yates with the seeded stream.
+                        for i in (1..b).rev() {
+                            let j = rand::RngExt::random_range(&mut rng, 0..=i);
+                            strata.swap(i, j);
+                        }
+                        strata
+                            .into_iter()
+                            .map(|s| {
+                                let u: f64 = rand::RngExt::random(&mut rng);
+                                (((s as f64 + u) / b as f64 * n as f64) as usize).min(n - 1)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                (0..b)
+                    .map(|j| columns.iter().map(|c| c[j]).collect())
+                    .collect()
+            }
+        };
+        drawn.sort();
+        drawn.dedup();
+        Ok(drawn)
     }
 }
 
@@ -683,6 +773,40 @@ mod tests {
             json!([[2, 10], [1, 5], [1, 6], [2, 5], [2, 6]])
         );
         assert!(space.configs[0].baseline);
+    }
+
+    #[test]
+    fn random_and_lhs_draw_the_budget_deterministically_from_the_grid() {
+        let mut s = spec(&[
+            ("minReplicas", Value::from((1..=20).collect::<Vec<i64>>())),
+            ("maxReplicas", Value::from((21..=40).collect::<Vec<i64>>())),
+        ]);
+        for strategy in [Strategy::Random, Strategy::Lhs] {
+            s.strategy = strategy;
+            s.budget = Some(10);
+            s.sample_seed = Some(5);
+            let a = s.build(&base(), &base()).unwrap();
+            let b = s.build(&base(), &base()).unwrap();
+            assert_eq!(a.configs, b.configs, "{strategy:?}");
+            assert!(
+                a.configs.len() >= 2 && a.configs.len() <= 11,
+                "{strategy:?}"
+            );
+            s.sample_seed = Some(6);
+            assert_ne!(s.build(&base(), &base()).unwrap().configs, a.configs);
+        }
+        // A Latin hypercube uses each tenth of each axis once.
+        s.strategy = Strategy::Lhs;
+        s.sample_seed = Some(5);
+        let space = s.build(&base(), &base()).unwrap();
+        let mut tenths: Vec<i64> = space.configs[1..]
+            .iter()
+            .map(|c| (c.values[0].as_i64().unwrap() - 1) / 2)
+            .collect();
+        tenths.sort();
+        assert_eq!(tenths, (0..10).collect::<Vec<i64>>());
+        s.budget = None;
+        assert!(s.build(&base(), &base()).is_err());
     }
 
     #[test]
