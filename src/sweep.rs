@@ -368,48 +368,17 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
             done.entry(t.id.clone()).or_insert(t);
         }
     }
-    std::fs::create_dir_all(&out).map_err(|source| Error::Io {
-        path: out.clone(),
-        source,
-    })?;
-    let io = |source| Error::Io {
-        path: journal_path.clone(),
-        source,
-    };
-    let mut journal = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&journal_path)
-        .map_err(io)?;
-    // A torn last line (a killed sweep) is cut off before appending.
-    journal.set_len(keep).map_err(io)?;
-    if keep == 0 {
-        writeln!(journal, "{}", header.line()?).map_err(io)?;
-    }
-    let journal = Mutex::new(journal);
-
+    // The baseline first: its figures tell which names objectives may use, before the
+    // rest runs and before anything is written (a typo must not leave a journal behind).
     let ctx = Ctx {
         header: &header,
         path: &req.scenario,
         load: &base_scenario.load,
     };
-    let record = |t: &Trial| -> Result<(), Error> {
-        let line = trial::journal_line(t, &header.params, &header.constraints)?;
-        let mut j = journal
-            .lock()
-            .map_err(|_| Error::Output("journal lock".into()))?;
-        j.write_all(format!("{line}\n").as_bytes()).map_err(io)
-    };
-
-    // The baseline first: its figures tell which names objectives may use, before the
-    // rest runs.
+    let baseline_known = done.contains_key(&ids[0]);
     let baseline = match done.get(&ids[0]) {
         Some(t) => t.clone(),
-        None => {
-            let t = ctx.run(0, &space.configs[0], &ids[0]);
-            record(&t)?;
-            t
-        }
+        None => ctx.run(0, &space.configs[0], &ids[0]),
     };
     let names: Vec<String> = match &baseline.result {
         Ok(f) => f.keys().cloned().collect(),
@@ -436,6 +405,38 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
     }
 
     let resumed = done.len();
+    std::fs::create_dir_all(&out).map_err(|source| Error::Io {
+        path: out.clone(),
+        source,
+    })?;
+    let io = |source| Error::Io {
+        path: journal_path.clone(),
+        source,
+    };
+    let mut journal = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&journal_path)
+        .map_err(io)?;
+    // A torn last line (a killed sweep) is cut off before appending.
+    journal.set_len(keep).map_err(io)?;
+    if keep == 0 {
+        writeln!(journal, "{}", header.line()?).map_err(io)?;
+    }
+    let journal = Mutex::new(journal);
+
+    let record = |t: &Trial| -> Result<(), Error> {
+        let line = trial::journal_line(t, &header.params, &header.constraints)?;
+        let mut j = journal
+            .lock()
+            .map_err(|_| Error::Output("journal lock".into()))?;
+        j.write_all(format!("{line}\n").as_bytes()).map_err(io)
+    };
+
+    if !baseline_known {
+        record(&baseline)?;
+    }
+
     let todo: Vec<usize> = (1..space.configs.len())
         .filter(|&i| in_shard(&ids[i], req.shard) && !done.contains_key(&ids[i]))
         .collect();
