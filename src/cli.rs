@@ -116,6 +116,10 @@ pub enum Command {
     },
     /// Print hpasim's man page (roff).
     Man,
+    /// Run a space of HPA (or any scenario) settings on one scenario, in parallel, on the
+    /// same seeds; write every configuration's figures, the Pareto front and the pick
+    /// (best-hpa.yaml, best-scenario.yaml). Rerunning resumes. README: `hpasim sweep`.
+    Sweep(Box<SweepCli>),
 }
 
 impl ValueEnum for CheckFormat {
@@ -145,6 +149,165 @@ pub enum SchemaOf {
     Scenario,
     /// A snapshot file (`hpasim decide`).
     Snapshot,
+}
+
+/// `hpasim sweep`'s arguments (or its `merge` and `best` subcommands).
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepCli {
+    /// `merge` or `best` (else a sweep is run).
+    #[command(subcommand)]
+    pub action: Option<SweepAction>,
+    /// The scenario file (YAML).
+    #[arg(required = true)]
+    pub scenario: Option<PathBuf>,
+    /// A space file (YAML): parameters with `values`, `range`+`step` or `log`+`count`,
+    /// `zip`, `baseline`, `where`, `minimize`, `constraints`.
+    #[arg(long)]
+    pub space: Option<PathBuf>,
+    /// A parameter scanned from MIN to MAX by STEP (-D, default 1): a path
+    /// into the scenario or an alias (cpuTarget, minReplicas, maxReplicas, upWindow,
+    /// downWindow, upPolicyValue, downPolicyValue, ..., tolerance). Repeatable.
+    #[arg(short = 'P', long = "parameter-scan", num_args = 3, value_names = ["PATH", "MIN", "MAX"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
+    pub scan: Vec<String>,
+    /// The step of the -P before it (one -D per -P, in order; with one -P, one -D).
+    #[arg(short = 'D', long = "parameter-step-size", value_name = "STEP", action = clap::ArgAction::Append)]
+    pub step: Vec<String>,
+    /// A parameter taking each of a comma-separated list of values. Repeatable.
+    #[arg(short = 'L', long = "parameter-list", num_args = 2, value_names = ["PATH", "VALUES"], action = clap::ArgAction::Append)]
+    pub list: Vec<String>,
+    /// How configurations are chosen: every point of the grid, or --budget N of them drawn
+    /// at random or as a Latin hypercube (lhs), seeded by --sample-seed.
+    #[arg(long, value_enum, default_value = "grid")]
+    pub strategy: StrategyArg,
+    /// Configurations random and lhs draw (the baseline is run besides).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub budget: Option<u32>,
+    /// The seed of random and lhs draws (default: the scenario's seed).
+    #[arg(long)]
+    pub sample_seed: Option<u64>,
+    /// Seeds every configuration runs on (derived as `simulate --runs` derives them).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub seeds: u32,
+    /// An objective to minimise: FIGURE or STAT(FIGURE), STAT one of mean, p95, worst
+    /// (default worst); FIGURE a summary.json name (cost.totalUsd). Default: cost.totalUsd
+    /// and slo.violationSeconds.
+    #[arg(long, value_name = "FIGURE")]
+    pub minimize: Vec<String>,
+    /// A constraint, 'FIGURE OP VALUE' with OP one of <=, <, >=, >, ==, e.g.
+    /// 'p95(slo.violationSeconds) <= 60'.
+    #[arg(long, value_name = "'FIGURE OP VALUE'")]
+    pub constraint: Vec<String>,
+    /// A rule between parameters checked before running, e.g. 'minReplicas <= maxReplicas'.
+    #[arg(long = "where", value_name = "'A OP B'")]
+    pub rules: Vec<String>,
+    /// Run only slice I of N (by configuration id), and the baseline.
+    #[arg(long, value_name = "I/N", value_parser = crate::sweep::parse_shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
+    /// Output folder (default `out/<scenario name>-sweep`); rerunning resumes from it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `hpasim sweep merge|best`.
+#[derive(Debug, Subcommand)]
+pub enum SweepAction {
+    /// Join sweep folders of one space (shards) into one, duplicates dropped by id.
+    Merge {
+        /// The folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The merged folder.
+        #[arg(long, required = true)]
+        out: PathBuf,
+    },
+    /// Print a finished sweep's pick as YAML.
+    Best {
+        /// The sweep's folder.
+        dir: PathBuf,
+        /// knee (closest to the ideal point, objectives scaled over the front) or
+        /// weights:FIGURE=W,... (least weighted sum).
+        #[arg(long, default_value = "knee")]
+        pick: String,
+        /// What to print: the HPA, or the scenario (its traces found from the current folder).
+        #[arg(long, value_enum, default_value = "hpa")]
+        emit: EmitArg,
+    },
+}
+
+/// `--strategy`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StrategyArg {
+    /// Every point of the product.
+    Grid,
+    /// --budget points drawn uniformly from the grid.
+    Random,
+    /// A Latin hypercube of --budget points on the grid's values.
+    Lhs,
+}
+
+/// What `sweep best` prints.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EmitArg {
+    /// The HPA (autoscaling/v2).
+    Hpa,
+    /// The whole scenario.
+    Scenario,
+}
+
+impl SweepCli {
+    fn space(&self) -> Result<crate::sweep::space::SpaceSpec, Error> {
+        use crate::sweep::space::{Origin, ParamSpec, range, scalar};
+        let mut spec = crate::sweep::space::SpaceSpec::default();
+        // clap hands every -P's values in one list, three each.
+        let scans: Vec<&[String]> = self.scan.chunks(3).collect();
+        if !self.step.is_empty() && self.step.len() != scans.len() {
+            return Err(Error::Usage(format!(
+                "-D: {} given for {} -P; give one -D per -P, in order",
+                self.step.len(),
+                scans.len()
+            )));
+        }
+        for (k, s) in scans.iter().enumerate() {
+            let step = self.step.get(k).map(String::as_str);
+            let arg = format!("-P {}", s.join(" "));
+            if s.len() < 3 {
+                return Err(Error::Usage(format!("{arg}: expected -P PATH MIN MAX")));
+            }
+            let values =
+                range(&s[1], &s[2], step).map_err(|e| Error::Usage(format!("{arg}: {e}")))?;
+            spec.params.push(ParamSpec {
+                name: s[0].clone(),
+                values,
+                origin: Origin::Arg(arg),
+            });
+        }
+        for pair in self.list.chunks(2) {
+            let arg = format!("-L {}", pair.join(" "));
+            let values = pair[1].split(',').map(scalar).collect();
+            spec.params.push(ParamSpec {
+                name: pair[0].clone(),
+                values,
+                origin: Origin::Arg(arg),
+            });
+        }
+        spec.strategy = match self.strategy {
+            StrategyArg::Grid => crate::sweep::space::Strategy::Grid,
+            StrategyArg::Random => crate::sweep::space::Strategy::Random,
+            StrategyArg::Lhs => crate::sweep::space::Strategy::Lhs,
+        };
+        spec.budget = self.budget.map(|b| b as usize);
+        spec.sample_seed = self.sample_seed;
+        spec.rules = self
+            .rules
+            .iter()
+            .map(|r| (r.clone(), Origin::Arg(format!("--where {r:?}"))))
+            .collect();
+        Ok(spec)
+    }
 }
 
 // The report layer's choices, as the command line names them (the report layer knows no
@@ -334,7 +497,53 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             write_stdout(out, &String::from_utf8_lossy(&bytes))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Sweep(sweep) => run_sweep(*sweep, out),
     }
+}
+
+fn run_sweep(cli: SweepCli, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    use crate::sweep::space::Origin;
+    let text = match &cli.action {
+        Some(SweepAction::Merge { dirs, out: to }) => crate::commands::sweep_merge(dirs, to)?,
+        Some(SweepAction::Best { dir, pick, emit }) => {
+            let emit = match emit {
+                EmitArg::Hpa => crate::sweep::Emit::Hpa,
+                EmitArg::Scenario => crate::sweep::Emit::Scenario,
+            };
+            crate::commands::sweep_best(dir, pick, emit)?
+        }
+        None => {
+            let scenario = cli
+                .scenario
+                .clone()
+                .ok_or_else(|| Error::Usage("sweep: give a scenario file".into()))?;
+            let request = crate::sweep::Request {
+                scenario,
+                space: cli.space()?,
+                seeds: cli.seeds,
+                minimize: cli
+                    .minimize
+                    .iter()
+                    .map(|m| (m.clone(), Origin::Arg(format!("--minimize {m:?}"))))
+                    .collect(),
+                constraints: cli
+                    .constraint
+                    .iter()
+                    .map(|c| (c.clone(), Origin::Arg(format!("--constraint {c:?}"))))
+                    .collect(),
+                jobs: cli.jobs.map(|j| j as usize),
+                out: cli.out.clone(),
+                shard: cli.shard,
+            };
+            crate::commands::sweep(&crate::commands::SweepArgs {
+                request,
+                space_file: cli.space.clone(),
+                progress: true,
+            })?
+        }
+    };
+    write_stdout(out, &text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn write_stdout(out: &mut dyn Write, text: &str) -> Result<(), Error> {

@@ -7,6 +7,7 @@ mod compare;
 mod decide;
 mod schema;
 mod simulate;
+mod sweep;
 mod validate;
 
 pub use check::{CheckArgs, CheckFormat, Checked, check};
@@ -14,4 +15,5 @@ pub use compare::compare;
 pub use decide::decide;
 pub use schema::{schema, snapshot_schema};
 pub use simulate::{SimulateArgs, Simulated, simulate};
+pub use sweep::{SweepArgs, sweep, sweep_best, sweep_merge};
 pub use validate::{Validated, validate};

@@ -7,6 +7,7 @@
 //! - [`measure`] judges a run's record: latency, SLOs, cost, elasticity, spread over seeds;
 //! - [`report`] renders results (JSON, YAML, explanations) and writes files atomically;
 //! - [`check`] judges a run against a scenario's `expect:` and golden timeline;
+//! - [`sweep`] runs a space of settings on one scenario and picks among them;
 //! - [`commands`] holds each subcommand as a function; [`cli`] is the thin argv layer.
 #![warn(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod measure;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
 pub mod units;
 
 pub use error::{Error, Result};

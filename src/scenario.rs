@@ -12,7 +12,9 @@ pub mod prices;
 mod schema;
 mod snapshot_file;
 
-pub use load_scenario::{Scenario, apply_patch, load_hpa, load_scenario, parse_scenario};
+pub use load_scenario::{
+    BuildLoad, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario, scenario_from_text,
+};
 pub use schema::{scenario_schema, snapshot_schema};
 pub use snapshot_file::{load_snapshot, parse_snapshot};
 pub(crate) use snapshot_file::{locate_field, parse_yaml};

@@ -68,7 +68,24 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
 /// Parses and validates scenario text as if read from `path` (which names it in errors
 /// and resolves its relative trace and HPA files).
 pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, Error> {
-    let text = text.to_string();
+    scenario_from_text(text, path, &Load::build)
+}
+
+/// How [`scenario_from_text`] gets the load: [`Load::build`], or a sweep's copy of a load
+/// already built (its trace read once for every configuration).
+pub type BuildLoad<'a> =
+    dyn Fn(&[crate::load::LoadSpec], &Path, crate::core::Span) -> Result<Load, Error> + Sync + 'a;
+
+/// Parses and validates a scenario's text as [`load_scenario`] does a file's, as if read
+/// from `path` (relative files are found beside it, errors name it), the load made by
+/// `build_load`. For `hpasim sweep`, which sets values in the scenario and checks each.
+pub fn scenario_from_text(
+    source: &str,
+    path: &Path,
+    build_load: &BuildLoad,
+) -> Result<Scenario, Error> {
+    // Owned, as the file's text was: the checks below read it by reference.
+    let text = source.to_owned();
     let file: ScenarioFile = super::snapshot_file::parse_with_hpa_at(&text, path, "hpa")?;
     let fail = |field: &str, message: String| Error::Input {
         path: path.to_path_buf(),
@@ -293,7 +310,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, Error> {
     }
     let mut actions = file.actions.clone();
     actions.sort_by_key(|a| a.at.0);
-    let load = Load::build(&file.load, base, duration)?;
+    let load = build_load(&file.load, base, duration)?;
     let peak = load.peak();
     if peak.is_nan() || peak > crate::load::MAX_RPS {
         return Err(fail(
