@@ -183,38 +183,6 @@ impl Header {
 /// The default objectives: cost and SLO violation seconds, worst across seeds.
 pub const DEFAULT_OBJECTIVES: [&str; 2] = ["cost.totalUsd", "slo.violationSeconds"];
 
-/// The scenario file as a value, `hpaFile` read into `hpa`.
-fn scenario_value(path: &Path) -> Result<Value, Error> {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|source| Error::Io {
-            path: p.to_path_buf(),
-            source,
-        })
-    };
-    let parse = |text: &str, p: &Path| -> Result<Value, Error> {
-        let bad = |m: String| Error::Input {
-            path: p.to_path_buf(),
-            location: None,
-            message: m,
-        };
-        if text.trim_start().starts_with('{') {
-            serde_json::from_str(text).map_err(|e| bad(e.to_string()))
-        } else {
-            serde_saphyr::from_str(text).map_err(|e| bad(e.to_string()))
-        }
-    };
-    let mut v = parse(&read(path)?, path)?;
-    if let Some(f) = v.get("hpaFile").and_then(Value::as_str) {
-        let hpa_path = path.parent().unwrap_or(Path::new(".")).join(f);
-        let hpa = parse(&read(&hpa_path)?, &hpa_path)?;
-        if let Some(map) = v.as_object_mut() {
-            map.remove("hpaFile");
-            map.insert("hpa".into(), hpa);
-        }
-    }
-    Ok(v)
-}
-
 /// Reads a journal: its header and trials (a torn or unreadable line is skipped), and
 /// the length of its whole lines (where appending resumes).
 fn read_journal(file: &Path) -> Result<Option<(Header, Vec<Trial>, u64)>, Error> {
@@ -274,7 +242,7 @@ pub struct Swept {
 /// writes its files. `progress(done, total)` is called as configurations finish.
 pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Swept, Error> {
     let base_scenario = crate::scenario::load_scenario(&req.scenario)?;
-    let base = scenario_value(&req.scenario)?;
+    let base = crate::scenario::scenario_value(&req.scenario)?;
     let parse_all = |given: &[(String, Origin)], from_file: &[(String, Origin)]| {
         given.iter().chain(from_file).cloned().collect::<Vec<_>>()
     };

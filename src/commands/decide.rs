@@ -10,10 +10,7 @@ use crate::report::{self, Format};
 
 /// `hpasim decide`: the core on one snapshot file, rendered as JSON, YAML or text.
 pub fn decide(path: &Path, format: Format) -> Result<String, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::scenario::read_manifest(path)?;
     if is_scaled_object_snapshot(&text, path) {
         let both = crate::keda::decide_scaled_object(&text, path)?;
         return match format {

@@ -8,6 +8,7 @@ use crate::error::Error;
 enum Kind {
     Scenario,
     Snapshot,
+    ScaledObjectSnapshot,
     Hpa,
 }
 
@@ -65,10 +66,7 @@ pub fn validate(paths: &[PathBuf]) -> Result<Validated, Error> {
 }
 
 fn validate_one(path: &Path) -> Result<String, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::scenario::read_manifest(path)?;
     match kind_of(&text).ok_or_else(|| Error::Input {
         path: path.to_path_buf(),
         location: None,
@@ -97,6 +95,13 @@ fn validate_one(path: &Path) -> Result<String, Error> {
                 s.pods.len()
             ))
         }
+        Kind::ScaledObjectSnapshot => {
+            let both = crate::keda::decide_scaled_object(&text, path)?;
+            Ok(format!(
+                "ScaledObject snapshot, KEDA's HPA {}, {} -> {} replicas",
+                both.hpa_name, both.hpa.current_replicas, both.hpa.desired_replicas
+            ))
+        }
         Kind::Hpa => {
             let hpa = crate::scenario::load_hpa(path)?;
             Ok(format!(
@@ -119,6 +124,8 @@ fn kind_of(text: &str) -> Option<Kind> {
     };
     if top_level("duration") && top_level("workload") {
         Some(Kind::Scenario)
+    } else if top_level("scaledObject") {
+        Some(Kind::ScaledObjectSnapshot)
     } else if top_level("currentReplicas") && top_level("now") {
         Some(Kind::Snapshot)
     } else if text.contains("HorizontalPodAutoscaler") || top_level("items") {

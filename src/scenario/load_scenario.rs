@@ -56,8 +56,39 @@ pub const MAX_PODS: i64 = 10_000;
 pub const MAX_CONCURRENCY: u32 = 10_000;
 
 /// Reads a scenario, HPA or snapshot file: UTF-8 text of at most [`MAX_MANIFEST_BYTES`].
-pub(crate) fn read_manifest(path: &Path) -> Result<String, Error> {
+pub fn read_manifest(path: &Path) -> Result<String, Error> {
     crate::load::read_input(path, MAX_MANIFEST_BYTES)
+}
+
+/// The scenario file as an untyped value (for `hpasim sweep`, which sets fields in it): an
+/// `hpaFile` read into `hpa` (`FILE#NAME` picked from a `List`) and the HPA in the
+/// `autoscaling/v2` shape, as [`load_scenario`] would read them.
+pub fn scenario_value(path: &Path) -> Result<serde_json::Value, Error> {
+    let mut v: serde_json::Value = super::snapshot_file::parse_yaml(&read_manifest(path)?, path)?;
+    if let Some(f) = v.get("hpaFile").and_then(serde_json::Value::as_str) {
+        let (hpa_path, pick) = split_pick(&path.parent().unwrap_or(Path::new(".")).join(f));
+        let whole: serde_json::Value =
+            super::snapshot_file::parse_yaml(&read_manifest(&hpa_path)?, &hpa_path)?;
+        let hpa = super::manifest::pick_from_list(whole, pick.as_deref()).map_err(|message| {
+            Error::Input {
+                path: hpa_path.clone(),
+                location: None,
+                message,
+            }
+        })?;
+        if let Some(map) = v.as_object_mut() {
+            map.remove("hpaFile");
+            map.insert("hpa".into(), hpa);
+        }
+    }
+    if let Some(hpa) = v.get_mut("hpa") {
+        super::manifest::to_v2(hpa).map_err(|message| Error::Input {
+            path: path.to_path_buf(),
+            location: None,
+            message: format!("hpa: {message}"),
+        })?;
+    }
+    Ok(v)
 }
 
 /// Reads, parses and validates a scenario file.

@@ -624,10 +624,7 @@ fn as_text(v: &Value) -> String {
 
 /// Reads a space file (YAML) into a [`SpaceSpec`]; errors name the file, line and field.
 pub fn read_space_file(file: &Path) -> Result<SpaceSpec, Error> {
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
-        path: file.to_path_buf(),
-        source,
-    })?;
+    let text = crate::scenario::read_manifest(file)?;
     let options = serde_saphyr::options! { with_snippet: false };
     let parsed: SpaceFile =
         serde_saphyr::from_str_with_options(&text, options).map_err(|e| Error::Input {
