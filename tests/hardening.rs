@@ -638,3 +638,19 @@ fn a_new_run_removes_the_temporary_files_a_killed_run_left() {
     assert!(snaps.join("000000015.json").exists());
     assert!(out.join("timeline.png").exists());
 }
+
+#[test]
+fn json_errors_name_the_field_path_without_rust_types() {
+    let text =
+        "{\"now\": 600, \"hpa\": {\"spec\": {\"maxReplicas\": 3}},\n \"currentReplicas\": 1.5}";
+    let e = hpasim::scenario::parse_snapshot(text, Path::new("snap.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("snap.json:2:")
+            && e.contains("currentReplicas: ")
+            && e.contains("expected a whole number"),
+        "{e}"
+    );
+    assert!(!e.contains("i32"), "{e}");
+}

@@ -88,7 +88,12 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
                 line: e.line() as u64,
                 column: e.column() as u64,
             });
-            input_error(location, strip_json_position(&e.to_string()))
+            let message = strip_json_position(&e.to_string());
+            let message = match &location {
+                Some(at) => plain_json_error(text, at, message),
+                None => message,
+            };
+            input_error(location, message)
         })?
     } else {
         let options = serde_saphyr::options! { with_snippet: false };
@@ -105,6 +110,32 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
             input_error(location, message)
         })?
     })
+}
+
+/// serde_json's error in a person's words: the field path on the error's line, and no
+/// Rust type names (`expected i32` is a whole number).
+fn plain_json_error(text: &str, at: &Location, message: String) -> String {
+    let mut message = message;
+    for (kind, words) in [
+        ("i32", "a whole number"),
+        ("i64", "a whole number"),
+        ("u32", "a whole number, 0 or more"),
+        ("u64", "a whole number, 0 or more"),
+        ("f64", "a number"),
+    ] {
+        message = message.replace(&format!("expected {kind}"), &format!("expected {words}"));
+    }
+    let places = field_places(text).unwrap_or_default();
+    // serde_json points just past the value: the field is the last key on that line.
+    let field = places
+        .iter()
+        .filter(|(_, l)| l.line == at.line && l.column <= at.column)
+        .max_by_key(|(_, l)| l.column)
+        .map(|(p, _)| p.as_str());
+    match field {
+        Some(field) => format!("{field}: {message}"),
+        None => message,
+    }
 }
 
 /// A parser's error in a person's words: the full path of the field it is about (from the
