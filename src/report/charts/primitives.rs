@@ -352,7 +352,7 @@ mod tests {
     use super::*;
 
     fn measure(f: impl FnOnce(&Area<SVGBackend>)) {
-        super::super::font_ready().unwrap();
+        super::super::files::font_ready().unwrap();
         let mut out = String::new();
         let root = SVGBackend::with_string(&mut out, (400, 100)).into_drawing_area();
         f(&root);
