@@ -364,3 +364,28 @@ fn bad_metric_entries_and_actions_are_refused_naming_file_line_and_field() {
         );
     }
 }
+
+#[test]
+fn a_ready_pod_takes_its_share_only_once_its_endpoint_reached_the_clients() {
+    // 30 waiting over 10 a pod: the sync at 15 s asks for a third pod; its first readiness
+    // probe passes 20 s after its start (35 s); with a 10 s endpoint delay it serves from
+    // 45 s on, Ready but idle until then.
+    for (traffic, serving_from) in [("", 35), ("traffic: {endpointDelay: 10s}", 45)] {
+        let dir = tempfile::tempdir().unwrap();
+        let top = format!("{traffic}\nmetrics:\n  queue_depth: {{value: 30}}");
+        let r = run(&load_scenario(&write(dir.path(), EXTERNAL, &top)).unwrap());
+        for (second, ready, serving) in [
+            (34, 2, 2),
+            (35, 3, if serving_from == 35 { 3 } else { 2 }),
+            (44, 3, if serving_from == 35 { 3 } else { 2 }),
+            (45, 3, 3),
+        ] {
+            let s = &r.seconds[second];
+            assert_eq!(
+                (s.ready, s.serving),
+                (ready, serving),
+                "{traffic:?} at {second} s"
+            );
+        }
+    }
+}

@@ -57,6 +57,9 @@ pub struct ScenarioFile {
     /// kube-controller-manager's HPA flags; each defaults to Kubernetes' default.
     #[serde(default)]
     pub controller: Controller,
+    /// How requests reach the pods (default: a pod takes its share the second it is Ready).
+    #[serde(default)]
+    pub traffic: Option<Traffic>,
     /// The request rate: a list of load entries, added up (a `noise` entry applies to their
     /// sum).
     pub load: Vec<LoadSpec>,
@@ -365,6 +368,17 @@ pub enum MetricSourceKind {
     /// The value written under `value` or `shape` (the default: implied by either).
     #[default]
     Given,
+}
+
+/// How requests reach the pods.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Traffic {
+    /// From a pod's Ready to its endpoint reaching the clients (EndpointSlice propagation,
+    /// kube-proxy, load balancers), e.g. `2s` (default 0): until then it is Ready but
+    /// receives nothing.
+    #[serde(default)]
+    pub endpoint_delay: Option<Duration>,
 }
 
 /// kube-controller-manager flags for the HPA controller.
