@@ -266,13 +266,19 @@ fn an_outage_fails_the_metric_for_its_span_and_the_replicas_hold() {
             desired(&r)
         );
     }
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        EXTERNAL,
-        "metrics:\n  queue_depth: {value: 20}\nactions:\n- {at: 2m, metricOutage: {metric: queue_depth, for: 3m}}",
-    );
-    replays(&file);
+    for (metric, top) in [
+        (
+            EXTERNAL,
+            "metrics:\n  queue_depth: {value: 20}\nactions:\n- {at: 2m, metricOutage: {metric: queue_depth, for: 3m}}",
+        ),
+        (
+            CPU,
+            "actions:\n- {at: 2m, metricOutage: {metric: cpu, for: 3m}}",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        replays(&write(dir.path(), metric, top));
+    }
 }
 
 #[test]
@@ -305,6 +311,17 @@ fn a_metric_nothing_serves_is_simulated_stuck_and_simulate_warns_why() {
         assert!(
             printed.starts_with("warning: hpa.spec.metrics[0]: "),
             "{printed}"
+        );
+        let validated = Command::cargo_bin("hpasim")
+            .unwrap()
+            .arg("validate")
+            .arg(&file)
+            .assert()
+            .success();
+        let validated = String::from_utf8_lossy(&validated.get_output().stdout).into_owned();
+        assert!(
+            validated.contains("\n    warning: hpa.spec.metrics[0]: "),
+            "{validated}"
         );
     }
 }
