@@ -10,6 +10,7 @@ mod core_view;
 mod cpu;
 mod derived;
 mod engine;
+mod external;
 mod lifecycle;
 mod observe;
 pub mod pods;

@@ -139,7 +139,12 @@ pub(super) fn simulate_loaded(
             .collect();
         report::remove_stale_snapshots(dir, &kept)?;
     }
-    let mut text = report::summary_text(&output, &out);
+    // What the run shows that the user may not expect (an HPA metric nothing serves) comes
+    // first, so it is read before the figures it explains.
+    let mut text: String = (scenario.warnings.iter())
+        .map(|w| format!("warning: {w}\n"))
+        .collect();
+    text.push_str(&report::summary_text(&output, &out));
     text.push_str(&written_line(&charts, &out));
     Ok(Simulated {
         runs: runs_series,

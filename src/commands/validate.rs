@@ -77,8 +77,12 @@ fn validate_one(path: &Path) -> Result<String, Error> {
     })? {
         Kind::Scenario => {
             let s = crate::scenario::load_scenario(path)?;
+            // Valid, but the run will show something the user may not expect.
+            let warnings: String = (s.warnings.iter())
+                .map(|w| format!("\n    warning: {w}"))
+                .collect();
             Ok(format!(
-                "scenario {:?}, {} simulated, HPA {} to {} replicas on {} metric(s)",
+                "scenario {:?}, {} simulated, HPA {} to {} replicas on {} metric(s){warnings}",
                 s.file.name,
                 crate::units::span_text(s.file.duration.span().as_millis()),
                 s.hpa.spec.min_replicas.unwrap_or(1),

@@ -1,9 +1,10 @@
 //! From a scenario file to a validated [`Scenario`]: paths resolved, defaults applied,
 //! every cross-field rule checked before a run starts.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::model::{Action, MetricSourceKind, ScenarioFile};
+use super::model::{Action, DerivedMetric, MetricOutage, MetricSourceKind, ScenarioFile};
 use crate::core::Time;
 use crate::core::api::{HorizontalPodAutoscaler, MetricSourceType};
 use crate::core::snapshot::ControllerFlags;
@@ -29,6 +30,11 @@ pub struct Scenario {
     pub seed: u64,
     /// Actions in time order.
     pub actions: Vec<Action>,
+    /// Each `metrics:` entry given by a `shape`, built as a load is (its rate is the value).
+    pub metric_shapes: BTreeMap<String, Load>,
+    /// What the run will show that the user may not expect (an HPA metric nothing serves):
+    /// simulated, not refused; `simulate` prints them.
+    pub warnings: Vec<String>,
 }
 
 impl Scenario {
@@ -279,7 +285,26 @@ pub fn scenario_from_text(
             format!("{} must be 0 or more", c.tolerance),
         ));
     }
-    check_metrics_produced(&hpa, &file, "hpa.spec.metrics").map_err(|(f, m)| fail(&f, m))?;
+    let mut warnings = vec![];
+    let mut metric_shapes = BTreeMap::new();
+    for (name, d) in &file.metrics {
+        let field = format!("metrics.{name}");
+        if let Some(shape) = check_metric(d).map_err(|m| fail(&field, m))? {
+            let load = Load::build(shape, base, duration)?;
+            if load.is_noisy() {
+                return Err(fail(
+                    &field,
+                    "`noise` draws arrivals; a metric's shape has no arrivals to draw".into(),
+                ));
+            }
+            metric_shapes.insert(name.clone(), load);
+        }
+    }
+    check_metrics_produced(&hpa, &file, "hpa.spec.metrics", &mut warnings)
+        .map_err(|(f, m)| fail(&f, m))?;
+    let mut outage_names: Vec<String> = OUTAGE_GROUPS.iter().map(|s| s.to_string()).collect();
+    outage_names.extend(file.metrics.keys().cloned());
+    outage_names.extend(metric_names(&hpa));
 
     // Patches apply one after another, in time order (ties in file order, as the run
     // applies them): each is checked on the HPA as the earlier ones left it.
@@ -293,6 +318,8 @@ pub fn scenario_from_text(
             a.scale.is_some(),
             a.patch_hpa.is_some(),
             a.kill_pods.is_some(),
+            a.set_metric.is_some(),
+            a.metric_outage.is_some(),
         ]
         .iter()
         .filter(|x| **x)
@@ -300,7 +327,8 @@ pub fn scenario_from_text(
         if set != 1 {
             return Err(fail(
                 &field,
-                "give exactly one of `scale`, `patchHpa`, `killPods`".into(),
+                "give exactly one of `scale`, `patchHpa`, `killPods`, `setMetric`, `metricOutage`"
+                    .into(),
             ));
         }
         if a.at.0 < start || a.at.0 > end {
@@ -326,8 +354,14 @@ pub fn scenario_from_text(
                     format!("the patched HPA is invalid: {e}"),
                 )
             })?;
-            check_metrics_produced(&patched, &file, &format!("{field}.patchHpa.metrics"))
-                .map_err(|(f, m)| fail(&f, m))?;
+            check_metrics_produced(
+                &patched,
+                &file,
+                &format!("{field}.patchHpa.metrics"),
+                &mut warnings,
+            )
+            .map_err(|(f, m)| fail(&f, m))?;
+            outage_names.extend(metric_names(&patched));
             for (name, n) in [
                 ("minReplicas", p.min_replicas),
                 ("maxReplicas", p.max_replicas),
@@ -337,6 +371,17 @@ pub fn scenario_from_text(
                         .map_err(|(f, m)| fail(&f, m))?;
                 }
             }
+        }
+        if let Some(set) = &a.set_metric {
+            check_set_metric(set, &file)
+                .map_err(|(f, m)| fail(&format!("{field}.setMetric{f}"), m))?;
+        }
+    }
+    // Checked once every patch is known: an outage may name a metric a later patch adds.
+    for (i, a) in file.actions.iter().enumerate() {
+        if let Some(o) = &a.metric_outage {
+            check_outage(o, &outage_names)
+                .map_err(|(f, m)| fail(&format!("actions[{i}].metricOutage.{f}"), m))?;
         }
     }
     let mut actions = file.actions.clone();
@@ -375,6 +420,8 @@ pub fn scenario_from_text(
         end,
         seed,
         actions,
+        metric_shapes,
+        warnings,
         file,
     })
 }
@@ -636,18 +683,113 @@ fn check_delays(file: &ScenarioFile) -> Result<(), (String, String)> {
     Ok(())
 }
 
-/// Every metric the HPA reads must be one the simulation produces.
+/// The names `metricOutage` takes for a group of metrics.
+const OUTAGE_GROUPS: [&str; 5] = ["cpu", "memory", "metricsServer", "adapter", "all"];
+
+/// The names of the HPA's metrics (custom and external ones by metric name).
+fn metric_names(hpa: &HorizontalPodAutoscaler) -> Vec<String> {
+    (hpa.spec.metrics.iter().flatten())
+        .map(crate::core::api::MetricSpec::display_name)
+        .collect()
+}
+
+/// A `metrics:` entry's own rules; its shape, when it has one, to build.
+fn check_metric(d: &DerivedMetric) -> Result<Option<&Vec<crate::load::LoadSpec>>, String> {
+    let given = usize::from(d.value.is_some()) + usize::from(d.shape.is_some());
+    let derived = d.source != MetricSourceKind::Given;
+    if given + usize::from(derived) != 1 {
+        return Err(
+            "give one of `source` (derived from the run), `value` (a constant) and `shape` (a load shape or trace)"
+                .into(),
+        );
+    }
+    if d.per_pod && derived {
+        return Err("`perPod` goes with `value` or `shape`: a derived metric is already what the run makes it".into());
+    }
+    if let Some(v) = d.value
+        && !v.is_finite()
+    {
+        return Err(format!("value {v} is not a number"));
+    }
+    Ok(d.shape.as_ref())
+}
+
+/// `setMetric`: names of `metrics:` entries, finite values. The error's field is relative
+/// to the action's `setMetric`.
+fn check_set_metric(
+    set: &BTreeMap<String, f64>,
+    file: &ScenarioFile,
+) -> Result<(), (String, String)> {
+    if set.is_empty() {
+        return Err((String::new(), "names no metric".into()));
+    }
+    for (name, v) in set {
+        if !file.metrics.contains_key(name) {
+            let hint = crate::error::nearest(name, file.metrics.keys().map(String::as_str))
+                .map(|n| format!("; did you mean {n:?}?"))
+                .unwrap_or_default();
+            return Err((
+                format!(".{name}"),
+                format!("no metric {name:?} under `metrics:` to set{hint}"),
+            ));
+        }
+        if !v.is_finite() {
+            return Err((format!(".{name}"), format!("{v} is not a number")));
+        }
+    }
+    Ok(())
+}
+
+/// `metricOutage`: a metric (or group) the scenario has, for at least a second. The error's
+/// field is relative to the action's `metricOutage`.
+fn check_outage(o: &MetricOutage, names: &[String]) -> Result<(), (String, String)> {
+    if !names.contains(&o.metric) {
+        let hint = crate::error::nearest(&o.metric, names.iter().map(String::as_str))
+            .map(|n| format!("; did you mean {n:?}?"))
+            .unwrap_or_default();
+        return Err((
+            "metric".into(),
+            format!(
+                "{:?} is neither one of the HPA's metrics nor cpu, memory, metricsServer, adapter or all{hint}",
+                o.metric
+            ),
+        ));
+    }
+    if o.duration.span().as_millis() < 1000 {
+        return Err(("for".into(), "must be at least 1s".into()));
+    }
+    Ok(())
+}
+
+/// Every metric the HPA reads must be one the simulation can serve, or be one nothing
+/// serves: that one is simulated as the controller meets it (no samples, its condition)
+/// and a warning says why.
 fn check_metrics_produced(
     hpa: &HorizontalPodAutoscaler,
     file: &ScenarioFile,
     path: &str,
+    warnings: &mut Vec<String>,
 ) -> Result<(), (String, String)> {
     let Some(metrics) = &hpa.spec.metrics else {
         return Ok(());
     };
+    let mut warn = |w: String| {
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    };
     for (i, m) in metrics.iter().enumerate() {
         let field = format!("{path}[{i}]");
-        let source = |name: &str| file.metrics.get(name).map(|d| d.source);
+        let entry = |name: &str| file.metrics.get(name);
+        let unserved = |name: &str, what: &str, reason: &str| {
+            let hint = crate::error::nearest(name, file.metrics.keys().map(String::as_str))
+                .map(|n| format!(" (did you mean {n:?}?)"))
+                .unwrap_or_default();
+            format!(
+                "{field}: {what} metric {name:?} has no entry under `metrics:`{hint}, so nothing serves it: \
+                 the HPA will not be able to read it ({reason}), as on a cluster where no one exports it"
+            )
+        };
         match m.kind {
             MetricSourceType::Resource | MetricSourceType::ContainerResource => {
                 let name = m
@@ -669,43 +811,61 @@ fn check_metrics_produced(
                         .map(|c| c.container.as_str())
                         .unwrap_or_default();
                     if container != "app" {
-                        return Err((
-                            field,
-                            format!(
-                                "container {container:?}: the simulated pod has one container, `app`"
-                            ),
+                        warn(format!(
+                            "{field}: container {container:?} is not in the pod (its one container is `app`): \
+                             the HPA will not be able to read it (ScalingActive False FailedGetContainerResourceMetric)"
                         ));
                     }
                 }
             }
             MetricSourceType::Pods => {
                 let name = &m.pods.as_ref().expect("validated").metric.name;
-                if source(name) != Some(MetricSourceKind::PodRequestsPerSecond) {
-                    return Err((
-                        field,
-                        format!(
-                            "Pods metric {name:?} needs `metrics: {{{name}: {{source: podRequestsPerSecond}}}}`"
-                        ),
-                    ));
-                }
-            }
-            MetricSourceType::Object | MetricSourceType::External => {
-                let name = m
-                    .object
-                    .as_ref()
-                    .map(|o| &o.metric.name)
-                    .or(m.external.as_ref().map(|e| &e.metric.name));
-                let name = name.map(String::as_str).unwrap_or_default();
-                match source(name) {
-                    Some(MetricSourceKind::RequestsPerSecond | MetricSourceKind::QueueDepth) => {}
-                    _ => {
+                match entry(name) {
+                    None => warn(unserved(
+                        name,
+                        "Pods",
+                        "ScalingActive False FailedGetPodsMetric",
+                    )),
+                    Some(d)
+                        if d.source == MetricSourceKind::PodRequestsPerSecond
+                            || (d.source == MetricSourceKind::Given && d.per_pod) => {}
+                    Some(_) => {
                         return Err((
                             field,
                             format!(
-                                "metric {name:?} needs `metrics: {{{name}: {{source: requestsPerSecond}}}}` (or queueDepth)"
+                                "Pods metric {name:?} is per pod: its entry needs `source: podRequestsPerSecond`, \
+                                 or `perPod: true` with a `value` or `shape`"
                             ),
                         ));
                     }
+                }
+            }
+            MetricSourceType::Object | MetricSourceType::External => {
+                let (name, what, reason) = match (&m.object, &m.external) {
+                    (Some(o), _) => (
+                        &o.metric.name,
+                        "Object",
+                        "ScalingActive False FailedGetObjectMetric",
+                    ),
+                    (_, Some(e)) => (
+                        &e.metric.name,
+                        "External",
+                        "ScalingActive False FailedGetExternalMetric",
+                    ),
+                    _ => continue,
+                };
+                match entry(name).map(|d| d.source) {
+                    None => warn(unserved(name, what, reason)),
+                    Some(MetricSourceKind::PodRequestsPerSecond) => {
+                        return Err((
+                            field,
+                            format!(
+                                "metric {name:?} is read for the whole service: its entry needs `source: requestsPerSecond` \
+                                 (or queueDepth), a `value` or a `shape` (with `perPod: true` for a sum over the pods)"
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
                 }
             }
         }

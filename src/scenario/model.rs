@@ -59,6 +59,9 @@ pub struct ScenarioFile {
     /// kube-controller-manager's HPA flags; each defaults to Kubernetes' default.
     #[serde(default)]
     pub controller: Controller,
+    /// How requests reach the pods (default: a pod takes its share the second it is Ready).
+    #[serde(default)]
+    pub traffic: Option<Traffic>,
     /// The request rate: a list of load entries, added up (a `noise` entry applies to their
     /// sum).
     pub load: Vec<LoadSpec>,
@@ -333,22 +336,44 @@ impl Default for MetricsServer {
     }
 }
 
-/// A custom or external metric derived from the simulation.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
+/// A custom or external metric the HPA reads: derived from the simulation (`source`), or
+/// given (`value`, `shape`) as a metric from elsewhere (a queue in Prometheus, an exporter
+/// sidecar). Give one of `source`, `value` and `shape`; actions may set it later
+/// (`setMetric`) or make it unavailable (`metricOutage`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DerivedMetric {
-    /// What it follows in the simulation.
+    /// What it follows in the simulation; `given` (implied by `value` or `shape`): the
+    /// value written in the scenario.
+    #[serde(default)]
     pub source: MetricSourceKind,
-    /// The rate window of the adapter's query (default 60s, at most 1d).
+    /// A constant value, e.g. `40` (a queue that holds steady until an action sets it).
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// The value over time, written as `load:` entries are (summed; `step`, `ramp`,
+    /// `spike`, `daily`, ..., or a `trace` of a CSV or a Prometheus `query_range` JSON):
+    /// `[{step: {at: "12:00", from: 10, to: 80}}]`. Each entry's number (`rps`, `from`,
+    /// `peak`...) is the metric's value; `noise` is refused.
+    #[serde(default)]
+    pub shape: Option<Vec<LoadSpec>>,
+    /// Each Ready pod exports the value, as an exporter sidecar does (with `value` or
+    /// `shape`): a Pods metric reads it on every Ready pod (the others have no sample); an
+    /// External or Object metric is its sum over the Ready pods (the value times their
+    /// number now).
+    #[serde(default)]
+    pub per_pod: bool,
+    /// The rate window of the adapter's query (default 60s, at most 1d); for `value` and `shape`, the
+    /// value is averaged over it when given, else read at one instant.
     #[serde(default)]
     pub window: Option<Duration>,
-    /// How stale the value is when the HPA reads it (default 30s, at most 1d).
+    /// How stale the value is when the HPA reads it (default 30s, at most 1d), set values
+    /// included.
     #[serde(default)]
     pub delay: Option<Duration>,
 }
 
 /// The quantities a derived metric can follow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum MetricSourceKind {
     /// Requests per second served by each pod (a Pods metric).
@@ -357,6 +382,20 @@ pub enum MetricSourceKind {
     RequestsPerSecond,
     /// Requests waiting in the queue (Object or External).
     QueueDepth,
+    /// The value written under `value` or `shape` (the default: implied by either).
+    #[default]
+    Given,
+}
+
+/// How requests reach the pods.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Traffic {
+    /// From a pod's Ready to its endpoint reaching the clients (EndpointSlice propagation,
+    /// kube-proxy, load balancers), e.g. `2s` (default 0): until then it is Ready but
+    /// receives nothing.
+    #[serde(default)]
+    pub endpoint_delay: Option<Duration>,
 }
 
 /// kube-controller-manager flags for the HPA controller.
@@ -406,8 +445,8 @@ impl Default for Controller {
     }
 }
 
-/// Something that happens at a set time: `at`, and exactly one of `scale`, `patchHpa` and
-/// `killPods`.
+/// Something that happens at a set time: `at`, and exactly one of `scale`, `patchHpa`,
+/// `killPods`, `setMetric` and `metricOutage`.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Action {
@@ -424,6 +463,27 @@ pub struct Action {
     /// Delete this many Ready pods (oldest first); the ReplicaSet replaces them.
     #[serde(default)]
     pub kill_pods: Option<u32>,
+    /// Set metrics of `metrics:` to values from now on, e.g. `{queue_depth: 40}` (as a test
+    /// or an incident would); the HPA sees each after its metric's `delay`.
+    #[serde(default)]
+    pub set_metric: Option<BTreeMap<String, f64>>,
+    /// Make a metric unavailable for a while: `{metric: cpu, for: 10m}`.
+    #[serde(default)]
+    pub metric_outage: Option<MetricOutage>,
+}
+
+/// A span during which the metrics API serves no value for a metric: the controller gets
+/// an error, as when metrics-server or a custom-metrics adapter is down.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MetricOutage {
+    /// What fails: `cpu` or `memory` (Resource and ContainerResource metrics), a metric's
+    /// name (Pods, Object, External), `metricsServer` (cpu and memory), `adapter` (every
+    /// custom and external metric) or `all`.
+    pub metric: String,
+    /// How long, from `at` (at least 1s).
+    #[serde(rename = "for")]
+    pub duration: Duration,
 }
 
 /// A merge patch on the HPA's spec.

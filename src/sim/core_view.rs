@@ -48,11 +48,18 @@ impl Sim<'_> {
             let Some(d) = self.sc.file.metrics.get(name) else {
                 continue;
             };
-            let value = milli_quantity(self.series.value(d));
-            match m.kind {
-                MetricSourceType::Object => set_value(&mut self.core.objects, name, value),
-                MetricSourceType::External => {
-                    set_value(&mut self.core.externals, name, vec![value]);
+            // During an outage the metrics API returns nothing: the core's error path.
+            let value = self.custom_value(name, d, false).map(milli_quantity);
+            match (m.kind, value) {
+                (MetricSourceType::Object, Some(v)) => set_value(&mut self.core.objects, name, v),
+                (MetricSourceType::Object, None) => {
+                    self.core.objects.remove(name);
+                }
+                (MetricSourceType::External, Some(v)) => {
+                    set_value(&mut self.core.externals, name, vec![v]);
+                }
+                (MetricSourceType::External, None) => {
+                    self.core.externals.remove(name);
                 }
                 _ => {}
             }
@@ -105,13 +112,14 @@ impl Sim<'_> {
         }
     }
 
-    /// Each Pods metric the load drives, with its value per Ready pod now.
-    fn pod_metric_values(&self) -> Vec<(&str, f64)> {
+    /// Each Pods metric served, with its value per Ready pod now (`None` during an outage)
+    /// and whether only Ready pods export it (a given `perPod` value).
+    fn pod_metric_values(&self) -> Vec<(&str, Option<f64>, bool)> {
         (self.metric_specs.iter().zip(&self.metric_names))
             .filter(|(m, _)| m.kind == MetricSourceType::Pods)
             .filter_map(|(_, name)| {
                 let d = self.sc.file.metrics.get(name)?;
-                Some((name.as_str(), self.series.value(d)))
+                Some((name.as_str(), self.custom_value(name, d, true), d.per_pod))
             })
             .collect()
     }
@@ -141,7 +149,7 @@ impl Sim<'_> {
         entry: &mut Pod,
         i: usize,
         sample: Option<PodSample>,
-        pod_metrics: &[(&str, f64)],
+        pod_metrics: &[(&str, Option<f64>, bool)],
     ) {
         let p = &self.pods[i];
         let window = self.sc.file.metrics_server.window.span();
@@ -157,23 +165,26 @@ impl Sim<'_> {
             ),
             None => (None, None),
         };
+        // metrics-server down: no samples, as the resource metrics API returns none.
+        let cpu = cpu.filter(|_| self.served("cpu", true));
+        let memory = memory.filter(|_| self.served("memory", true));
         let metrics = &mut entry.metrics;
         set_sample(metrics, "cpu", cpu.clone());
         set_sample(metrics, "app/cpu", cpu);
         set_sample(metrics, "memory", memory.clone());
         set_sample(metrics, "app/memory", memory);
-        for &(name, per_pod) in pod_metrics {
-            let sample = p.container_started.map(|_| {
-                let v = if p.stage == Stage::Ready {
-                    per_pod
-                } else {
-                    0.0
-                };
-                Sample {
-                    value: milli_quantity(v),
-                    timestamp: Some(self.t),
-                    window: None,
-                }
+        for &(name, per_pod, ready_only) in pod_metrics {
+            // An exporter sidecar serves only from Ready pods; a derived rate is 0 on a
+            // started pod that serves nothing yet.
+            let value = match (per_pod, p.stage == Stage::Ready) {
+                (Some(v), true) => Some(v),
+                (Some(_), false) if !ready_only && p.container_started.is_some() => Some(0.0),
+                _ => None,
+            };
+            let sample = value.map(|v| Sample {
+                value: milli_quantity(v),
+                timestamp: Some(self.t),
+                window: None,
             });
             set_sample(metrics, name, sample);
         }

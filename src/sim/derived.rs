@@ -25,17 +25,19 @@ impl SecondSeries {
             MetricSourceKind::RequestsPerSecond => self.arrivals,
             MetricSourceKind::QueueDepth => self.queued,
             MetricSourceKind::PodRequestsPerSecond => self.served_per_pod,
+            // Not derived from the run: `sim/external.rs` serves it.
+            MetricSourceKind::Given => 0.0,
         }
     }
 }
 
 /// The rate window of a metric's query (default 60 s).
-fn window_of(d: &DerivedMetric) -> Span {
+pub(super) fn window_of(d: &DerivedMetric) -> Span {
     d.window.map(|w| w.span()).unwrap_or(Span::from_secs(60))
 }
 
 /// How stale a metric is when the HPA reads it (default 30 s).
-fn delay_of(d: &DerivedMetric) -> Span {
+pub(super) fn delay_of(d: &DerivedMetric) -> Span {
     d.delay.map(|w| w.span()).unwrap_or(Span::from_secs(30))
 }
 
@@ -101,12 +103,13 @@ mod tests {
             source,
             window: d(window),
             delay: d(delay),
+            ..DerivedMetric::default()
         }
     }
 
     fn series_of(metrics: &[DerivedMetric], arrivals: &[f64]) -> Series {
         let map = (metrics.iter().enumerate())
-            .map(|(k, m)| (format!("m{k}"), *m))
+            .map(|(k, m)| (format!("m{k}"), m.clone()))
             .collect();
         let mut s = Series::for_metrics(&map);
         for (k, &a) in arrivals.iter().enumerate() {
@@ -135,7 +138,7 @@ mod tests {
             (1, 8, 0.0),
         ] {
             let m = rps(w, d);
-            let s = series_of(&[m, rps(60, 30)], &arrivals);
+            let s = series_of(&[m.clone(), rps(60, 30)], &arrivals);
             assert_eq!(s.value(&m), want, "window {w}s, delay {d}s");
         }
     }
@@ -153,7 +156,7 @@ mod tests {
     #[test]
     fn the_series_keeps_only_what_the_longest_window_and_delay_read() {
         let m = metric(MetricSourceKind::QueueDepth, 3, 2);
-        let s = series_of(&[m], &[0.0; 50]);
+        let s = series_of(std::slice::from_ref(&m), &[0.0; 50]);
         // 3 + 2 seconds, and two more.
         assert_eq!(s.seconds.len(), 7);
         // Seconds 43..=49 kept; delayed 2, the window is 45..=47: (145 + 146 + 147) / 3.

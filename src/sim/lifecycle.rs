@@ -148,10 +148,14 @@ impl Sim<'_> {
     }
 
     fn become_ready(&mut self, i: usize, at: Time) {
+        let endpoint_delay = (self.sc.file.traffic.as_ref())
+            .and_then(|t| t.endpoint_delay)
+            .map(|d| d.span());
         let p = &mut self.pods[i];
         p.ready = Some(true);
         p.ready_since = Some(at);
         p.ready_at = Some(at);
+        p.endpoint_at = endpoint_delay.map(|d| at.plus(d));
         self.pod_event(i, Stage::Ready);
     }
 

@@ -70,6 +70,9 @@ pub struct Pod {
     pub ready_since: Option<Time>,
     /// When it last became Ready (for warm-up).
     pub ready_at: Option<Time>,
+    /// When its endpoint last reached the clients (Ready plus `traffic.endpointDelay`);
+    /// absent: as soon as it is Ready.
+    pub endpoint_at: Option<Time>,
     /// When deletion began.
     pub deleting_since: Option<Time>,
     /// When it ended.
@@ -120,6 +123,7 @@ impl Pod {
             ready: None,
             ready_since: None,
             ready_at: None,
+            endpoint_at: None,
             deleting_since: None,
             gone_at: None,
             probe_successes: 0,
@@ -170,9 +174,11 @@ impl Pod {
         self.reserved && self.stage != Stage::Gone
     }
 
-    /// Can serve: Ready and its application is up.
+    /// Can serve: Ready, its application up, and its endpoint known to the clients.
     pub fn serves(&self, t: Time) -> bool {
-        self.stage == Stage::Ready && self.app_up.is_some_and(|u| u <= t)
+        self.stage == Stage::Ready
+            && self.app_up.is_some_and(|u| u <= t)
+            && self.endpoint_at.is_none_or(|e| e <= t)
     }
 }
 

@@ -159,7 +159,8 @@ impl Sim<'_> {
             self.reconcile();
             format!("kill {} Ready pods", victims.len())
         } else {
-            String::new()
+            // setMetric, metricOutage: the snapshot reads them from the actions.
+            super::external::action_text(&a)
         };
         self.record(|_| Event::Action { t, action: text });
     }

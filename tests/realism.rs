@@ -1,0 +1,408 @@
+//! Metrics from elsewhere and metrics that fail (issue 15): each against a hand-worked
+//! timeline (the sync at which the decision or the condition changes), and the runs'
+//! recorded snapshots replayed through the core to the decisions the runs took.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use hpasim::scenario::{Scenario, load_scenario};
+use hpasim::sim::{Options, Record};
+
+/// A scenario: two pods at 30 rps (200m of a 500m request: 40 % cpu), a new pod Ready 20 s
+/// after its creation,
+/// the HPA's `metrics` list, and more top-level YAML (`metrics:`, `actions:`).
+fn write(dir: &Path, hpa_metrics: &str, top: &str) -> PathBuf {
+    let path = dir.join("s.yaml");
+    let yaml = format!(
+        r#"
+name: realism
+duration: 10m
+{top}
+hpa:
+  apiVersion: autoscaling/v2
+  kind: HorizontalPodAutoscaler
+  metadata: {{name: web}}
+  spec:
+    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
+    minReplicas: 1
+    maxReplicas: 10
+    metrics:
+{hpa_metrics}
+workload:
+  initialReplicas: 2
+  pod:
+    requests: {{cpu: 500m, memory: 512Mi}}
+    cpuPerRequest: 10m
+    baseline: {{cpu: 50m, memory: 200Mi}}
+  startup: {{readinessProbe: {{initialDelaySeconds: 20, periodSeconds: 5}}}}
+load:
+- constant: {{rps: 30}}
+"#
+    );
+    std::fs::write(&path, yaml).unwrap();
+    path
+}
+
+fn run(sc: &Scenario) -> Record {
+    let opts = Options {
+        keep_snapshots: true,
+        ..Options::default()
+    };
+    hpasim::sim::run(sc, &opts)
+}
+
+/// The (metrics' proposal, desired replicas) at each sync second.
+fn desired(r: &Record) -> Vec<(i64, Option<i32>, i32)> {
+    (r.syncs.iter())
+        .map(|s| (s.second, s.decision.proposal, s.decision.desired_replicas))
+        .collect()
+}
+
+/// `desired` at the sync at `second`.
+fn at(d: &[(i64, Option<i32>, i32)], second: i64) -> (Option<i32>, i32) {
+    let &(_, proposal, desired) = d.iter().find(|(s, ..)| *s == second).unwrap();
+    (proposal, desired)
+}
+
+/// The ScalingActive condition's (status, reason) at a sync second.
+fn scaling_active(r: &Record, second: i64) -> (&'static str, &'static str) {
+    let s = r.syncs.iter().find(|s| s.second == second).unwrap();
+    let c = (s.decision.conditions.iter())
+        .find(|c| c.kind == "ScalingActive")
+        .unwrap();
+    (c.status, c.reason)
+}
+
+/// Every recorded snapshot, as `--snapshots` writes it, decides as the run did; what
+/// `simulate` printed.
+fn replays(file: &Path) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let snaps = out.path().join("snapshots");
+    let printed = Command::cargo_bin("hpasim")
+        .unwrap()
+        .arg("simulate")
+        .arg(file)
+        .arg("--out")
+        .arg(out.path().join("run"))
+        .arg("--snapshots")
+        .arg(&snaps)
+        .assert()
+        .success();
+    let printed = String::from_utf8_lossy(&printed.get_output().stdout).into_owned();
+    let mut n = 0;
+    for e in std::fs::read_dir(&snaps).unwrap() {
+        let f = e.unwrap().path();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let recorded: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let snap = hpasim::scenario::parse_snapshot(&text, &f).unwrap();
+        let decision = serde_json::to_value(hpasim::core::decide(&snap).unwrap()).unwrap();
+        assert_eq!(decision, recorded["decision"], "{}", f.display());
+        n += 1;
+    }
+    assert_eq!(n, 39, "a 10 min run syncs at 15 s, 30 s, ... 585 s");
+    printed
+}
+
+const EXTERNAL: &str = "    - type: External
+      external: {metric: {name: queue_depth}, target: {type: AverageValue, averageValue: \"10\"}}";
+
+#[test]
+fn an_external_metric_on_a_step_changes_the_decision_once_the_delay_has_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        EXTERNAL,
+        "metrics:\n  queue_depth: {shape: [{step: {at: 5m, from: 20, to: 60}}], delay: 30s}",
+    );
+    let sc = load_scenario(&file).unwrap();
+    assert!(sc.warnings.is_empty(), "{:?}", sc.warnings);
+    let r = run(&sc);
+    let d = desired(&r);
+    // 20 over 2 pods is the 10 a pod may have: hold. The step at 300 s is read at the
+    // first sync 30 s later (330 s): 60 / 10 = 6 pods, limited to twice the current (the
+    // controller's rule without `behavior`): 4, then 6 at the next sync.
+    for (second, want) in [
+        (15, (Some(2), 2)),
+        (300, (Some(2), 2)),
+        (315, (Some(2), 2)),
+        (330, (Some(6), 4)),
+        (345, (Some(6), 6)),
+        (585, (Some(6), 6)),
+    ] {
+        assert_eq!(at(&d, second), want, "sync at {second} s: {d:?}");
+    }
+    let at_330 = &r.syncs.iter().find(|s| s.second == 330).unwrap().snapshot;
+    assert_eq!(at_330.externals["queue_depth"][0].milli(), 60_000);
+    replays(&file);
+}
+
+#[test]
+fn a_pods_metric_per_pod_is_exported_by_ready_pods_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "    - type: Pods
+      pods: {metric: {name: jobs}, target: {type: AverageValue, averageValue: \"10\"}}",
+        "metrics:\n  jobs: {shape: [{step: {at: 5m, from: 10, to: 30}}], perPod: true}",
+    );
+    let sc = load_scenario(&file).unwrap();
+    let r = run(&sc);
+    let d = desired(&r);
+    // 10 a pod: hold at 2; from 330 s each Ready pod reports 30: 2 x 30 / 10 = 6, limited
+    // to 4. At 345 s the two new pods are not Ready (20 s to start) and export nothing:
+    // on a scale-up the controller counts them at 0, (30 + 30 + 0 + 0) / 4 / 10 = 1.5 of
+    // the 4 pods: 6.
+    for (second, want) in [
+        (315, (Some(2), 2)),
+        (330, (Some(6), 4)),
+        (345, (Some(6), 6)),
+    ] {
+        assert_eq!(at(&d, second), want, "sync at {second} s: {d:?}");
+    }
+    // Each Ready pod exports 30 (a quantity in thousandths); the pods not Ready yet none.
+    for s in r.syncs.iter().filter(|s| s.second >= 330) {
+        for p in &s.snapshot.pods {
+            let sample = p.metrics.get("jobs").map(|x| x.value.milli());
+            let ready = p.ready == Some(hpasim::core::snapshot::ConditionStatus::True);
+            assert_eq!(
+                sample,
+                ready.then_some(30_000),
+                "{} at {}",
+                p.name,
+                s.second
+            );
+        }
+    }
+    replays(&file);
+}
+
+#[test]
+fn an_external_metric_per_pod_is_the_sum_over_the_ready_pods() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "    - type: External
+      external: {metric: {name: connections}, target: {type: Value, value: \"100\"}}",
+        "metrics:\n  connections: {value: 25, perPod: true}",
+    );
+    let r = run(&load_scenario(&file).unwrap());
+    // Two Ready pods export 25 each: 50 against a total of 100 is half, so one pod will do
+    // (after the 5 min stabilization window); every sync sees 25 times the Ready pods.
+    for s in &r.syncs {
+        let ready = (s.snapshot.pods.iter())
+            .filter(|p| p.ready == Some(hpasim::core::snapshot::ConditionStatus::True))
+            .count() as i64;
+        assert_eq!(
+            s.snapshot.externals["connections"][0].milli(),
+            25_000 * ready
+        );
+    }
+    assert_eq!(desired(&r).last().unwrap().2, 1);
+}
+
+#[test]
+fn a_set_metric_action_is_seen_once_the_metric_delay_has_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        EXTERNAL,
+        "metrics:\n  queue_depth: {value: 20}\nactions:\n- {at: 5m, setMetric: {queue_depth: 60}}\n- {at: 8m, setMetric: {queue_depth: 0}}",
+    );
+    let r = run(&load_scenario(&file).unwrap());
+    let d = desired(&r);
+    // Set at 300 s, read 30 s later: the same timeline as a step.
+    assert_eq!(at(&d, 315), (Some(2), 2), "{d:?}");
+    assert_eq!(at(&d, 330), (Some(6), 4), "{d:?}");
+    // Set to 0 at 480 s: the adapter serves it from 510 s; the metric proposes 0 pods
+    // (minReplicas applies after), and the scale-down waits out the 5 min stabilization.
+    for (second, want) in [(495, 60_000), (510, 0)] {
+        let s = r.syncs.iter().find(|s| s.second == second).unwrap();
+        assert_eq!(
+            s.snapshot.externals["queue_depth"][0].milli(),
+            want,
+            "{second}"
+        );
+    }
+    assert_eq!(at(&d, 510), (Some(0), 6), "{d:?}");
+    let set = (r.events.iter())
+        .filter(|e| matches!(e, hpasim::sim::Event::Action { action, .. } if action == "set metric queue_depth = 60"))
+        .count();
+    assert_eq!(set, 1);
+    replays(&file);
+}
+
+const CPU: &str = "    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}";
+
+#[test]
+fn an_outage_fails_the_metric_for_its_span_and_the_replicas_hold() {
+    let external = "metrics:\n  queue_depth: {value: 20}";
+    // (the HPA's metric, `metrics:`, what fails, the reason while it fails)
+    for (metric, top, outage, reason) in [
+        (CPU, "", "cpu", "FailedGetResourceMetric"),
+        (CPU, "", "metricsServer", "FailedGetResourceMetric"),
+        (CPU, "", "all", "FailedGetResourceMetric"),
+        (EXTERNAL, external, "queue_depth", "FailedGetExternalMetric"),
+        (EXTERNAL, external, "adapter", "FailedGetExternalMetric"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let top =
+            format!("{top}\nactions:\n- {{at: 2m, metricOutage: {{metric: {outage}, for: 3m}}}}");
+        let file = write(dir.path(), metric, &top);
+        let r = run(&load_scenario(&file).unwrap());
+        // From the sync at 120 s to the last one before 300 s the metrics API returns
+        // nothing; at 300 s it serves again.
+        for (second, want) in [
+            (105, ("True", "ValidMetricFound")),
+            (120, ("False", reason)),
+            (285, ("False", reason)),
+            (300, ("True", "ValidMetricFound")),
+        ] {
+            assert_eq!(scaling_active(&r, second), want, "{outage} at {second} s");
+        }
+        assert!(
+            desired(&r).iter().all(|&(.., d)| d == 2),
+            "{outage}: {:?}",
+            desired(&r)
+        );
+    }
+    for (metric, top) in [
+        (
+            EXTERNAL,
+            "metrics:\n  queue_depth: {value: 20}\nactions:\n- {at: 2m, metricOutage: {metric: queue_depth, for: 3m}}",
+        ),
+        (
+            CPU,
+            "actions:\n- {at: 2m, metricOutage: {metric: cpu, for: 3m}}",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        replays(&write(dir.path(), metric, top));
+    }
+}
+
+#[test]
+fn a_metric_nothing_serves_is_simulated_stuck_and_simulate_warns_why() {
+    let pods = "    - type: Pods
+      pods: {metric: {name: jobs}, target: {type: AverageValue, averageValue: \"10\"}}";
+    let sidecar = "    - type: ContainerResource
+      containerResource: {name: cpu, container: envoy, target: {type: Utilization, averageUtilization: 70}}";
+    // (the HPA's metric, the reason, a word the warning says)
+    for (metric, reason, says) in [
+        (pods, "FailedGetPodsMetric", "\"jobs\""),
+        (EXTERNAL, "FailedGetExternalMetric", "\"queue_depth\""),
+        (sidecar, "FailedGetContainerResourceMetric", "\"envoy\""),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), metric, "");
+        let sc = load_scenario(&file).unwrap();
+        assert_eq!(sc.warnings.len(), 1, "{:?}", sc.warnings);
+        assert!(
+            sc.warnings[0].contains(reason) && sc.warnings[0].contains(says),
+            "{:?}",
+            sc.warnings
+        );
+        let r = run(&sc);
+        for s in &r.syncs {
+            assert_eq!(scaling_active(&r, s.second), ("False", reason));
+            assert_eq!(s.decision.desired_replicas, 2);
+        }
+        let printed = replays(&file);
+        assert!(
+            printed.starts_with("warning: hpa.spec.metrics[0]: "),
+            "{printed}"
+        );
+        let validated = Command::cargo_bin("hpasim")
+            .unwrap()
+            .arg("validate")
+            .arg(&file)
+            .assert()
+            .success();
+        let validated = String::from_utf8_lossy(&validated.get_output().stdout).into_owned();
+        assert!(
+            validated.contains("\n    warning: hpa.spec.metrics[0]: "),
+            "{validated}"
+        );
+    }
+}
+
+#[test]
+fn bad_metric_entries_and_actions_are_refused_naming_file_line_and_field() {
+    // (top-level YAML, the line of the fault, the field and what the message says)
+    for (top, line, says) in [
+        (
+            "metrics:\n  queue_depth: {source: queueDepth, value: 3}",
+            5,
+            "metrics.queue_depth: give one of",
+        ),
+        (
+            "metrics:\n  queue_depth: {}",
+            5,
+            "metrics.queue_depth: give one of",
+        ),
+        (
+            "metrics:\n  queue_depth: {source: queueDepth, perPod: true}",
+            5,
+            "`perPod` goes with",
+        ),
+        (
+            "metrics:\n  queue_depth: {shape: [{constant: {rps: 3}}, {noise: {poisson: true}}]}",
+            5,
+            "metrics.queue_depth: `noise`",
+        ),
+        (
+            "metrics:\n  queue_depth: {value: 3}\nactions:\n- {at: 1m, setMetric: {queue_dept: 4}}",
+            7,
+            "actions[0].setMetric.queue_dept: no metric \"queue_dept\" under `metrics:` to set; did you mean \"queue_depth\"?",
+        ),
+        (
+            "metrics:\n  queue_depth: {value: 3}\nactions:\n- {at: 1m, metricOutage: {metric: cpus, for: 1m}}",
+            7,
+            "actions[0].metricOutage.metric: \"cpus\" is neither",
+        ),
+        (
+            "metrics:\n  queue_depth: {value: 3}\nactions:\n- {at: 1m, metricOutage: {metric: cpu, for: 0s}}",
+            7,
+            "actions[0].metricOutage.for: must be at least 1s",
+        ),
+        (
+            "metrics:\n  queue_depth: {value: 3}\nactions:\n- {at: 1m, scale: 3, setMetric: {queue_depth: 4}}",
+            7,
+            "actions[0]: give exactly one of",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), EXTERNAL, top);
+        let err = load_scenario(&file).unwrap_err().to_string();
+        let place = format!("{}:{line}:", file.display());
+        assert!(
+            err.starts_with(&place) && err.contains(says),
+            "{top}\n{err}"
+        );
+    }
+}
+
+#[test]
+fn a_ready_pod_takes_its_share_only_once_its_endpoint_reached_the_clients() {
+    // 30 waiting over 10 a pod: the sync at 15 s asks for a third pod; its first readiness
+    // probe passes 20 s after its start (35 s); with a 10 s endpoint delay it serves from
+    // 45 s on, Ready but idle until then.
+    for (traffic, serving_from) in [("", 35), ("traffic: {endpointDelay: 10s}", 45)] {
+        let dir = tempfile::tempdir().unwrap();
+        let top = format!("{traffic}\nmetrics:\n  queue_depth: {{value: 30}}");
+        let r = run(&load_scenario(&write(dir.path(), EXTERNAL, &top)).unwrap());
+        for (second, ready, serving) in [
+            (34, 2, 2),
+            (35, 3, if serving_from == 35 { 3 } else { 2 }),
+            (44, 3, if serving_from == 35 { 3 } else { 2 }),
+            (45, 3, 3),
+        ] {
+            let s = &r.seconds[second];
+            assert_eq!(
+                (s.ready, s.serving),
+                (ready, serving),
+                "{traffic:?} at {second} s"
+            );
+        }
+    }
+}
