@@ -157,7 +157,7 @@ fn default_cost() -> Cost {
     }
 }
 
-/// The timeline's rows: row k covers the seconds after row k-1 up to its own second.
+/// The timeline's rows: each covers the seconds of its step, from its second on.
 fn steps(
     record: &Record,
     latencies: &[Option<Latency>],
@@ -165,14 +165,13 @@ fn steps(
     objectives: Option<&Slo>,
     so_far: &[f64],
 ) -> Vec<StepFigures> {
-    let mut from = 0usize;
     record
         .timeline
         .iter()
         .map(|row| {
-            let to = ((row.time_s as usize) + 1).min(latencies.len());
+            let from = (row.time_s as usize).min(latencies.len());
+            let to = ((row.time_s + row.span_s) as usize).min(latencies.len());
             let span = from..to.max(from);
-            from = to;
             let worst = |f: fn(&Latency) -> f64| {
                 latencies[span.clone()]
                     .iter()

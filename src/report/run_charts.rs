@@ -39,17 +39,16 @@ pub fn timeline_with_latency(record: &Record, j: &Judgement, sc: &Scenario) -> T
         .as_ref()
         .and_then(|s| s.latency.as_ref())
         .map(|l| l.threshold_s() * 1000.0);
-    // A row covers the seconds since the previous row; shade those that missed.
+    // A row covers its step, from its second on; shade those that missed.
     let mut violations: Vec<(f64, f64)> = vec![];
-    let mut previous = 0.0;
     for (row, step) in record.timeline.iter().zip(&j.steps) {
+        let (from, to) = (row.time_s, row.time_s + row.span_s);
         if step.slo_ok == Some(false) {
             match violations.last_mut() {
-                Some(last) if last.1 >= previous => last.1 = row.time_s + 1.0,
-                _ => violations.push((previous, row.time_s + 1.0)),
+                Some(last) if last.1 >= from => last.1 = to,
+                _ => violations.push((from, to)),
             }
         }
-        previous = row.time_s + 1.0;
     }
     d.latency = Some(LatencySeries {
         p50_ms: j.steps.iter().map(|s| s.p50_ms).collect(),

@@ -46,7 +46,8 @@ pub struct RunOutput<'a> {
     pub spread: Option<&'a SpreadReport>,
 }
 
-/// The timeline as CSV: one row per step, with the step's measured columns.
+/// The timeline as CSV: one row per step, with the step's measured columns; `span_s` is
+/// the seconds the row's step covers (short only for a last step cut by the run's end).
 pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, Error> {
     let mut w = csv::Writer::from_writer(vec![]);
     let mut header: Vec<String> = [
@@ -80,6 +81,7 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
             "latency_p99_ms",
             "slo_ok",
             "cost_usd",
+            "span_s",
         ]
         .iter()
         .map(|s| s.to_string()),
@@ -121,6 +123,7 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
             ms(m.p99_ms),
             m.slo_ok.map(|ok| ok.to_string()).unwrap_or_default(),
             format!("{:.4}", m.cost_so_far_usd),
+            fmt(r.span_s),
         ]);
         w.write_record(&row).map_err(csv_err)?;
     }

@@ -18,7 +18,7 @@ use super::cpu::SettledGroup;
 use super::derived::{SecondSeries, Series};
 use super::observe::{RunTotals, StepTotals, SurgeTracker};
 use super::pods::{Pod, Scrape, Stage};
-use super::record::{Event, HpaEpoch, Record, RecordedSync, SecondFigures};
+use super::record::{Event, HpaEpoch, Record, RecordedSync, Row, SecondFigures};
 use super::replicaset::{Nodes, pods_per_node};
 use super::serving::ServingModel;
 use crate::core::api::MetricSpec;
@@ -307,6 +307,8 @@ impl<'a> Sim<'a> {
         let mut timeline = vec![];
         let mut seconds = Vec::with_capacity(((sc.end.as_millis() - start) / 1000) as usize);
         let mut acc = StepTotals::default();
+        let mut open: Option<Row> = None;
+        let mut last_queued = 0.0;
         let mut totals = RunTotals::default();
         let mut served_warming = vec![];
         let mut warming_pods = vec![];
@@ -400,15 +402,21 @@ impl<'a> Sim<'a> {
                 paid: paid as u32,
                 demand_pods,
             });
-            acc.add(arrivals, second.served, second.failed);
             totals.add_second(arrivals, &second, self.spec, ready);
 
+            // A row shows the state at its second and the requests of its whole step, from
+            // its second to the next row's: it is written when the next one opens.
             if rows.due(elapsed) {
-                timeline.push(self.row(&metric_specs, &acc, second.queued));
+                timeline.extend(open.take().map(|r| acc.close(r, last_queued, now)));
+                open = Some(self.row(&metric_specs));
                 acc = StepTotals::default();
             }
+            acc.add(arrivals, second.served, second.failed);
+            last_queued = second.queued;
             self.t = now.plus(SECOND);
         }
+        // The last step, whole or cut short by the run's end.
+        timeline.extend(open.map(|r| acc.close(r, last_queued, sc.end)));
 
         let summary = self.summary(totals, surges.finish(), seed);
         Record {

@@ -6,8 +6,8 @@ use super::engine::Sim;
 use super::pods::{Pod, Stage};
 use super::record::{HpaEpoch, MetricValues, Row, RunSetting, Summary, Surge};
 use super::serving::Second;
-use crate::core::Quantity;
 use crate::core::api::{MetricSourceType, MetricSpec, TargetType};
+use crate::core::{Quantity, Time};
 use crate::scenario::model::MetricSourceKind;
 
 /// Requests of the current timeline step.
@@ -23,6 +23,17 @@ impl StepTotals {
         self.arrived += arrived;
         self.served += served;
         self.failed += failed;
+    }
+
+    /// The row opened at its second, closed at `end` with these requests and `queued`
+    /// waiting at the end of its last second.
+    pub(super) fn close(&self, mut row: Row, queued: f64, end: Time) -> Row {
+        row.span_s = end.as_millis().saturating_sub(row.at.as_millis()) as f64 / 1000.0;
+        row.arrived = self.arrived;
+        row.served = self.served;
+        row.failed = self.failed;
+        row.queued = queued;
+        row
     }
 }
 
@@ -97,8 +108,9 @@ impl SurgeTracker {
 }
 
 impl Sim<'_> {
-    /// The timeline row of this second.
-    pub(super) fn row(&self, specs: &[MetricSpec], acc: &StepTotals, queued: f64) -> Row {
+    /// The timeline row opened now: the state now; its step's requests come when it
+    /// closes ([`StepTotals::close`]).
+    pub(super) fn row(&self, specs: &[MetricSpec]) -> Row {
         let now = self.t;
         let count = |st: Stage| self.count(st);
         let metrics = (specs.iter().enumerate())
@@ -118,10 +130,11 @@ impl Sim<'_> {
             pending: count(Stage::Pending),
             terminating: count(Stage::Terminating),
             metrics,
-            arrived: acc.arrived,
-            served: acc.served,
-            queued,
-            failed: acc.failed,
+            span_s: 0.0,
+            arrived: 0.0,
+            served: 0.0,
+            queued: 0.0,
+            failed: 0.0,
             nodes: self.nodes.usable,
         }
     }
@@ -327,8 +340,57 @@ fn target_number(m: &MetricSpec) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::Span;
     use crate::sim::engine::Options;
     use crate::sim::testing;
+
+    #[test]
+    fn timeline_rows_tile_the_run_and_their_requests_add_up_to_the_summary() {
+        // Ten minutes with noise, scaled by a hand-made surge so requests queue and fail.
+        let sc = testing::scenario(
+            "    appStart: {fixed: 1s}",
+            "actions:\n- {at: '00:02:00', killPods: 2}",
+        );
+        // (step, rows, the last row's span)
+        for (step, rows, last) in [
+            (1, 600, 1.0),
+            (7, 86, 5.0),
+            (60, 10, 60.0),
+            (3600, 1, 600.0),
+        ] {
+            let opts = Options {
+                step: Span::from_secs(step),
+                ..Options::default()
+            };
+            let r = crate::sim::run(&sc, &opts);
+            let t = &r.timeline;
+            assert_eq!(t.len(), rows, "step {step}s");
+            assert_eq!(t[0].time_s, 0.0);
+            for w in t.windows(2) {
+                assert_eq!(w[0].time_s + w[0].span_s, w[1].time_s, "step {step}s");
+            }
+            for row in &t[..t.len() - 1] {
+                assert_eq!(row.span_s, step as f64, "step {step}s at {}", row.time_s);
+            }
+            let end = t[t.len() - 1].time_s + t[t.len() - 1].span_s;
+            assert_eq!((t[t.len() - 1].span_s, end), (last, 600.0), "step {step}s");
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+            let sum = |f: fn(&Row) -> f64| t.iter().map(f).sum::<f64>();
+            let s = &r.summary;
+            assert!(
+                close(sum(|x| x.arrived), s.requests),
+                "step {step}s arrived"
+            );
+            assert!(
+                close(sum(|x| x.failed), s.failed_requests),
+                "step {step}s failed"
+            );
+            let served: f64 = r.seconds.iter().map(|x| x.arrivals - x.failed).sum::<f64>()
+                - r.seconds.last().map_or(0.0, |x| x.queued);
+            assert!(close(sum(|x| x.served), served), "step {step}s served");
+            assert_eq!(t[t.len() - 1].queued, r.seconds[599].queued);
+        }
+    }
 
     #[test]
     fn the_record_follows_the_hpas_limits_and_targets_through_patches() {
@@ -403,7 +465,7 @@ mod tests {
         }
         let spec = sim.metric_specs[0].clone();
         assert_eq!(sim.actual(&spec), 40.0);
-        let row = sim.row(&[spec], &StepTotals::default(), 0.0);
+        let row = sim.row(&[spec]);
         assert_eq!((row.ready, row.spec, row.desired), (2, 2, 2));
         assert_eq!(row.metrics[0].actual, 40.0);
         assert_eq!(row.metrics[0].observed, None);

@@ -11,7 +11,8 @@ use crate::scenario::objectives::Slo;
 use crate::scenario::prices::Cost;
 use crate::sim::ServingModel;
 
-/// One timeline row (one `--step`).
+/// One timeline row (one `--step`): the state at its second and the requests of its
+/// step, `[time_s, time_s + span_s)`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
     /// Seconds since the start of the run.
@@ -35,6 +36,9 @@ pub struct Row {
     /// Per HPA metric (in the order of [`Record::metric_names`]): the actual value now and
     /// the value the HPA last observed.
     pub metrics: Vec<MetricValues>,
+    /// Seconds the row's step covers, from `time_s` on: the step, less for the last row
+    /// when the run ends within a step. The rows' steps tile the run.
+    pub span_s: f64,
     /// Requests arrived in the step.
     pub arrived: f64,
     /// Requests served in the step.
