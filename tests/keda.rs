@@ -585,7 +585,7 @@ fn bad_scaled_object_snapshots_exit_2_with_file_line_and_field() {
         (
             "    maxReplicaCount: 10",
             "    maxReplicaCount: 10\n    coolDownPeriod: 30",
-            ":15:5: unknown field `coolDownPeriod`",
+            ":15:5: scaledObject.spec.coolDownPeriod: unknown field `coolDownPeriod`",
         ),
         (
             "    maxReplicaCount: 10",

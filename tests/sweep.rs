@@ -491,15 +491,33 @@ fn sweep_into(sc: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
 fn a_sweep_killed_mid_way_and_rerun_ends_byte_identical_to_an_uninterrupted_one() {
     let dir = tempfile::tempdir().unwrap();
     let sc = quiet(dir.path());
+    // 120 configurations, so that the kill lands mid-way even on a fast machine.
+    let targets: Vec<String> = (0..40).map(|k| (20 + 2 * k).to_string()).collect();
+    let targets = targets.join(",");
+    let grid = [
+        "-L",
+        "minReplicas",
+        "1,2,3",
+        "-L",
+        "cpuTarget",
+        targets.as_str(),
+    ];
+    let total = 120;
+    let sweep_into = |out: &Path, jobs: &str| {
+        let mut args = vec![sc.to_str().unwrap()];
+        args.extend(grid);
+        args.extend(["--jobs", jobs, "--out", out.to_str().unwrap()]);
+        run(&args)
+    };
     let whole = dir.path().join("whole");
-    let (code, _, stderr) = sweep_into(&sc, &whole, &["--jobs", "2"]);
+    let (code, _, stderr) = sweep_into(&whole, "2");
     assert_eq!(code, 0, "{stderr}");
 
     let killed = dir.path().join("killed");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
         .arg("sweep")
         .arg(&sc)
-        .args(GRID)
+        .args(grid)
         .args(["--jobs", "1", "--out"])
         .arg(&killed)
         .stdout(std::process::Stdio::null())
@@ -526,7 +544,7 @@ fn a_sweep_killed_mid_way_and_rerun_ends_byte_identical_to_an_uninterrupted_one(
     text.push_str(&last[..last.len() / 2]);
     std::fs::write(&journal, text).unwrap();
 
-    let (code, stdout, stderr) = sweep_into(&sc, &killed, &["--jobs", "2"]);
+    let (code, stdout, stderr) = sweep_into(&killed, "2");
     assert_eq!(code, 0, "{stderr}");
     // The rerun skipped what the journal held, and ran the rest.
     let resumed: usize = stdout
@@ -536,8 +554,8 @@ fn a_sweep_killed_mid_way_and_rerun_ends_byte_identical_to_an_uninterrupted_one(
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!(
-        (before - 1..18).contains(&resumed),
-        "{resumed} resumed of 18"
+        (before - 1..total).contains(&resumed),
+        "{resumed} resumed of {total}"
     );
     assert_same_files(&whole, &killed);
 }
