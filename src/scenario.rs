@@ -13,8 +13,8 @@ mod schema;
 mod snapshot_file;
 
 pub use load_scenario::{
-    BuildLoad, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario, read_manifest,
-    scenario_from_text, scenario_value,
+    BuildLoad, MAX_MANIFEST_BYTES, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario,
+    read_manifest, scenario_from_text, scenario_value,
 };
 pub use schema::{scenario_schema, snapshot_schema};
 pub use snapshot_file::{load_snapshot, parse_snapshot};

@@ -105,12 +105,9 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
         ];
         for m in &r.metrics {
             row.push(fmt(m.actual));
-            row.push(
-                m.observed
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            );
+            // A number in the same unit as `_actual` (percent of the request for a
+            // utilization target), as programs read it; empty before the first sync.
+            row.push(m.observed_number().map(fmt).unwrap_or_default());
         }
         row.extend([
             fmt(r.arrived),

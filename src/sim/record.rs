@@ -65,12 +65,10 @@ impl MetricValues {
     /// The observed value as a number in the metric's unit: a percentage is its number,
     /// a quantity its value; a per-pod target or an unset reading gives none.
     pub fn observed_number(&self) -> Option<f64> {
-        let v = match self.observed.as_ref()? {
-            Reading::Percent(p) => f64::from(*p),
-            Reading::Quantity(q) => q.approximate_f64(),
-            Reading::PerPod(_) | Reading::Unset => return None,
-        };
-        v.is_finite().then_some(v)
+        match self.observed.as_ref()? {
+            Reading::PerPod(_) => None,
+            reading => reading.number().filter(|v| v.is_finite()),
+        }
     }
 }
 
