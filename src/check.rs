@@ -3,6 +3,7 @@
 //! Owns reading a run's timeline.csv (as written) and summary figures against `expect:`
 //! and `golden:`, combining runs, and the report formats. Must not re-run any rule of the
 //! controller or the measurement: it reads the record and judgement the layers below make.
+//! Imports only the layers below it: `core` to `sweep`.
 
 mod condition;
 mod golden;

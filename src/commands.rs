@@ -1,6 +1,7 @@
 //! Each subcommand as a library function that returns what it prints: load, run, judge,
 //! write. Owns no rule of its own: it wires the layers below in the order a command needs
 //! them. Must not know argv, stdout or exit codes (those are `cli`'s).
+//! Imports every layer below it; nothing imports it but `cli`.
 
 mod check;
 mod compare;

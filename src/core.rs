@@ -3,6 +3,7 @@
 //! Owns the decision rules, each mirroring a named function of
 //! `pkg/controller/podautoscaler` (Kubernetes 1.35 line). Must not do I/O, read a clock,
 //! or draw random numbers: the same [`Snapshot`] always gives the same [`Decision`].
+//! Imports no other layer.
 
 pub mod api;
 mod decide;

@@ -2,6 +2,7 @@
 //!
 //! Owns reading traces (CSV, Prometheus JSON), the synthetic shapes, their combinations and noise.
 //! Must not simulate, read a wall clock, or draw randomness except from the rng it is handed.
+//! Imports only `core` and `units` (and `error`, which every layer shares).
 //!
 //! # The `load:` list
 //!

@@ -1,6 +1,7 @@
 //! Judging a run: latency, service level objectives, cost, elasticity, spread over seeds.
 //! Must not simulate: it reads only a run's record and the figures it is given, draws no
 //! random number, and does no I/O.
+//! Imports only the layers below it: `core` to `sim`.
 
 pub mod cost;
 pub mod elasticity;

@@ -3,6 +3,7 @@
 //! Owns formats (JSON, YAML, text explanations, charts, the HTML report) and writing
 //! files safely (temporary name, then rename). Must not decide or simulate: it only
 //! renders values it is given.
+//! Imports only the layers below it: `core` to `measure`.
 
 mod chart_data;
 mod charts;

@@ -2,6 +2,7 @@
 //!
 //! Owns parsing, defaults and validation, with errors that name file, line and field.
 //! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
+//! Imports only `core`, `units` and `load` (and `error`, which every layer shares).
 
 pub mod expect;
 mod load_scenario;

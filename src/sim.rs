@@ -5,6 +5,7 @@
 //! snapshot the controller would see and applies what `core::decide` returns: it never
 //! re-implements a controller rule. Randomness: ChaCha8 substreams of the seed, one per
 //! purpose. It must not read the wall clock or write files (the record goes to `report`).
+//! Imports only the layers below it: `core`, `units`, `load`, `scenario`, `keda`.
 
 mod core_view;
 mod cpu;

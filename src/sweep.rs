@@ -2,6 +2,7 @@
 //! same seeds, journalled, and the non-dominated ones handed back with a pick.
 //! Owns the space, the journal and the choice; simulates and judges only through
 //! [`trial::evaluate`]. Must not print or parse argv (`commands` and `cli` do).
+//! Imports only the layers below it: `core` to `report`.
 
 pub mod chart;
 pub mod figures;
