@@ -15,7 +15,8 @@ use super::quantity::Quantity;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HorizontalPodAutoscaler {
-    /// `autoscaling/v2` when given (the only version read).
+    /// `autoscaling/v2` when given (the scenario layer converts v1, v2beta1 and v2beta2
+    /// to this shape before the core reads it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["autoscaling/v2", null]))]
     pub api_version: Option<String>,

@@ -320,12 +320,7 @@ fn versus(header: &Header, trials: &[Trial], a: &Assessment, pick: usize) -> Opt
         .enumerate()
         .map(|(k, o)| {
             let d = a.points[pick].objectives[k] - a.points[base].objectives[k];
-            let (less, more) = if d <= 0.0 {
-                ("less", "more")
-            } else {
-                ("more", "less")
-            };
-            let _ = more;
+            let less = if d <= 0.0 { "less" } else { "more" };
             match (o.name.as_str(), days) {
                 ("cost.totalUsd", Some(days)) => {
                     let per_day = d / days;
