@@ -4,7 +4,7 @@
 //! (the measured-only runs of `--runs`), or never sync. The per-second cost must not grow
 //! with the number of alike pods.
 
-use std::io::Write;
+mod common;
 
 use hpasim::scenario::{Scenario, load_scenario};
 use hpasim::sim::{Options, run};
@@ -19,60 +19,10 @@ fn main() {
 
 const WEEK_S: i64 = 7 * 86_400;
 
-/// A pod serves 30 rps at the HPA's 70 % target (50m baseline + 30 x 10m = 350m of 500m).
-/// `extra` is added to the scenario's top level and `load` to its load list.
+/// The shared daily cycle, a week long; `extra` at the scenario's top level, `load` in
+/// its load list.
 fn week_scenario(dir: &std::path::Path, extra: &str, load: &str) -> Scenario {
-    let trace = dir.join("week.csv");
-    let mut f = std::io::BufWriter::new(std::fs::File::create(&trace).expect("create trace"));
-    writeln!(f, "time_s,rps").expect("write");
-    for s in 0..WEEK_S {
-        let day = (s % 86_400) as f64 / 86_400.0;
-        // Quiet at night, a peak at noon of about 6 300 rps: near 200 pods.
-        let shape = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * day).cos();
-        let wobble = ((s * 7919) % 1000) as f64 / 1000.0 * 60.0;
-        writeln!(f, "{s},{:.1}", 300.0 + 6_000.0 * shape + wobble).expect("write");
-    }
-    drop(f);
-    let yaml = dir.join("week.yaml");
-    std::fs::write(
-        &yaml,
-        r#"
-name: week-200-pods
-duration: 168h
-{EXTRA}
-hpa:
-  apiVersion: autoscaling/v2
-  kind: HorizontalPodAutoscaler
-  metadata: {name: web}
-  spec:
-    scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-    minReplicas: 10
-    maxReplicas: 250
-    metrics:
-    - type: Resource
-      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}
-workload:
-  initialReplicas: 12
-  pod:
-    requests: {cpu: 500m, memory: 512Mi}
-    limits: {cpu: "1", memory: 1Gi}
-    cpuPerRequest: 10m
-    baseline: {cpu: 50m, memory: 200Mi}
-  startup:
-    scheduling: {uniform: [1s, 3s]}
-    imagePull: {lognormal: {median: 5s, p99: 20s}}
-    containerStart: {fixed: 1s}
-    appStart: {fixed: 8s}
-    readinessProbe: {initialDelaySeconds: 5, periodSeconds: 5}
-    warmup: {duration: 60s, cpuFactor: 1.5}
-load:
-- trace: {file: week.csv}
-{LOAD}
-"#
-        .replace("{EXTRA}", extra)
-        .replace("{LOAD}", load),
-    )
-    .expect("write scenario");
+    let yaml = common::daily_cycle(dir, "week-200-pods", WEEK_S, extra, load);
     load_scenario(&yaml).expect("scenario loads")
 }
 

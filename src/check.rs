@@ -146,10 +146,7 @@ pub fn check_scenario(
     runs: Option<u32>,
     golden_mode: GoldenMode,
 ) -> Result<ScenarioResult, Error> {
-    let text = std::fs::read_to_string(&scenario.path).map_err(|source| Error::Io {
-        path: scenario.path.clone(),
-        source,
-    })?;
+    let text = scenario.source.clone();
     let checks = plan(&scenario, &text)?;
     if let Some(g) = &scenario.file.golden {
         golden::validate(&scenario, &text, g)?;

@@ -152,11 +152,7 @@ pub fn scenario_diff(variants: &[Compared]) -> Result<Grid, Error> {
     let mut flat = vec![];
     for v in variants {
         // The file as written (a start of "19:30", not the loaded time in ms).
-        let text = std::fs::read_to_string(&v.scenario.path).map_err(|source| Error::Io {
-            path: v.scenario.path.clone(),
-            source,
-        })?;
-        let value: serde_json::Value = serde_saphyr::from_str(&text)
+        let value: serde_json::Value = serde_saphyr::from_str(&v.scenario.source)
             .map_err(|e| Error::Output(format!("{}: {e}", v.scenario.path.display())))?;
         let mut out = BTreeMap::new();
         leaves("", &value, &mut out);

@@ -292,7 +292,7 @@ pub fn write_charts_and_report(
         ),
         tables: report_tables(run),
         charts,
-        scenario_yaml: std::fs::read_to_string(&sc.path).unwrap_or_default(),
+        scenario_yaml: sc.source.clone(),
         grids: report_grids(run, sc.start.as_secs_f64()),
         glossary: glossary(),
         provenance: provenance(command_line),
@@ -389,13 +389,7 @@ pub fn write_comparison(
     let report = ReportData {
         scenario_yaml: variants
             .iter()
-            .map(|v| {
-                format!(
-                    "# {}\n{}",
-                    v.scenario.path.display(),
-                    std::fs::read_to_string(&v.scenario.path).unwrap_or_default()
-                )
-            })
+            .map(|v| format!("# {}\n{}", v.scenario.path.display(), v.scenario.source))
             .collect::<Vec<_>>()
             .join("\n"),
         ..report

@@ -16,6 +16,9 @@ use crate::load::Load;
 pub struct Scenario {
     /// The file it came from.
     pub path: PathBuf,
+    /// The file's text as read: what reports show and what errors point into, so no later
+    /// layer reads the file again.
+    pub source: String,
     /// As written (defaults applied by serde).
     pub file: ScenarioFile,
     /// The HPA at the start.
@@ -414,6 +417,7 @@ pub fn scenario_from_text(
     let seed = file.seed;
     Ok(Scenario {
         path: path.to_path_buf(),
+        source: text.clone(),
         hpa,
         load,
         start,

@@ -455,30 +455,13 @@ fn latency_panel<DB: DrawingBackend>(
         level(&mut c, ax, slo, th.fg.stroke_width(2))?;
     }
     let p = |s: &Vec<Option<f64>>, i: usize| s.get(i).copied().flatten().and_then(|v| axis.at(v));
-    series(
-        &mut c,
-        ax,
-        times,
-        |i| p(&lat.p50_ms, i),
-        Pen::new(th.p50, 1),
-        cx,
-    )?;
-    series(
-        &mut c,
-        ax,
-        times,
-        |i| p(&lat.p95_ms, i),
-        Pen::new(th.p95, 2),
-        cx,
-    )?;
-    series(
-        &mut c,
-        ax,
-        times,
-        |i| p(&lat.p99_ms, i),
-        Pen::new(th.p99, 1),
-        cx,
-    )?;
+    for (values, pen) in [
+        (&lat.p50_ms, Pen::new(th.p50, 1)),
+        (&lat.p95_ms, Pen::new(th.p95, 2)),
+        (&lat.p99_ms, Pen::new(th.p99, 1)),
+    ] {
+        series(&mut c, ax, times, |i| p(values, i), pen, cx)?;
+    }
     let mut items = vec![
         item("p50", Swatch::Line(th.p50.mix(1.0), 1)),
         item("p95", Swatch::Line(th.p95.mix(1.0), 2)),
