@@ -3,7 +3,8 @@
 //! Owns KEDA's rules, each mirroring a named function of kedacore/keda (v2.20, main at
 //! 8b4f083): [`Keda::compile`] checks a ScaledObject and builds its HPA for the core;
 //! [`KedaState`] is the operator's loop as a pure state machine. Must not read a clock,
-//! do I/O or draw random numbers: the simulator calls it at the times it chooses.
+//! do I/O or draw random numbers: the simulator calls it at the times it chooses. Imports
+//! only `core` (and `error`): `scenario` reads ScaledObjects into it, `sim` drives it.
 
 pub mod api;
 mod compile;
@@ -11,5 +12,8 @@ mod snapshot;
 mod state;
 
 pub use compile::{ExternalTrigger, KEDA_VERSION, Keda};
-pub use snapshot::{KedaDecision, KedaSection, KedaSnapshot, ReadingText, decide_scaled_object};
+pub use snapshot::{
+    CheckedKedaSnapshot, KedaDecision, KedaSection, KedaSnapshot, ReadingText, check_snapshot,
+    ready_pods,
+};
 pub use state::{Action, HpaRead, KedaState, Poll, Reading, TargetReplicas, externals_map};

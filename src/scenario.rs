@@ -2,7 +2,7 @@
 //!
 //! Owns parsing, defaults and validation, with errors that name file, line and field.
 //! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
-//! Imports only `core`, `units` and `load` (and `error`, which every layer shares).
+//! Imports only `core`, `keda`, `units` and `load` (and `error`, which every layer shares).
 
 pub mod expect;
 mod load_scenario;
@@ -18,5 +18,5 @@ pub use load_scenario::{
     read_manifest, scenario_from_text, scenario_value,
 };
 pub use schema::{scenario_schema, snapshot_schema};
-pub use snapshot_file::{load_snapshot, parse_snapshot};
-pub(crate) use snapshot_file::{locate_field, parse_yaml};
+pub(crate) use snapshot_file::parse_yaml;
+pub use snapshot_file::{load_snapshot, parse_scaled_object_snapshot, parse_snapshot};

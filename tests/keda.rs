@@ -553,7 +553,8 @@ fn decide_on_a_scaled_object_snapshot_explains_both_layers() {
         ),
         "{stdout}"
     );
-    // 61 s later the cooldown is over: KEDA writes 0 itself, from 4.
+    // 61 s later the cooldown is over: KEDA writes 0 itself, from 4, and the HPA's sync
+    // after the poll finds the target at 0 (scaling disabled).
     let dir = tempfile::tempdir().unwrap();
     let later = dir.path().join("later.yaml");
     std::fs::write(&later, text.replace("now: 1000", "now: 1061")).unwrap();
@@ -564,7 +565,26 @@ fn decide_on_a_scaled_object_snapshot_explains_both_layers() {
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(json["keda"]["action"], "deactivated");
     assert_eq!(json["keda"]["setReplicas"], 0);
-    assert_eq!(json["hpa"]["desiredReplicas"], 3);
+    assert_eq!(json["hpa"]["currentReplicas"], 0);
+    assert_eq!(json["hpa"]["desiredReplicas"], 0);
+    assert_eq!(json["hpaReads"], serde_json::json!([]));
+    // A poll alone (`keda.hpaSync: false`): no HPA decision.
+    let alone = dir.path().join("alone.yaml");
+    std::fs::write(
+        &alone,
+        text.replace(
+            "  lastActiveTime: 760",
+            "  lastActiveTime: 760\n  hpaSync: false",
+        ),
+    )
+    .unwrap();
+    let out = hpasim()
+        .args(["decide", alone.to_str().unwrap(), "--output", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["keda"]["action"], "coolingDown");
+    assert!(json.get("hpa").is_none(), "{json}");
 }
 
 /// Bad ScaledObject snapshots exit 2 naming file, line and field.

@@ -12,7 +12,7 @@ use crate::report::{self, Format};
 pub fn decide(path: &Path, format: Format) -> Result<String, Error> {
     let text = crate::scenario::read_manifest(path)?;
     if is_scaled_object_snapshot(&text, path) {
-        let both = crate::keda::decide_scaled_object(&text, path)?;
+        let both = crate::scenario::parse_scaled_object_snapshot(&text, path)?.decide();
         return match format {
             Format::Text => Ok(explain_both(&both)),
             _ => report::render(&both, format),
@@ -43,7 +43,10 @@ fn is_scaled_object_snapshot(text: &str, path: &Path) -> bool {
 fn explain_both(d: &KedaDecision) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", d.keda.why);
-    let hpa = &d.hpa;
+    let Some(hpa) = &d.hpa else {
+        let _ = writeln!(out, "HPA ({}): no sync at this instant", d.hpa_name);
+        return out;
+    };
     let change = if hpa.desired_replicas == hpa.current_replicas {
         format!("stays at {}", hpa.current_replicas)
     } else {

@@ -100,11 +100,17 @@ fn validate_one(path: &Path) -> Result<String, Error> {
             ))
         }
         Kind::ScaledObjectSnapshot => {
-            let both = crate::keda::decide_scaled_object(&text, path)?;
-            Ok(format!(
-                "ScaledObject snapshot, KEDA's HPA {}, {} -> {} replicas",
-                both.hpa_name, both.hpa.current_replicas, both.hpa.desired_replicas
-            ))
+            let both = crate::scenario::parse_scaled_object_snapshot(&text, path)?.decide();
+            Ok(match &both.hpa {
+                Some(hpa) => format!(
+                    "ScaledObject snapshot, KEDA's HPA {}, {} -> {} replicas",
+                    both.hpa_name, hpa.current_replicas, hpa.desired_replicas
+                ),
+                None => format!(
+                    "ScaledObject snapshot, KEDA's poll alone: {}",
+                    both.keda.why
+                ),
+            })
         }
         Kind::Hpa => {
             let hpa = crate::scenario::load_hpa(path)?;

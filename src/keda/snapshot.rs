@@ -2,7 +2,6 @@
 //! at one instant, and both layers' decisions on it.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +10,6 @@ use super::compile::Keda;
 use super::state::{HpaRead, KedaState, Poll, Reading, TargetReplicas, externals_map};
 use crate::core::snapshot::{ConditionStatus, ControllerFlags, History, Pod, PodPhase};
 use crate::core::{Decision, InvalidField, Snapshot, Time};
-use crate::error::Error;
 
 /// A ScaledObject snapshot file: an HPA snapshot with `scaledObject` instead of `hpa`
 /// and `keda` for what KEDA remembers and reads.
@@ -59,6 +57,18 @@ pub struct KedaSection {
     /// What each External metric's source returns now: a number, or `failed`.
     #[serde(default)]
     pub readings: BTreeMap<String, ReadingText>,
+    /// Whether the HPA controller syncs at `now`, after KEDA's poll (default true); false
+    /// for a poll alone.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub hpa_sync: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 fn time_zero() -> Time {
@@ -89,29 +99,34 @@ pub struct KedaDecision {
     pub failures: BTreeMap<String, i32>,
     /// What the HPA read for each External metric (empty when it read no metrics).
     pub hpa_reads: Vec<HpaRead>,
-    /// The HPA controller's decision at `now`, on the replicas before KEDA's write.
-    pub hpa: Decision,
+    /// The HPA controller's decision at `now`, on the replicas KEDA's write left (absent
+    /// when `keda.hpaSync` is false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hpa: Option<Decision>,
 }
 
-fn input_error(path: &Path, text: &str, field: String, message: String) -> Error {
-    Error::Input {
-        path: path.to_path_buf(),
-        location: crate::scenario::locate_field(text, &field),
-        message: format!("{field}: {message}"),
+/// A ScaledObject snapshot checked: its ScaledObject compiled, one reading per External
+/// metric (in [`Keda::externals`] order), the HPA snapshot valid. [`Self::decide`] cannot fail.
+#[derive(Clone, Debug)]
+pub struct CheckedKedaSnapshot {
+    snap: KedaSnapshot,
+    keda: Keda,
+    readings: Vec<Reading>,
+    hpa_snapshot: Snapshot,
+}
+
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> InvalidField {
+    InvalidField {
+        field: field.into(),
+        message: message.into(),
     }
 }
 
-/// Parses, checks and decides a ScaledObject snapshot; `path` names it in errors, which
-/// carry the line of the field at fault.
-pub fn decide_scaled_object(text: &str, path: &Path) -> Result<KedaDecision, Error> {
-    let snap: KedaSnapshot = crate::scenario::parse_yaml(text, path)?;
-    let at = |e: InvalidField| input_error(path, text, e.field, e.message);
-    let keda = Keda::compile(&snap.scaled_object).map_err(|e| {
-        at(InvalidField {
-            field: format!("scaledObject.{}", e.field),
-            message: e.message,
-        })
-    })?;
+/// Checks a parsed ScaledObject snapshot; errors name the field from the file's root
+/// (`scaledObject.spec.triggers[0].type`, `keda.readings.s0-prometheus`).
+pub fn check_snapshot(snap: KedaSnapshot) -> Result<CheckedKedaSnapshot, InvalidField> {
+    let keda = Keda::compile(&snap.scaled_object)
+        .map_err(|e| invalid(format!("scaledObject.{}", e.field), e.message))?;
     let names: Vec<&str> = keda
         .externals
         .iter()
@@ -121,21 +136,21 @@ pub fn decide_scaled_object(text: &str, path: &Path) -> Result<KedaDecision, Err
     for name in &names {
         let reading = match snap.keda.readings.get(*name) {
             None => {
-                return Err(at(InvalidField {
-                    field: "keda.readings".into(),
-                    message: format!(
+                return Err(invalid(
+                    "keda.readings",
+                    format!(
                         "no reading for {name}; give a number or \"failed\" for each of {}",
                         names.join(", ")
                     ),
-                }));
+                ));
             }
             Some(ReadingText::Value(v)) => Reading::Value(*v),
             Some(ReadingText::Word(w)) if w == "failed" => Reading::Failed,
             Some(ReadingText::Word(w)) => {
-                return Err(at(InvalidField {
-                    field: format!("keda.readings.{name}"),
-                    message: format!("{w:?}; expected a number or \"failed\""),
-                }));
+                return Err(invalid(
+                    format!("keda.readings.{name}"),
+                    format!("{w:?}; expected a number or \"failed\""),
+                ));
             }
         };
         readings.push(reading);
@@ -145,9 +160,9 @@ pub fn decide_scaled_object(text: &str, path: &Path) -> Result<KedaDecision, Err
         ("failures", snap.keda.failures.keys().collect()),
     ] {
         if let Some(unknown) = keys.into_iter().find(|k| !names.contains(&k.as_str())) {
-            return Err(at(InvalidField {
-                field: format!("keda.{section}.{unknown}"),
-                message: format!(
+            return Err(invalid(
+                format!("keda.{section}.{unknown}"),
+                format!(
                     "no such External metric; this ScaledObject's are {}",
                     if names.is_empty() {
                         "none".to_string()
@@ -155,56 +170,84 @@ pub fn decide_scaled_object(text: &str, path: &Path) -> Result<KedaDecision, Err
                         names.join(", ")
                     }
                 ),
-            }));
+            ));
         }
     }
     if let Some((name, n)) = snap.keda.failures.iter().find(|(_, n)| **n < 0) {
-        return Err(at(InvalidField {
-            field: format!("keda.failures.{name}"),
-            message: format!("{n} is negative"),
-        }));
+        return Err(invalid(
+            format!("keda.failures.{name}"),
+            format!("{n} is negative"),
+        ));
     }
-    let mut state = KedaState::new(snap.keda.created_at);
-    state.last_active_time = snap.keda.last_active_time;
-    state.failures = snap.keda.failures.clone();
-    // getReadyReplicasCount (fallback.go:210): Running pods whose Ready condition is True.
-    let ready = snap
-        .pods
-        .iter()
-        .filter(|p| p.phase == PodPhase::Running && p.ready == Some(ConditionStatus::True))
-        .count() as i32;
-    let target = TargetReplicas {
-        current: snap.current_replicas,
-        ready,
-    };
-    let mut hpa_snapshot = Snapshot {
+    let hpa_snapshot = Snapshot {
         now: snap.now,
         hpa: keda.hpa.clone(),
         current_replicas: snap.current_replicas,
         status_replicas: snap.status_replicas,
-        pods: snap.pods,
+        pods: snap.pods.clone(),
         objects: BTreeMap::new(),
         externals: BTreeMap::new(),
-        history: snap.history,
-        controller: snap.controller,
+        history: snap.history.clone(),
+        controller: snap.controller.clone(),
         decision: None,
     };
-    hpa_snapshot.validate().map_err(at)?;
-    // KEDA's poll first: with useCachedMetrics the HPA then reads what it cached.
-    let poll = state.poll(&keda, snap.now, &readings, target);
-    let hpa_reads = if keda.hpa_reads_metrics(snap.current_replicas) {
-        state.hpa_read(&keda, &readings, target)
-    } else {
-        vec![]
-    };
-    hpa_snapshot.externals = externals_map(&hpa_reads);
-    let hpa = crate::core::decide_validated(&hpa_snapshot);
-    Ok(KedaDecision {
-        hpa_name: keda.hpa_name(),
-        keda: poll,
-        last_active_time: state.last_active_time,
-        failures: state.failures,
-        hpa_reads,
-        hpa,
+    hpa_snapshot.validate()?;
+    Ok(CheckedKedaSnapshot {
+        snap,
+        keda,
+        readings,
+        hpa_snapshot,
     })
+}
+
+/// `getReadyReplicasCount` (fallback.go:210): Running pods whose Ready condition is True.
+pub fn ready_pods(pods: &[Pod]) -> i32 {
+    pods.iter()
+        .filter(|p| p.phase == PodPhase::Running && p.ready == Some(ConditionStatus::True))
+        .map(|p| p.count.max(1) as i32)
+        .sum()
+}
+
+impl CheckedKedaSnapshot {
+    /// Both layers' decisions: KEDA's poll at `now` on `currentReplicas`, then (unless
+    /// `keda.hpaSync` is false) the HPA's sync at `now` on the replicas KEDA's write left,
+    /// reading the External metrics through KEDA's metrics server.
+    pub fn decide(&self) -> KedaDecision {
+        let snap = &self.snap;
+        let keda = &self.keda;
+        let mut state = KedaState::new(snap.keda.created_at);
+        state.last_active_time = snap.keda.last_active_time;
+        state.failures = snap.keda.failures.clone();
+        let ready = ready_pods(&snap.pods);
+        let target = TargetReplicas {
+            current: snap.current_replicas,
+            ready,
+        };
+        // KEDA's poll first: with useCachedMetrics the HPA then reads what it cached.
+        let poll = state.poll(keda, snap.now, &self.readings, target);
+        let (hpa_reads, hpa) = if snap.keda.hpa_sync {
+            // The sync after the poll sees KEDA's write (the simulator's order).
+            let current = poll.set_replicas.unwrap_or(snap.current_replicas);
+            let target = TargetReplicas { current, ready };
+            let reads = if keda.hpa_reads_metrics(current) {
+                state.hpa_read(keda, &self.readings, target)
+            } else {
+                vec![]
+            };
+            let mut hpa_snapshot = self.hpa_snapshot.clone();
+            hpa_snapshot.current_replicas = current;
+            hpa_snapshot.externals = externals_map(&reads);
+            (reads, Some(crate::core::decide_validated(&hpa_snapshot)))
+        } else {
+            (vec![], None)
+        };
+        KedaDecision {
+            hpa_name: keda.hpa_name(),
+            keda: poll,
+            last_active_time: state.last_active_time,
+            failures: state.failures,
+            hpa_reads,
+            hpa,
+        }
+    }
 }

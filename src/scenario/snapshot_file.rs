@@ -22,6 +22,20 @@ pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
     Ok(snapshot)
 }
 
+/// Parses and checks a ScaledObject snapshot (docs/keda-snapshot.md); `path` names it in
+/// errors, which carry the line of the field at fault.
+pub fn parse_scaled_object_snapshot(
+    text: &str,
+    path: &Path,
+) -> Result<crate::keda::CheckedKedaSnapshot, Error> {
+    let snap: crate::keda::KedaSnapshot = parse_yaml(text, path)?;
+    crate::keda::check_snapshot(snap).map_err(|e| Error::Input {
+        path: path.to_path_buf(),
+        location: locate_field(text, &e.field),
+        message: format!("{}: {}", e.field, e.message),
+    })
+}
+
 /// Parses a document whose `key` holds an HPA (a scenario's or a snapshot's `hpa`), as
 /// [`parse_yaml`] does; an HPA in an older API version is converted to v2 first (see
 /// [`super::manifest`]), in which case errors have no line.
