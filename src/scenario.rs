@@ -10,6 +10,7 @@ mod manifest;
 pub mod model;
 pub mod objectives;
 pub mod prices;
+mod scaled_object;
 mod schema;
 mod snapshot_file;
 
@@ -17,6 +18,7 @@ pub use load_scenario::{
     BuildLoad, MAX_MANIFEST_BYTES, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario,
     read_manifest, scenario_from_text, scenario_value,
 };
+pub use scaled_object::ScenarioKeda;
 pub use schema::{scenario_schema, snapshot_schema};
 pub(crate) use snapshot_file::parse_yaml;
 pub use snapshot_file::{load_snapshot, parse_scaled_object_snapshot, parse_snapshot};

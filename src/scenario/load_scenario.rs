@@ -38,6 +38,8 @@ pub struct Scenario {
     /// What the run will show that the user may not expect (an HPA metric nothing serves):
     /// simulated, not refused; `simulate` prints them.
     pub warnings: Vec<String>,
+    /// The ScaledObject, when KEDA scales the workload: then `hpa` is the one it generates.
+    pub keda: Option<super::scaled_object::ScenarioKeda>,
 }
 
 impl Scenario {
@@ -70,7 +72,8 @@ pub fn read_manifest(path: &Path) -> Result<String, Error> {
 }
 
 /// The scenario file as an untyped value (for `hpasim sweep`, which sets fields in it): an
-/// `hpaFile` read into `hpa` (`FILE#NAME` picked from a `List`) and the HPA in the
+/// `hpaFile` read into `hpa` (`FILE#NAME` picked from a `List`), a `scaledObjectFile` into
+/// `scaledObject`, and the HPA in the
 /// `autoscaling/v2` shape, as [`load_scenario`] would read them.
 pub fn scenario_value(path: &Path) -> Result<serde_json::Value, Error> {
     let mut v: serde_json::Value = super::snapshot_file::parse_yaml(&read_manifest(path)?, path)?;
@@ -88,6 +91,25 @@ pub fn scenario_value(path: &Path) -> Result<serde_json::Value, Error> {
         if let Some(map) = v.as_object_mut() {
             map.remove("hpaFile");
             map.insert("hpa".into(), hpa);
+        }
+    }
+    if let Some(f) = v
+        .get("scaledObjectFile")
+        .and_then(serde_json::Value::as_str)
+    {
+        let (so_path, pick) = split_pick(&path.parent().unwrap_or(Path::new(".")).join(f));
+        let whole: serde_json::Value =
+            super::snapshot_file::parse_yaml(&read_manifest(&so_path)?, &so_path)?;
+        let so = super::scaled_object::pick_scaled_object(whole, pick.as_deref()).map_err(
+            |message| Error::Input {
+                path: so_path.clone(),
+                location: None,
+                message,
+            },
+        )?;
+        if let Some(map) = v.as_object_mut() {
+            map.remove("scaledObjectFile");
+            map.insert("scaledObject".into(), so);
         }
     }
     if let Some(hpa) = v.get_mut("hpa") {
@@ -133,10 +155,12 @@ pub fn scenario_from_text(
         message: format!("{field}: {message}"),
     };
     let base = path.parent().unwrap_or(Path::new("."));
+    let keda = super::scaled_object::read_scaled_object(&file, path, &text, &fail)?;
 
     // An HPA read from `hpaFile`: its errors name that file, at the field's line there.
     let mut hpa_file: Option<(PathBuf, String)> = None;
     let hpa = match (&file.hpa, &file.hpa_file) {
+        _ if let Some(k) = &keda => k.keda.hpa.clone(),
         (Some(h), None) => h.clone(),
         (None, Some(f)) => {
             let (hpa_path, pick) = split_pick(&base.join(f));
@@ -153,7 +177,7 @@ pub fn scenario_from_text(
         (None, None) => {
             return Err(fail(
                 "hpa",
-                "the scenario needs an HPA: inline under `hpa`, or `hpaFile: path`".into(),
+                "the scenario needs an HPA: inline under `hpa`, or `hpaFile: path` (or a KEDA ScaledObject: `scaledObject`, `scaledObjectFile`)".into(),
             ));
         }
     };
@@ -303,8 +327,11 @@ pub fn scenario_from_text(
             metric_shapes.insert(name.clone(), load);
         }
     }
-    check_metrics_produced(&hpa, &file, "hpa.spec.metrics", &mut warnings)
-        .map_err(|(f, m)| fail(&f, m))?;
+    if keda.is_none() {
+        // A ScaledObject's triggers were bound to their entries as it was read.
+        check_metrics_produced(&hpa, &file, "hpa.spec.metrics", &mut warnings)
+            .map_err(|(f, m)| fail(&f, m))?;
+    }
     let mut outage_names: Vec<String> = OUTAGE_GROUPS.iter().map(|s| s.to_string()).collect();
     outage_names.extend(file.metrics.keys().cloned());
     outage_names.extend(metric_names(&hpa));
@@ -426,6 +453,7 @@ pub fn scenario_from_text(
         actions,
         metric_shapes,
         warnings,
+        keda,
         file,
     })
 }
@@ -458,8 +486,8 @@ pub fn load_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
     Ok(hpa)
 }
 
-/// `path#name`: the file, and the name of the HPA to pick from a `List` in it.
-fn split_pick(path: &Path) -> (PathBuf, Option<String>) {
+/// `path#name`: the file, and the name of the object to pick from a `List` in it.
+pub(super) fn split_pick(path: &Path) -> (PathBuf, Option<String>) {
     let text = path.to_string_lossy();
     match text.rsplit_once('#') {
         Some((file, name)) if !name.contains(['/', '\\']) => {

@@ -36,14 +36,28 @@ pub struct ScenarioFile {
     pub seed: u64,
     /// The HPA manifest, inline, as `kubectl get hpa NAME -o yaml` prints it
     /// (`autoscaling/v2`; v1, v2beta1 and v2beta2 are converted as the API server does).
-    /// Give exactly one of `hpa` and `hpaFile`.
+    /// Give exactly one of `hpa`, `hpaFile`, `scaledObject` and `scaledObjectFile`.
     #[serde(default)]
     pub hpa: Option<HorizontalPodAutoscaler>,
     /// The path of a file holding the HPA manifest (YAML or JSON), relative to the scenario
     /// file's folder; `hpas.yaml#web` for the HPA named `web` in a `List` (as `kubectl get
-    /// hpa -o yaml` prints several). Give exactly one of `hpa` and `hpaFile`.
+    /// hpa -o yaml` prints several). Give exactly one of `hpa`, `hpaFile`, `scaledObject`
+    /// and `scaledObjectFile`.
     #[serde(default)]
     pub hpa_file: Option<String>,
+    /// A KEDA ScaledObject (`keda.sh/v1alpha1`), inline, as applied, instead of an HPA:
+    /// KEDA's HPA (`keda-hpa-<name>`) and KEDA's polling loop run on the workload (see the
+    /// README's "KEDA ScaledObjects"). Each prometheus, rabbitmq or aws-sqs-queue trigger
+    /// reads the `metrics:` entry named as its External metric (`s0-prometheus`) or as the
+    /// trigger (`name`); cpu and memory triggers read the pods' usage. Give exactly one of
+    /// `hpa`, `hpaFile`, `scaledObject` and `scaledObjectFile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaled_object: Option<crate::keda::api::ScaledObject>,
+    /// The path of a file holding the ScaledObject (YAML or JSON), relative to the scenario
+    /// file's folder; `so.yaml#worker` for the one named `worker` in a `List`. Give exactly
+    /// one of `hpa`, `hpaFile`, `scaledObject` and `scaledObjectFile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaled_object_file: Option<String>,
     /// The Deployment and its pods.
     pub workload: Workload,
     /// Nodes the pods must fit on; absent: unlimited room.
