@@ -5,13 +5,14 @@
 //! snapshot the controller would see and applies what `core::decide` returns: it never
 //! re-implements a controller rule. Randomness: ChaCha8 substreams of the seed, one per
 //! purpose. It must not read the wall clock or write files (the record goes to `report`).
-//! Imports only the layers below it: `core`, `units`, `load`, `scenario`, `keda`.
+//! Imports only the layers below it: `core`, `keda`, `units`, `load`, `scenario`.
 
 mod core_view;
 mod cpu;
 mod derived;
 mod engine;
 mod external;
+mod keda_loop;
 mod lifecycle;
 mod observe;
 pub mod pods;
@@ -24,8 +25,8 @@ mod testing;
 
 pub use engine::{Options, clock, run};
 pub use record::{
-    Event, HpaEpoch, MetricValues, Record, RecordedSync, Row, RunSetting, SecondFigures, Summary,
-    Surge,
+    Event, HpaEpoch, MetricValues, Record, RecordedPoll, RecordedSync, Row, RunSetting,
+    SecondFigures, Summary, Surge,
 };
 pub use seeds::run_seeds;
 pub use serving::ServingModel;

@@ -308,8 +308,9 @@ fn a_run_without_events_is_the_same_run() {
 }
 
 /// Every bundled scenario runs with --snapshots, and every recorded snapshot replays
-/// through `hpasim decide` to the decision the run took; the next snapshot's
-/// currentReplicas is that decision's desiredReplicas unless an action came between.
+/// through `hpasim decide` to the decision the run took (a ScaledObject scenario's KEDA
+/// polls too, `<second>-keda.json`); the next snapshot's currentReplicas is that
+/// decision's desiredReplicas unless an action or a write of KEDA's came between.
 #[test]
 fn every_bundled_scenario_runs_and_its_snapshots_replay_to_the_same_decision() {
     let mut scenarios: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
@@ -352,10 +353,28 @@ fn every_bundled_scenario_runs_and_its_snapshots_replay_to_the_same_decision() {
                 .collect()
         };
         let mut previous: Option<(f64, i64)> = None;
+        // KEDA's writes (a ScaledObject scenario) change the replicas as actions do.
+        let mut actions = actions;
         // All of them through the library; about fifteen through the binary as well.
         for (k, f) in files.iter().enumerate() {
             let text = std::fs::read_to_string(f).unwrap();
             let recorded: serde_json::Value = serde_json::from_str(&text).unwrap();
+            if f.to_string_lossy().ends_with("-keda.json") {
+                // A KEDA poll (and the HPA sync of its second): both layers decide again
+                // as the run did.
+                let both = hpasim::scenario::parse_scaled_object_snapshot(&text, f).unwrap();
+                let decision = serde_json::to_value(both.decide()).unwrap();
+                assert_eq!(decision, recorded["decision"], "{}", f.display());
+                if k % (files.len() / 15).max(1) == 0 {
+                    let out = hpasim().arg("decide").arg(f).output().unwrap();
+                    let from_cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                    assert_eq!(from_cli, recorded["decision"], "{}", f.display());
+                }
+                if !recorded["decision"]["keda"]["setReplicas"].is_null() {
+                    actions.push(recorded["now"].as_f64().unwrap());
+                }
+                continue;
+            }
             let snap = hpasim::scenario::parse_snapshot(&text, f).unwrap();
             let decision = serde_json::to_value(hpasim::core::decide(&snap).unwrap()).unwrap();
             assert_eq!(decision, recorded["decision"], "{}", f.display());

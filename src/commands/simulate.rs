@@ -136,6 +136,9 @@ pub(super) fn simulate_loaded(
             .syncs
             .iter()
             .map(|s| dir.join(format!("{:09}.json", s.second)))
+            .chain(
+                (record.keda_polls.iter()).map(|p| dir.join(format!("{:09}-keda.json", p.second))),
+            )
             .collect();
         report::remove_stale_snapshots(dir, &kept)?;
     }

@@ -188,7 +188,8 @@ pub fn summary_figures(
 }
 
 /// Writes timeline.csv, events.jsonl and summary.json into `dir`, and with `snapshots`
-/// one file per sync, `<second, 9 digits>.json`, holding the snapshot and its decision.
+/// one file per sync, `<second, 9 digits>.json`, holding the snapshot and its decision
+/// (and per KEDA poll, `<second>-keda.json`, a ScaledObject snapshot).
 pub fn write_run(run: &RunOutput, dir: &Path, snapshots: Option<&Path>) -> Result<(), Error> {
     let record = run.record;
     write_atomically(
@@ -215,6 +216,13 @@ pub fn write_run(run: &RunOutput, dir: &Path, snapshots: Option<&Path>) -> Resul
                 serde_json::to_vec_pretty(&snap).map_err(|e| Error::Output(e.to_string()))?;
             text.push(b'\n');
             folder.write(&format!("{:09}.json", s.second), &text)?;
+        }
+        // KEDA's polls (a ScaledObject scenario), as ScaledObject snapshots.
+        for p in &record.keda_polls {
+            let mut text =
+                serde_json::to_vec_pretty(&p.snapshot).map_err(|e| Error::Output(e.to_string()))?;
+            text.push(b'\n');
+            folder.write(&format!("{:09}-keda.json", p.second), &text)?;
         }
         folder.commit()?;
     }

@@ -5,7 +5,7 @@
 //!
 //! Each second, in this order: due events (pod transitions, probe ticks, node arrivals,
 //! scheduled actions) in (time, insertion) order; a metrics-server scrape when one is due;
-//! an HPA sync when one is due; then the second's serving. Ties are FIFO, so a seed gives
+//! KEDA's poll when one is due; an HPA sync when one is due; then the second's serving. Ties are FIFO, so a seed gives
 //! the same run everywhere.
 
 use std::cmp::Reverse;
@@ -123,6 +123,8 @@ pub(super) struct Sim<'a> {
     pub(super) hpa_epochs: Vec<HpaEpoch>,
     /// The metrics' names at the start: the timeline's columns, whatever patches do.
     pub(super) timeline_names: Vec<String>,
+    /// KEDA's loop, for a scenario with a ScaledObject.
+    pub(super) keda: Option<super::keda_loop::KedaRun>,
 }
 
 /// Runs a scenario to its end.
@@ -204,6 +206,7 @@ impl<'a> Sim<'a> {
             keep_events: opts.keep_events,
             hpa_epochs: vec![],
             timeline_names: vec![],
+            keda: super::keda_loop::KedaRun::for_scenario(sc),
         };
         sim.timeline_names.clone_from(&sim.metric_names);
         sim.hpa_epochs.push(sim.hpa_epoch());
@@ -322,7 +325,9 @@ impl<'a> Sim<'a> {
             if scrapes.due(elapsed) {
                 self.scrape();
             }
-            if syncs.due(elapsed) {
+            let sync_due = syncs.due(elapsed);
+            self.keda_poll_if_due(sync_due);
+            if sync_due {
                 self.sync(&mut totals);
             }
 
@@ -428,6 +433,7 @@ impl<'a> Sim<'a> {
             setting: self.setting(),
             events: self.events,
             syncs: self.syncs,
+            keda_polls: self.keda.map(|k| k.recorded).unwrap_or_default(),
             summary,
         }
     }

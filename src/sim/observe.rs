@@ -187,8 +187,8 @@ impl Sim<'_> {
                     per_pod / 1000.0
                 }
             }
-            _ => match self.sc.file.metrics.get(&m.display_name()) {
-                Some(d) => self.series.latest(d.source),
+            _ => match self.metric_entry(&m.display_name()) {
+                Some((_, d)) => self.series.latest(d.source),
                 None => 0.0,
             },
         }

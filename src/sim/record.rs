@@ -99,6 +99,22 @@ pub enum Event {
         /// What it did.
         action: String,
     },
+    /// A pass of KEDA's polling loop (a ScaledObject scenario).
+    Keda {
+        /// Seconds since the start.
+        t: f64,
+        /// The executor's branch (`RequestScale`).
+        action: crate::keda::Action,
+        /// spec.replicas before the poll.
+        from: i32,
+        /// What KEDA wrote to the Deployment, if it wrote.
+        #[serde(rename = "setReplicas", skip_serializing_if = "Option::is_none")]
+        set_replicas: Option<i32>,
+        /// Whether the ScaledObject was active.
+        active: bool,
+        /// The poll, for a person.
+        why: String,
+    },
     /// The cluster gained a node.
     Node {
         /// Seconds since the start.
@@ -177,6 +193,16 @@ pub struct Summary {
     pub surges: Vec<Surge>,
 }
 
+/// One of KEDA's polls as a ScaledObject snapshot (docs/keda-snapshot.md), its
+/// `decision` the one the run took.
+#[derive(Clone, Debug)]
+pub struct RecordedPoll {
+    /// The poll's second on the scenario clock.
+    pub second: i64,
+    /// What KEDA (and the HPA sync of the same second) saw, and decided.
+    pub snapshot: crate::keda::KedaSnapshot,
+}
+
 /// One simulated second, as the measurement layer reads it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SecondFigures {
@@ -249,6 +275,8 @@ pub struct Record {
     pub events: Vec<Event>,
     /// Each sync's snapshot and decision (kept when asked for).
     pub syncs: Vec<RecordedSync>,
+    /// Each KEDA poll as a ScaledObject snapshot (kept when asked for).
+    pub keda_polls: Vec<RecordedPoll>,
     /// The figures.
     pub summary: Summary,
 }

@@ -70,6 +70,7 @@ impl Sim<'_> {
     /// One HPA sync: the snapshot, the core's decision, and the Deployment following it.
     pub(super) fn sync(&mut self, totals: &mut RunTotals) {
         self.refresh_snapshot();
+        let keda_reads = self.keda_hpa_reads();
         let recorded = self.keep_snapshots.then(|| self.expanded_snapshot());
         // The scenario, its patches in the order they apply, and the pods the engine lists
         // are valid by construction: the core need not re-check them at every sync.
@@ -81,6 +82,7 @@ impl Sim<'_> {
         } else if decision.desired_replicas < self.spec {
             totals.scale_downs += 1;
         }
+        self.keda_after_sync(keda_reads, &decision);
         self.core.history.clone_from(&decision.history);
         if let Some(snapshot) = recorded {
             self.syncs.push(RecordedSync {
