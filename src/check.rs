@@ -413,19 +413,30 @@ pub fn settle_xfail(checks: &[Check], cases: &mut [CaseResult]) {
     }
 }
 
-/// Every scenario file a path names: the file itself, or a folder's `.yaml`/`.yml` files
-/// that carry `expect:` or `golden:` (sorted by name).
+/// Every scenario file a path names: the file itself, or the `.yaml`/`.yml` files in a
+/// folder and its subfolders (`scenarios/seeds/<team>/`) that carry `expect:` or
+/// `golden:` (sorted by path; other YAML, such as the HPA manifests beside them, skipped).
 pub fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
+    let mut files = vec![];
+    collect_scenarios(path, &mut files)?;
+    files.sort();
+    Ok(files)
+}
+
+fn collect_scenarios(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
-    let mut files = vec![];
     for entry in std::fs::read_dir(path).map_err(io)? {
         let p = entry.map_err(io)?.path();
+        if p.is_dir() {
+            collect_scenarios(&p, files)?;
+            continue;
+        }
         let yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if yaml && p.is_file() {
             let text = std::fs::read_to_string(&p).map_err(|source| Error::Io {
@@ -440,13 +451,26 @@ pub fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
             }
         }
     }
-    files.sort();
-    Ok(files)
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_is_searched_with_its_subfolders_for_scenarios_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let team = dir.path().join("seeds").join("team");
+        std::fs::create_dir_all(&team).unwrap();
+        let write = |p: &Path, text: &str| std::fs::write(p, text).unwrap();
+        write(&dir.path().join("a.yaml"), "name: a\nexpect:\n");
+        write(&team.join("b.yml"), "name: b\ngolden: {file: x.csv}\n");
+        write(&team.join("hpa.yaml"), "kind: HorizontalPodAutoscaler\n");
+        write(&team.join("notes.txt"), "expect:\n");
+        let found = scenario_files(dir.path()).unwrap();
+        assert_eq!(found, vec![dir.path().join("a.yaml"), team.join("b.yml")]);
+    }
 
     const CSV: &str = "time_s,clock,ready,latency_p95_ms\n\
         0,10:00:00,2,10\n\

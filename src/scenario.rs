@@ -5,6 +5,7 @@
 //! Imports only `core`, `keda`, `units` and `load` (and `error`, which every layer shares).
 
 pub mod expect;
+pub mod hpa_patches;
 mod load_scenario;
 mod manifest;
 pub mod model;

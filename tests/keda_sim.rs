@@ -108,6 +108,11 @@ fn bad_scaled_objects_in_scenarios_exit_2_with_file_line_and_field() {
             ":31:20: actions[0].patchHpa: the HPA is the one KEDA generates",
         ),
         (
+            format!("{}hpaPatches: [prod.yaml]\n", base()),
+            "scenario.yaml",
+            ":30:1: hpaPatches: a ScaledObject's HPA is KEDA's own",
+        ),
+        (
             from_file("bad-so.yaml"),
             "bad-so.yaml",
             ":7:5: spec.triggers[0].type: trigger type \"kafka\" is not modelled",

@@ -119,6 +119,7 @@ pub fn scenario_value(path: &Path) -> Result<serde_json::Value, Error> {
             message: format!("hpa: {message}"),
         })?;
     }
+    super::hpa_patches::patch_scenario_value(&mut v, path)?;
     Ok(v)
 }
 
@@ -181,6 +182,16 @@ pub fn scenario_from_text(
             ));
         }
     };
+    if keda.is_some() && !file.hpa_patches.is_empty() {
+        // KEDA owns the HPA it generates and writes it over on every reconcile: a patch
+        // to that HPA would not last on a cluster.
+        return Err(fail(
+            "hpaPatches",
+            "a ScaledObject's HPA is KEDA's own and is rewritten by KEDA; change the ScaledObject instead".into(),
+        ));
+    }
+    let patched = super::hpa_patches::apply_patches(&hpa, &file.hpa_patches, base)?;
+    let hpa = patched.hpa.clone();
     let start = file.start.map(|a| a.0).unwrap_or(Time::from_secs(0));
     let duration = file.duration.span();
     if let Some(number) = bare_number(&text, "duration") {
@@ -199,6 +210,9 @@ pub fn scenario_from_text(
     let end = start.plus(duration);
 
     let fail = |field: &str, message: String| match (&hpa_file, field.strip_prefix("hpa.")) {
+        (_, Some(inner)) if patched.blame(inner, &message).is_some() => patched
+            .blame(inner, &message)
+            .unwrap_or_else(|| fail(field, message)),
         (Some((hpa_path, hpa_text)), Some(inner)) => Error::Input {
             path: hpa_path.clone(),
             location: super::snapshot_file::locate_field(hpa_text, inner),

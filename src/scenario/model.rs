@@ -58,6 +58,13 @@ pub struct ScenarioFile {
     /// one of `hpa`, `hpaFile`, `scaledObject` and `scaledObjectFile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaled_object_file: Option<String>,
+    /// Patch files applied to the HPA in order, as kustomize applies an overlay's
+    /// (`[overlays/prod/hpa-patch.yaml]`, relative to the scenario's folder): a file of
+    /// mappings is a strategic merge patch (each document naming its target by `kind` and
+    /// `metadata.name`; documents for other objects are skipped), a list of operations a
+    /// JSON patch (RFC 6902); `{path: FILE, type: strategic|merge|json}` says which.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hpa_patches: Vec<super::hpa_patches::PatchRef>,
     /// The Deployment and its pods.
     pub workload: Workload,
     /// Nodes the pods must fit on; absent: unlimited room.

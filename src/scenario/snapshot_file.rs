@@ -275,7 +275,7 @@ pub(crate) fn locate_field(text: &str, field: &str) -> Option<Location> {
 }
 
 /// Every field path the text writes (`a.b[2].c`) with the place of its key or list item.
-fn field_places(text: &str) -> Option<std::collections::HashMap<String, Location>> {
+pub(super) fn field_places(text: &str) -> Option<std::collections::HashMap<String, Location>> {
     use serde_saphyr::granit_parser::{Event, Parser};
     enum Frame {
         /// A mapping: its path, and the key whose value comes next (`None`: a key comes).
