@@ -81,8 +81,12 @@ fn validate_one(path: &Path) -> Result<String, Error> {
             let warnings: String = (s.warnings.iter())
                 .map(|w| format!("\n    warning: {w}"))
                 .collect();
+            // A ScaledObject's HPA is the one KEDA generates.
+            let keda = (s.keda.as_ref())
+                .map(|k| format!(" {} (KEDA's)", k.keda.hpa_name()))
+                .unwrap_or_default();
             Ok(format!(
-                "scenario {:?}, {} simulated, HPA {} to {} replicas on {} metric(s){warnings}",
+                "scenario {:?}, {} simulated, HPA{keda} {} to {} replicas on {} metric(s){warnings}",
                 s.file.name,
                 crate::units::span_text(s.file.duration.span().as_millis()),
                 s.hpa.spec.min_replicas.unwrap_or(1),

@@ -243,3 +243,60 @@ impl Sim<'_> {
         self.finish_poll(snapshot, pending, status);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Span;
+    use crate::sim::engine::Options;
+
+    /// The worker of tests/keda/sim/worker.yaml with `more` top-level YAML (actions).
+    fn scenario(more: &str) -> crate::scenario::Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keda/sim/x.yaml");
+        let text = std::fs::read_to_string(path.with_file_name("worker.yaml")).expect("fixture");
+        crate::scenario::parse_scenario(&format!("{text}{more}"), &path).expect("valid")
+    }
+
+    #[test]
+    fn a_trigger_reads_its_entry_and_an_outage_of_either_name_fails_the_read() {
+        // (the outage's metric, the reading at 150 s inside it)
+        for (outage, failed) in [("", false), ("queue", true), ("s0-prometheus", true)] {
+            let actions = if outage.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "actions:\n- {{at: \"00:02:00\", metricOutage: {{metric: {outage}, for: 1m}}}}\n"
+                )
+            };
+            let sc = scenario(&actions);
+            let mut sim = Sim::new(&sc, &Options::default(), 0);
+            assert_eq!(
+                sim.metric_entry("s0-prometheus").map(|(name, _)| name),
+                Some("queue")
+            );
+            sim.t = sc.start.plus(Span::from_secs(150));
+            let want = if failed {
+                Reading::Failed
+            } else {
+                Reading::Value(300.0)
+            };
+            assert_eq!(sim.trigger_readings(), [want], "outage {outage:?}");
+        }
+    }
+
+    #[test]
+    fn polls_fall_at_creation_plus_multiples_of_the_polling_interval() {
+        let sc = scenario("");
+        let mut sim = Sim::new(&sc, &Options::default(), 0);
+        let mut polled = vec![];
+        for s in 0..100 {
+            sim.t = sc.start.plus(Span::from_secs(s));
+            let before = sim.keda.as_ref().map(|k| k.next_poll);
+            sim.keda_poll_if_due(false);
+            if sim.keda.as_ref().map(|k| k.next_poll) != before {
+                polled.push(s);
+            }
+        }
+        assert_eq!(polled, [0, 30, 60, 90]);
+    }
+}
