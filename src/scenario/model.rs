@@ -54,8 +54,9 @@ pub struct ScenarioFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaled_object: Option<crate::keda::api::ScaledObject>,
     /// The path of a file holding the ScaledObject (YAML or JSON), relative to the scenario
-    /// file's folder; `so.yaml#worker` for the one named `worker` in a `List`. Give exactly
-    /// one of `hpa`, `hpaFile`, `scaledObject` and `scaledObjectFile`.
+    /// file's folder; `so.yaml#worker` for the one named `worker` in a `List` or among
+    /// several YAML documents (`---`). Give exactly one of `hpa`, `hpaFile`, `scaledObject`
+    /// and `scaledObjectFile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaled_object_file: Option<String>,
     /// Patch files applied to the HPA in order, as kustomize applies an overlay's
