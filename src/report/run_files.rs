@@ -234,7 +234,8 @@ pub fn events_jsonl(record: &Record) -> Result<Vec<u8>, Error> {
 /// summary.json's numbers by their dotted names, as sweeps and checks name them
 /// (`cost.totalUsd`, `slo.violationSeconds`, `latency.worstP95Ms`, `scaleUps`): every
 /// number outside a list; a `null` (a figure the run has no value for, such as the worst
-/// p95 of a run that served nothing) reads as NaN. The spread over seeds is left out.
+/// p95 of a run that served nothing) reads as NaN. The spread over seeds and the
+/// shortfall at the start are left out.
 pub fn summary_figures(
     summary: &Summary,
     judgement: &Judgement,
@@ -256,6 +257,10 @@ pub fn summary_figures(
                     serde_json::Value::Null => {
                         out.insert(name(key), f64::NAN);
                     }
+                    // The shortfall a run starts with goes with the surges, not the
+                    // figures: some runs have it and some not, and every run must name
+                    // the same figures (sweeps and --runs line them up by name).
+                    serde_json::Value::Object(_) if prefix.is_empty() && key == "shortAtStart" => {}
                     serde_json::Value::Object(_) => walk(&name(key), v, out),
                     _ => {}
                 }
@@ -455,6 +460,23 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
             t,
             "  surges     {} until enough pods were Ready: {shown} (worst short {worst} pods)",
             s.surges.len()
+        );
+    }
+    if let Some(a) = &s.short_at_start {
+        let until = a
+            .seconds_to_enough
+            .map_or("not enough by the end".into(), |d| {
+                format!("enough after {d:.0}s")
+            });
+        let pods = if a.worst_shortfall == 1 {
+            "pod"
+        } else {
+            "pods"
+        };
+        let _ = writeln!(
+            t,
+            "             (not a surge: the run started {} {pods} short of the load, {until})",
+            a.worst_shortfall
         );
     }
     if let Some(sp) = run.spread {

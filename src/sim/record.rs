@@ -141,7 +141,7 @@ pub struct RecordedSync {
 }
 
 /// A stretch of time when fewer pods were Ready than the load needed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Surge {
     /// When Ready pods first fell short, seconds since the start.
@@ -195,7 +195,12 @@ pub struct Summary {
     /// Pods created.
     pub pods_created: usize,
     /// Each stretch of too few Ready pods: the load needed more at the HPA's target.
+    /// A shortfall already there at the run's first second is not one of them.
     pub surges: Vec<Surge>,
+    /// The shortfall the run started with (its initial pods too few for the load at its
+    /// first second), until enough pods were Ready: the scenario's start, not a surge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_at_start: Option<Surge>,
 }
 
 /// One simulated second, as the measurement layer reads it.
