@@ -68,10 +68,8 @@ pub fn timeline_data(record: &Record) -> TimelineData {
         spec: rows.iter().map(|r| f64::from(r.spec)).collect(),
         desired: rows.iter().map(|r| f64::from(r.desired)).collect(),
         ready: rows.iter().map(|r| r.ready as f64).collect(),
-        starting: rows
-            .iter()
-            .map(|r| (r.starting + r.pending) as f64)
-            .collect(),
+        starting: rows.iter().map(|r| r.starting as f64).collect(),
+        pending: rows.iter().map(|r| r.pending as f64).collect(),
         times_s,
         min_replicas,
         max_replicas,
