@@ -23,10 +23,10 @@ pub mod serving;
 #[cfg(test)]
 mod testing;
 
-pub use engine::{Options, clock, run};
+pub use engine::{Options, clock, run, run_watched};
 pub use record::{
-    Event, HpaEpoch, MetricValues, Record, RecordedPoll, RecordedSync, Row, RunSetting,
-    SecondFigures, Summary, Surge,
+    Event, HpaEpoch, Marks, MetricValues, Record, RecordedPoll, RecordedSync, Row, RunSetting,
+    RunWatch, SecondFigures, Summary, Surge,
 };
 pub use seeds::run_seeds;
 pub use serving::ServingModel;

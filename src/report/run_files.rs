@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::output::write_atomically;
+use super::output::{AtomicFile, write_atomically};
 use crate::error::Error;
 use crate::measure::{Judgement, Spread, StepFigures, Verdict};
-use crate::sim::{Record, Summary};
+use crate::sim::{Event, Record, Summary};
 
 /// The spread of a run's figures over `--runs` seeds.
 #[derive(Clone, Debug, Serialize)]
@@ -44,12 +44,98 @@ pub struct RunOutput<'a> {
     pub judgement: &'a Judgement,
     /// With `--runs`, the spread over seeds.
     pub spread: Option<&'a SpreadReport>,
+    /// Which events events.jsonl holds (`EventsKept::None`: there is no events.jsonl).
+    pub events: EventsKept,
+}
+
+/// Which events a run writes to events.jsonl (`simulate --events`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EventsKept {
+    /// No events.jsonl.
+    None,
+    /// Only the controller's decisions.
+    Decisions,
+    /// Every decision, pod transition, action and node.
+    #[default]
+    All,
+}
+
+impl EventsKept {
+    /// Whether `event` goes to the file.
+    pub fn keeps(self, event: &Event) -> bool {
+        match self {
+            EventsKept::None => false,
+            EventsKept::Decisions => matches!(event, Event::Decision { .. }),
+            EventsKept::All => true,
+        }
+    }
+}
+
+/// events.jsonl written while the run goes, one JSON object a line, each event as it
+/// happens (a 20-day run's events never sit in memory); complete under its name only
+/// once [`EventsFile::commit`] renames it into place.
+pub struct EventsFile {
+    file: AtomicFile,
+    kept: EventsKept,
+    line: Vec<u8>,
+    /// The first failure, reported by `commit` (the run cannot stop for it).
+    failed: Option<Error>,
+}
+
+impl EventsFile {
+    /// events.jsonl in `dir`, holding the `kept` events; none for `EventsKept::None`.
+    pub fn create(dir: &Path, kept: EventsKept) -> Result<Option<EventsFile>, Error> {
+        if kept == EventsKept::None {
+            return Ok(None);
+        }
+        Ok(Some(EventsFile {
+            file: AtomicFile::create(&dir.join("events.jsonl"))?,
+            kept,
+            line: Vec::with_capacity(4096),
+            failed: None,
+        }))
+    }
+
+    /// Appends `event` if the file keeps its kind.
+    pub fn write(&mut self, event: &Event) {
+        if self.failed.is_some() || !self.kept.keeps(event) {
+            return;
+        }
+        self.line.clear();
+        let written = serde_json::to_writer(&mut self.line, event)
+            .map_err(|e| Error::Output(format!("events.jsonl: {e}")))
+            .and_then(|()| {
+                self.line.push(b'\n');
+                self.file.write_all(&self.line)
+            });
+        self.failed = written.err();
+    }
+
+    /// Syncs the file and renames it into place; the first write that failed, if any.
+    pub fn commit(self) -> Result<(), Error> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => self.file.commit(),
+        }
+    }
 }
 
 /// The timeline as CSV: one row per step, with the step's measured columns; `span_s` is
 /// the seconds the row's step covers (short only for a last step cut by the run's end).
 pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, Error> {
-    let mut w = csv::Writer::from_writer(vec![]);
+    let mut out = vec![];
+    write_timeline_csv(record, steps, &mut out)?;
+    Ok(out)
+}
+
+/// [`timeline_csv`] written into `out` as the rows come (a long run's timeline is not
+/// built in memory first).
+fn write_timeline_csv(
+    record: &Record,
+    steps: &[StepFigures],
+    out: &mut dyn std::io::Write,
+) -> Result<(), Error> {
+    let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = [
         "time_s",
         "clock",
@@ -124,7 +210,7 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
         ]);
         w.write_record(&row).map_err(csv_err)?;
     }
-    w.into_inner()
+    w.flush()
         .map_err(|e| Error::Output(format!("timeline.csv: {e}")))
 }
 
@@ -148,7 +234,8 @@ pub fn events_jsonl(record: &Record) -> Result<Vec<u8>, Error> {
 /// summary.json's numbers by their dotted names, as sweeps and checks name them
 /// (`cost.totalUsd`, `slo.violationSeconds`, `latency.worstP95Ms`, `scaleUps`): every
 /// number outside a list; a `null` (a figure the run has no value for, such as the worst
-/// p95 of a run that served nothing) reads as NaN. The spread over seeds is left out.
+/// p95 of a run that served nothing) reads as NaN. The spread over seeds and the
+/// shortfall at the start are left out.
 pub fn summary_figures(
     summary: &Summary,
     judgement: &Judgement,
@@ -170,6 +257,10 @@ pub fn summary_figures(
                     serde_json::Value::Null => {
                         out.insert(name(key), f64::NAN);
                     }
+                    // The shortfall a run starts with goes with the surges, not the
+                    // figures: some runs have it and some not, and every run must name
+                    // the same figures (sweeps and --runs line them up by name).
+                    serde_json::Value::Object(_) if prefix.is_empty() && key == "shortAtStart" => {}
                     serde_json::Value::Object(_) => walk(&name(key), v, out),
                     _ => {}
                 }
@@ -190,13 +281,30 @@ pub fn summary_figures(
 /// Writes timeline.csv, events.jsonl and summary.json into `dir`, and with `snapshots`
 /// one file per sync, `<second, 9 digits>.json`, holding the snapshot and its decision
 /// (and per KEDA poll, `<second>-keda.json`, a ScaledObject snapshot).
-pub fn write_run(run: &RunOutput, dir: &Path, snapshots: Option<&Path>) -> Result<(), Error> {
+/// events.jsonl is `streamed`'s when the run wrote its events as it went (committed
+/// here), else the record's events, filtered by `run.events`.
+pub fn write_run(
+    run: &RunOutput,
+    dir: &Path,
+    snapshots: Option<&Path>,
+    streamed: Option<EventsFile>,
+) -> Result<(), Error> {
     let record = run.record;
-    write_atomically(
-        &dir.join("timeline.csv"),
-        &timeline_csv(record, &run.judgement.steps)?,
-    )?;
-    write_atomically(&dir.join("events.jsonl"), &events_jsonl(record)?)?;
+    let mut timeline = AtomicFile::create(&dir.join("timeline.csv"))?;
+    write_timeline_csv(record, &run.judgement.steps, &mut timeline)?;
+    timeline.commit()?;
+    match streamed {
+        Some(file) => file.commit()?,
+        None if run.events != EventsKept::None => {
+            let mut out = vec![];
+            for e in record.events.iter().filter(|e| run.events.keeps(e)) {
+                serde_json::to_writer(&mut out, e).map_err(|e| Error::Output(e.to_string()))?;
+                out.push(b'\n');
+            }
+            write_atomically(&dir.join("events.jsonl"), &out)?;
+        }
+        None => {}
+    }
     let report = RunReport {
         summary: &record.summary,
         judgement: run.judgement,
@@ -362,6 +470,23 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
             s.surges.len()
         );
     }
+    if let Some(a) = &s.short_at_start {
+        let until = a
+            .seconds_to_enough
+            .map_or("not enough by the end".into(), |d| {
+                format!("enough after {d:.0}s")
+            });
+        let pods = if a.worst_shortfall == 1 {
+            "pod"
+        } else {
+            "pods"
+        };
+        let _ = writeln!(
+            t,
+            "             (not a surge: the run started {} {pods} short of the load, {until})",
+            a.worst_shortfall
+        );
+    }
     if let Some(sp) = run.spread {
         let _ = writeln!(
             t,
@@ -385,9 +510,14 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
             );
         }
     }
+    let events = if run.events == EventsKept::None {
+        ""
+    } else {
+        "events.jsonl, "
+    };
     let _ = writeln!(
         t,
-        "  written    {}/{{timeline.csv, events.jsonl, summary.json}}",
+        "  written    {}/{{timeline.csv, {events}summary.json}}",
         out_dir.display()
     );
     t

@@ -150,6 +150,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         &d.desired,
         &d.ready,
         &d.starting,
+        &d.pending,
         &d.min_replicas,
         &d.max_replicas,
     ];
@@ -168,6 +169,14 @@ pub(super) fn draw<DB: DrawingBackend>(
     // above: a gap between the line and the green is capacity asked for, not yet there.
     let ready = |i: usize| d.ready.get(i).copied();
     let starting = |i: usize| d.starting.get(i).copied();
+    // Pending pods (no node yet, or not yet scheduled) stacked above the starting ones,
+    // in their own colour: waiting for room is another story than booting.
+    let pending = |i: usize| d.pending.get(i).copied();
+    let any_pending = d.pending.iter().any(|&p| p > 0.0);
+    if any_pending {
+        let below = |i: usize| Some(ready(i)? + starting(i)?);
+        stacked_fill(&mut c, &ax, times, below, pending, th.pending.mix(0.45))?;
+    }
     stacked_fill(&mut c, &ax, times, ready, starting, th.starting.mix(0.55))?;
     area_fill(&mut c, &ax, times, ready, 0.0, th.ready.mix(0.18))?;
     action_lines(&mut c, &ax, &d.actions, y, &cx)?;
@@ -239,9 +248,12 @@ pub(super) fn draw<DB: DrawingBackend>(
     let mut items = vec![
         item("spec.replicas", Swatch::Line(th.spec.mix(1.0), 2)),
         item("Ready", Swatch::Area(th.ready.mix(0.45))),
-        item("starting / pending", Swatch::Area(th.starting.mix(0.55))),
+        item("starting", Swatch::Area(th.starting.mix(0.55))),
         item("min / max replicas", Swatch::Dashed(th.limits.mix(1.0), 2)),
     ];
+    if any_pending {
+        items.insert(3, item("Pending", Swatch::Area(th.pending.mix(0.45))));
+    }
     if differs {
         items.insert(
             1,
