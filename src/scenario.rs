@@ -12,6 +12,7 @@ pub mod objectives;
 pub mod prices;
 mod schema;
 mod snapshot_file;
+pub mod worker;
 
 pub use load_scenario::{
     BuildLoad, MAX_MANIFEST_BYTES, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario,

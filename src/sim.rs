@@ -15,6 +15,7 @@ mod external;
 mod lifecycle;
 mod observe;
 pub mod pods;
+mod queue;
 pub mod record;
 mod replicaset;
 mod seeds;
@@ -23,6 +24,7 @@ pub mod serving;
 mod testing;
 
 pub use engine::{Options, clock, run};
+pub use queue::{JobRecord, JobSecond, JobTaken};
 pub use record::{
     Event, HpaEpoch, MetricValues, Record, RecordedSync, Row, RunSetting, SecondFigures, Summary,
     Surge,

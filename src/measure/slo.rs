@@ -383,6 +383,7 @@ mod tests {
             error_rate: Some(ErrorRateObjective { below: 0.1 }),
             min_ready: Some(2),
             windows: vec![secs(2.0)],
+            ..Slo::default()
         }
     }
 

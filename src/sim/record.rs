@@ -99,6 +99,15 @@ pub enum Event {
         /// What it did.
         action: String,
     },
+    /// A worker pod's grace period ended with jobs in flight: they went back to the queue.
+    JobsAbandoned {
+        /// Seconds since the start.
+        t: f64,
+        /// The pod.
+        pod: String,
+        /// Jobs abandoned.
+        jobs: u32,
+    },
     /// The cluster gained a node.
     Node {
         /// Seconds since the start.
@@ -251,6 +260,8 @@ pub struct Record {
     pub syncs: Vec<RecordedSync>,
     /// The figures.
     pub summary: Summary,
+    /// A worker's jobs (`workload.worker`); none for a server.
+    pub jobs: Option<crate::sim::JobRecord>,
 }
 
 #[cfg(test)]
