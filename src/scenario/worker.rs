@@ -48,6 +48,9 @@ pub fn check_worker(file: &ScenarioFile) -> Result<(), (String, String)> {
             "a worker exits when its jobs are done, or at `gracePeriodSeconds`: leave `exitAfter` out",
         );
     }
+    if let Some(w) = file.slo.as_ref().and_then(|s| s.job_wait.as_ref()) {
+        at_most("slo.jobWait.below", w.below.span(), MAX_DELAY_SECONDS)?;
+    }
     if let Some(slo) = &file.slo
         && slo.latency.is_some()
     {
