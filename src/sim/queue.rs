@@ -315,11 +315,11 @@ impl Jobs {
                 };
                 self.running[slot] = None;
                 self.free.push(slot);
-                self.busy[r.pod] -= 1;
+                self.busy[r.pod] = self.busy[r.pod].saturating_sub(1);
                 self.in_flight -= 1;
                 sec.completed += 1;
                 self.record.done_ms.push((t - r.job.arrived).max(0) as u64);
-                if self.takes[r.pod] {
+                if self.takes.get(r.pod).copied().unwrap_or(false) {
                     free_slots += 1;
                     on_ready -= 1;
                 } else if self.busy[r.pod] == 0 {
