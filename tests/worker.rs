@@ -194,6 +194,13 @@ fn a_worker_run_writes_its_queue_columns_and_queue_figures() {
         ["0", "0", "1", "1", "0"],
     ];
     assert_eq!(rows, want.map(|r| r.map(String::from)));
+    // A worker's latency columns are its jobs' waits, of those taken in the step: A (0 s)
+    // at 0 s, B (2.5 s) at 3 s, C (2 s) at 6 s.
+    let p95 = col("latency_p95_ms");
+    let waits: Vec<String> = (csv.lines().skip(1).take(7))
+        .map(|l| l.split(',').nth(p95).unwrap().to_string())
+        .collect();
+    assert_eq!(waits, ["0", "", "", "2500", "", "", "2000"]);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     let q = &summary["queue"];

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::latency::Latency;
 use super::slo::{SecondOutcome, Slo};
 use crate::sim::{JobRecord, Record};
 
@@ -113,21 +114,49 @@ pub fn worker_slo(slo: &Slo) -> Slo {
 
 /// Each second as the SLO judge takes it: the jobs first taken in it for its requests,
 /// the share of them that waited longer than `jobWait.below` for its slow share, nothing
-/// failed, its backlog at its end.
-pub fn outcomes(record: &Record, jobs: &JobRecord, slo: Option<&Slo>) -> Vec<SecondOutcome> {
+/// failed, its backlog at its end; and its "latency": the nearest-rank p50, p95 and p99
+/// of those jobs' waits (none when no job was taken), which the timeline's latency
+/// columns and chart then show.
+pub fn outcomes(
+    record: &Record,
+    jobs: &JobRecord,
+    slo: Option<&Slo>,
+) -> (Vec<SecondOutcome>, Vec<Option<Latency>>) {
     let threshold_ms =
         (slo.and_then(|s| s.job_wait.as_ref())).map(|w| w.below.span().as_millis().max(0) as u64);
     let n = record.seconds.len();
     let mut taken = vec![0u64; n];
     let mut slow = vec![0u64; n];
+    let mut latencies: Vec<Option<Latency>> = vec![None; n];
+    // `taken` is in time order: each second's jobs are one run of it.
+    let mut waits: Vec<u64> = vec![];
+    let mut open: Option<usize> = None;
+    let close = |k: Option<usize>, waits: &mut Vec<u64>, lat: &mut [Option<Latency>]| {
+        if let Some(k) = k {
+            waits.sort_unstable();
+            let p = |q| percentile_s(waits, q).unwrap_or(0.0);
+            lat[k] = Some(Latency {
+                p50_s: p(50.0),
+                p95_s: p(95.0),
+                p99_s: p(99.0),
+            });
+            waits.clear();
+        }
+    };
     for t in &jobs.taken {
         let k = ((t.at_ms / 1000) as usize).min(n.saturating_sub(1));
         if let Some(c) = taken.get_mut(k) {
             *c += 1;
             slow[k] += u64::from(threshold_ms.is_some_and(|th| t.wait_ms > th));
+            if open != Some(k) {
+                close(open, &mut waits, &mut latencies);
+                open = Some(k);
+            }
+            waits.push(t.wait_ms);
         }
     }
-    (record.seconds.iter().enumerate())
+    close(open, &mut waits, &mut latencies);
+    let outcomes = (record.seconds.iter().enumerate())
         .map(|(k, s)| SecondOutcome {
             arrivals: taken[k] as f64,
             failed: 0.0,
@@ -136,11 +165,12 @@ pub fn outcomes(record: &Record, jobs: &JobRecord, slo: Option<&Slo>) -> Vec<Sec
             } else {
                 0.0
             },
-            latency: None,
+            latency: latencies[k],
             ready: s.ready,
             backlog: jobs.seconds.get(k).map_or(0.0, |j| f64::from(j.depth)),
         })
-        .collect()
+        .collect();
+    (outcomes, latencies)
 }
 
 /// A timeline step's queue columns: the queue at the end of the step's last second, and

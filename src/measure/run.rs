@@ -94,8 +94,7 @@ pub fn judge_run(record: &Record) -> Judgement {
     if let Some(jobs) = &record.jobs {
         // A worker: its jobs, measured exactly (`queue.rs`), for the requests.
         let objectives = setting.slo.as_ref().map(super::queue::worker_slo);
-        let outcomes = super::queue::outcomes(record, jobs, setting.slo.as_ref());
-        let latencies = vec![None; outcomes.len()];
+        let (outcomes, latencies) = super::queue::outcomes(record, jobs, setting.slo.as_ref());
         let mut j = judge_outcomes(record, &queue, objectives, &latencies, &outcomes);
         j.queue = Some(super::queue::judge_queue(jobs, record.summary.duration_s));
         return j;

@@ -37,7 +37,8 @@ pub fn timeline_with_latency(record: &Record, j: &Judgement, sc: &Scenario) -> T
         .file
         .slo
         .as_ref()
-        .and_then(|s| s.latency.as_ref())
+        // A worker's "latency" is its jobs' wait (`measure::queue`).
+        .and_then(|s| s.latency.as_ref().or(s.job_wait.as_ref()))
         .map(|l| l.threshold_s() * 1000.0);
     // A row covers its step, from its second on; shade those that missed.
     let mut violations: Vec<(f64, f64)> = vec![];
