@@ -16,6 +16,7 @@ mod keda_loop;
 mod lifecycle;
 mod observe;
 pub mod pods;
+mod queue;
 pub mod record;
 mod replicaset;
 mod seeds;
@@ -24,6 +25,7 @@ pub mod serving;
 mod testing;
 
 pub use engine::{Options, clock, run, run_watched};
+pub use queue::{JobRecord, JobSecond, JobTaken};
 pub use record::{
     Event, HpaEpoch, Marks, MetricValues, Record, RecordedPoll, RecordedSync, Row, RunSetting,
     RunWatch, SecondFigures, Summary, Surge,

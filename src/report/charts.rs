@@ -122,6 +122,8 @@ pub struct TimelineData {
     pub max_nodes: Option<f64>,
     /// Requests failed per second over each row; drawn on the load panel when any failed.
     pub failed_rps: Vec<f64>,
+    /// A worker's jobs waiting at each row (`workload.worker`); empty draws no queue panel.
+    pub queue_depth: Vec<f64>,
 }
 
 /// One HPA metric over the run.

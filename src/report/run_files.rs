@@ -155,6 +155,9 @@ fn write_timeline_csv(
         header.push(format!("{col}_actual"));
         header.push(format!("{col}_observed"));
     }
+    if record.jobs.is_some() {
+        header.extend(WORKER_COLUMNS.iter().map(|s| s.to_string()));
+    }
     header.extend(
         [
             "arrived",
@@ -195,6 +198,17 @@ fn write_timeline_csv(
             // utilization target), as programs read it; empty before the first sync.
             row.push(m.observed_number().map(fmt).unwrap_or_default());
         }
+        if let Some(jobs) = &record.jobs {
+            let from = r.time_s as usize;
+            let q = crate::measure::queue::step(jobs, from, (r.time_s + r.span_s) as usize);
+            row.extend([
+                q.depth.to_string(),
+                fmt(q.oldest_age_s),
+                q.in_flight.to_string(),
+                q.completed.to_string(),
+                q.abandoned.to_string(),
+            ]);
+        }
         row.extend([
             fmt(r.arrived),
             fmt(r.served),
@@ -213,6 +227,17 @@ fn write_timeline_csv(
     w.flush()
         .map_err(|e| Error::Output(format!("timeline.csv: {e}")))
 }
+
+/// A worker's timeline columns (`workload.worker`): jobs waiting, the oldest waiting
+/// job's age (s) and jobs in flight at the end of the step; jobs completed and abandoned
+/// (back to the queue at a pod's grace period's end) in the step.
+pub const WORKER_COLUMNS: [&str; 5] = [
+    "queue_depth",
+    "oldest_age_s",
+    "jobs_in_flight",
+    "completed",
+    "abandoned",
+];
 
 /// Three decimals, trailing zeros dropped: stable, compact numbers.
 fn fmt(x: f64) -> String {
@@ -387,27 +412,55 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
                 .fold(0.0f64, f64::max);
             let _ = writeln!(
                 t,
-                "  SLO        {verdict}: {} s in violation over {} episodes{worst}; {:.3}% of requests missed, {:.0}% of the budget spent",
+                "  SLO        {verdict}: {} s in violation over {} episodes{worst}; {:.3}% of {} missed, {:.0}% of the budget spent",
                 r.violation_seconds,
                 r.episodes.count,
                 r.missed_fraction * 100.0,
+                if j.queue.is_some() {
+                    "jobs"
+                } else {
+                    "requests"
+                },
                 budget * 100.0
             );
         }
     }
     let ms = |x: Option<f64>| x.map(|v| format!("{v:.0} ms")).unwrap_or("-".into());
-    let _ = writeln!(
-        t,
-        "  latency    typical second p50 {}, p95 {}, p99 {}; worst p95 {}{}",
-        ms(j.latency.typical_p50_ms),
-        ms(j.latency.typical_p95_ms),
-        ms(j.latency.typical_p99_ms),
-        ms(j.latency.worst_p95_ms),
-        j.latency
-            .worst_p95_at_s
-            .map(|at| format!(" at {}", clock_at(s, at)))
-            .unwrap_or_default()
-    );
+    if let Some(q) = &j.queue {
+        let sec = |x: Option<f64>| x.map(|v| format!("{v:.1} s")).unwrap_or("-".into());
+        let late = q
+            .over_deadline
+            .map(|n| format!("; {n} over the deadline"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            t,
+            "  jobs       {} arrived, {} completed, {} abandoned; {} waiting and {} in flight at the end{late}",
+            q.arrived, q.completed, q.abandoned, q.backlog_at_end, q.in_flight_at_end
+        );
+        let _ = writeln!(
+            t,
+            "  job wait   p50 {}, p95 {}, p99 {}, max {}; queue peak {} jobs, oldest {:.0} s",
+            sec(q.wait_p50_s),
+            sec(q.wait_p95_s),
+            sec(q.wait_p99_s),
+            sec(q.wait_max_s),
+            q.peak_depth,
+            q.peak_oldest_age_s
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "  latency    typical second p50 {}, p95 {}, p99 {}; worst p95 {}{}",
+            ms(j.latency.typical_p50_ms),
+            ms(j.latency.typical_p95_ms),
+            ms(j.latency.typical_p99_ms),
+            ms(j.latency.worst_p95_ms),
+            j.latency
+                .worst_p95_at_s
+                .map(|at| format!(" at {}", clock_at(s, at)))
+                .unwrap_or_default()
+        );
+    }
     let _ = writeln!(
         t,
         "  replicas   peak {}, mean {:.1}; Ready peak {}, mean {:.1}",
@@ -430,14 +483,16 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
         e.instability_mirrored_pct,
         e.jitter_per_minute
     );
-    let _ = writeln!(
-        t,
-        "  requests   {:.0} arrived, {:.0} failed ({:.3}%), peak queue {:.0}",
-        s.requests,
-        s.failed_requests,
-        s.failed_fraction * 100.0,
-        s.peak_queue
-    );
+    if j.queue.is_none() {
+        let _ = writeln!(
+            t,
+            "  requests   {:.0} arrived, {:.0} failed ({:.3}%), peak queue {:.0}",
+            s.requests,
+            s.failed_requests,
+            s.failed_fraction * 100.0,
+            s.peak_queue
+        );
+    }
     if s.surges.is_empty() {
         let _ = writeln!(
             t,

@@ -289,6 +289,7 @@ pub fn scenario_from_text(
         ));
     }
     check_delays(&file).map_err(|(f, m)| fail(&f, m))?;
+    super::worker::check_worker(&file).map_err(|(f, m)| fail(&f, m))?;
     check_limits(&file, &hpa).map_err(|(f, m)| fail(&f, m))?;
     if let Some(c) = &file.capacity {
         for (res, q) in &pod.requests {

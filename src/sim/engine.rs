@@ -129,6 +129,8 @@ pub(super) struct Sim<'a> {
     pub(super) timeline_names: Vec<String>,
     /// KEDA's loop, for a scenario with a ScaledObject.
     pub(super) keda: Option<super::keda_loop::KedaRun>,
+    /// A worker's queue and jobs (`workload.worker`); none for a server.
+    pub(super) jobs: Option<super::queue::Jobs>,
 }
 
 /// Runs a scenario to its end.
@@ -223,6 +225,7 @@ impl<'a> Sim<'a> {
             hpa_epochs: vec![],
             timeline_names: vec![],
             keda: super::keda_loop::KedaRun::for_scenario(sc),
+            jobs: (sc.file.workload.worker.as_ref()).map(|w| super::queue::Jobs::new(w, seed)),
         };
         sim.timeline_names.clone_from(&sim.metric_names);
         sim.hpa_epochs.push(sim.hpa_epoch());
@@ -368,9 +371,9 @@ impl<'a> Sim<'a> {
             }
 
             // Serving for [now, now + 1s).
-            let (rate, arrivals) = sc
-                .load
-                .rate_and_arrivals(now, SECOND, &mut self.rng_arrivals);
+            let (rate, mut arrivals) =
+                sc.load
+                    .rate_and_arrivals(now, SECOND, &mut self.rng_arrivals);
             let mut steady = self.settled.pods.len();
             let ready = self.count(Stage::Ready) as i64;
             warming_pods.clear();
@@ -387,13 +390,18 @@ impl<'a> Sim<'a> {
                     }
                 }
             }
-            let second = self.serving.second(
-                self.waiting_requests,
-                arrivals,
-                steady,
-                &warming_factors,
-                &mut served_warming,
-            );
+            // A worker's second is its jobs' (`queue.rs`); a server's, its requests'.
+            let job = self.work_second(&mut arrivals, warming_factors.len(), &mut served_warming);
+            let second = match job {
+                Some((second, _)) => second,
+                None => self.serving.second(
+                    self.waiting_requests,
+                    arrivals,
+                    steady,
+                    &warming_factors,
+                    &mut served_warming,
+                ),
+            };
             self.waiting_requests = second.queued;
             self.settled.cpu_milli = self.serving.cpu(second.served_per_steady_pod, 1.0);
             self.settled.served = second.served_per_steady_pod;
@@ -407,6 +415,7 @@ impl<'a> Sim<'a> {
                 arrivals,
                 queued: second.queued,
                 served_per_pod: per_pod,
+                jobs: job.map(|j| j.1),
             });
             self.account_cpu(
                 &warming_pods,
@@ -475,6 +484,7 @@ impl<'a> Sim<'a> {
             syncs: self.syncs,
             keda_polls: self.keda.map(|k| k.recorded).unwrap_or_default(),
             summary,
+            jobs: self.jobs.map(super::queue::Jobs::finish),
         }
     }
 }

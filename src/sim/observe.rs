@@ -228,6 +228,11 @@ impl Sim<'_> {
     /// target); the controller follows the metric asking for the most pods, so the
     /// smallest capacity counts. Without such a metric: the pod's capacity at its limit.
     pub(super) fn capacity_at_target(&self, edge: f64) -> f64 {
+        if let Some(w) = &self.sc.file.workload.worker {
+            // A worker keeps up with `concurrency / mean service time` jobs a second.
+            let mean = super::queue::mean_secs(&w.service_time).max(1e-9);
+            return (f64::from(w.concurrency) / mean * edge).max(1e-9);
+        }
         let request = self.sc.file.workload.pod.requests.get("cpu");
         let request = request.map(|q| q.milli() as f64).unwrap_or(0.0);
         let at_cpu = |cpu: f64| {
@@ -303,7 +308,11 @@ impl Sim<'_> {
         let file = &self.sc.file;
         RunSetting {
             serving: self.serving,
-            concurrency: file.workload.pod.concurrency,
+            concurrency: (file.workload.pod.concurrency).or(file
+                .workload
+                .worker
+                .as_ref()
+                .map(|w| w.concurrency)),
             requests: file.workload.pod.requests.clone(),
             slo: file.slo.clone(),
             cost: file.cost.clone(),

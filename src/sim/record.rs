@@ -115,6 +115,15 @@ pub enum Event {
         /// The poll, for a person.
         why: String,
     },
+    /// A worker pod's grace period ended with jobs in flight: they went back to the queue.
+    JobsAbandoned {
+        /// Seconds since the start.
+        t: f64,
+        /// The pod.
+        pod: String,
+        /// Jobs abandoned.
+        jobs: u32,
+    },
     /// The cluster gained a node.
     Node {
         /// Seconds since the start.
@@ -307,6 +316,8 @@ pub struct Record {
     pub keda_polls: Vec<RecordedPoll>,
     /// The figures.
     pub summary: Summary,
+    /// A worker's jobs (`workload.worker`); none for a server.
+    pub jobs: Option<crate::sim::JobRecord>,
 }
 
 #[cfg(test)]

@@ -86,6 +86,10 @@ pub(super) fn draw<DB: DrawingBackend>(
     if has_nodes {
         weights.push(0.7);
     }
+    let has_queue = !d.queue_depth.is_empty();
+    if has_queue {
+        weights.push(1.0);
+    }
     weights.extend(d.metrics.iter().map(|_| 1.0));
     if d.latency.is_some() {
         weights.push(1.3);
@@ -290,12 +294,15 @@ pub(super) fn draw<DB: DrawingBackend>(
         actions: &d.actions,
         cx: &cx,
     };
-    let first_metric = if has_nodes {
-        nodes_panel(&panels[2], &rows, d, last == 2)?;
-        3
-    } else {
-        2
-    };
+    let mut first_metric = 2;
+    if has_nodes {
+        nodes_panel(&panels[first_metric], &rows, d, last == first_metric)?;
+        first_metric += 1;
+    }
+    if has_queue {
+        queue_panel(&panels[first_metric], &rows, d, last == first_metric)?;
+        first_metric += 1;
+    }
     for (k, m) in d.metrics.iter().enumerate() {
         let idx = first_metric + k;
         metric_panel(&panels[idx], &rows, m, idx == last)?;
@@ -343,6 +350,38 @@ fn nodes_panel<DB: DrawingBackend>(
         ));
     }
     legend(leg, "nodes", &items, cx.l.gap, cx)
+}
+
+/// A worker's queue: the jobs waiting at each row.
+fn queue_panel<DB: DrawingBackend>(
+    (plot, leg): &(Area<DB>, Area<DB>),
+    rows: &Rows,
+    d: &TimelineData,
+    bottom: bool,
+) -> Res<(), DB> {
+    let Rows {
+        ax,
+        times,
+        actions,
+        cx,
+    } = *rows;
+    let th = &cx.th;
+    let y = y_range(d.queue_depth.iter().copied());
+    let spec = PanelSpec {
+        y: (y.0, y.1.max(2.0)),
+        unit: "jobs",
+        integer: true,
+        bottom,
+        top: cx.l.gap,
+        log: false,
+    };
+    let mut c = panel(plot, ax, &spec, cx)?;
+    action_lines(&mut c, ax, actions, spec.y, cx)?;
+    let depth = |i: usize| d.queue_depth.get(i).copied();
+    area_fill(&mut c, ax, times, depth, 0.0, th.load.mix(0.12))?;
+    series(&mut c, ax, times, depth, Pen::new(th.load, 2), cx)?;
+    let items = vec![item("jobs waiting", Swatch::Line(th.load.mix(1.0), 2))];
+    legend(leg, "queue", &items, cx.l.gap, cx)
 }
 
 /// What every panel below the replicas shares: the axis, the rows' times, the actions
