@@ -92,6 +92,12 @@ pub fn scenario_of(
     })
 }
 
+thread_local! {
+    /// What a worker thread's judgements share (see [`crate::measure::run::Reuse`]).
+    static REUSE: std::cell::RefCell<crate::measure::run::Reuse> =
+        std::cell::RefCell::new(crate::measure::run::Reuse::across_runs());
+}
+
 /// Simulates a scenario on each seed and judges each run: the one place a sweep runs
 /// the simulator and the measurement. Runs keep no events and write nothing.
 pub fn evaluate(scenario: &Scenario, seeds: &[u64]) -> Result<Figures, Error> {
@@ -104,7 +110,12 @@ pub fn evaluate(scenario: &Scenario, seeds: &[u64]) -> Result<Figures, Error> {
         keep_events: false,
     };
     let runs = crate::sim::run_seeds(scenario, &options, seeds, |_, record| {
-        let judgement = crate::measure::judge_run(&record);
+        // Each worker thread judges with its own reuse: the configurations it runs meet
+        // the same seconds of the shared trace again, and their latency is remembered.
+        let judgement = REUSE.with(|reuse| match reuse.try_borrow_mut() {
+            Ok(mut reuse) => crate::measure::run::judge_run_reusing(&record, &mut reuse),
+            Err(_) => crate::measure::judge_run(&record),
+        });
         crate::report::summary_figures(&record.summary, &judgement)
     });
     let mut figures = Figures::new();
