@@ -237,6 +237,9 @@ pub struct Swept {
     pub text: String,
     /// The output folder.
     pub out: PathBuf,
+    /// Configurations that keep every constraint (0: the front ranks by violation, and
+    /// `hpasim sweep` exits 1, a failed check for CI).
+    pub feasible: usize,
 }
 
 /// Runs a sweep (resuming from `out/trials.jsonl` if it is this sweep's journal) and
@@ -436,13 +439,21 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
     for t in fresh {
         done.insert(t.id.clone(), t);
     }
+    let feasible = done
+        .values()
+        .filter(|t| trial::feasibility(t, &header.constraints).0)
+        .count();
     let mut text = finish(&header, done.into_values().collect(), &out, &Pick::Knee)?;
     if resumed > 0 {
         text.push_str(&format!(
             "  resumed    {resumed} configurations already in the journal were not run again\n"
         ));
     }
-    Ok(Swept { text, out })
+    Ok(Swept {
+        text,
+        out,
+        feasible,
+    })
 }
 
 /// Writes the journal in space order and every file from the trials; returns the summary.
