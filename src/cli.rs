@@ -174,7 +174,7 @@ pub struct SweepCli {
     #[arg(short = 'D', long = "parameter-step-size", value_name = "STEP", action = clap::ArgAction::Append)]
     pub step: Vec<String>,
     /// For each -D, the -P it follows (by index), from where each stands on the command
-    /// line ([`SweepCli::attach_steps`]); empty when the arguments did not come from argv.
+    /// line (set by `attach_steps`); empty when the arguments did not come from argv.
     #[arg(skip)]
     pub step_of: Vec<usize>,
     /// A parameter taking each of a comma-separated list of values. Repeatable.
