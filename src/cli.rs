@@ -181,13 +181,14 @@ pub struct SweepCli {
     #[arg(short = 'L', long = "parameter-list", num_args = 2, value_names = ["PATH", "VALUES"], action = clap::ArgAction::Append)]
     pub list: Vec<String>,
     /// How configurations are chosen: every point of the grid, or --budget N of them drawn
-    /// at random or as a Latin hypercube (lhs), seeded by --sample-seed.
+    /// at random, as a Latin hypercube (lhs) or as a scrambled Sobol sequence (sobol),
+    /// seeded by --sample-seed.
     #[arg(long, value_enum, default_value = "grid")]
     pub strategy: StrategyArg,
-    /// Configurations random and lhs draw (the baseline is run besides).
+    /// Configurations random, lhs and sobol draw (the baseline is run besides).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub budget: Option<u32>,
-    /// The seed of random and lhs draws (default: the scenario's seed).
+    /// The seed of random, lhs and sobol draws (default: the scenario's seed).
     #[arg(long)]
     pub sample_seed: Option<u64>,
     /// Seeds every configuration runs on (derived as `simulate --runs` derives them).
@@ -251,6 +252,9 @@ pub enum StrategyArg {
     Random,
     /// A Latin hypercube of --budget points on the grid's values.
     Lhs,
+    /// The first --budget points of a Sobol sequence scrambled by the seed, on the grid's
+    /// values (at most 65 536).
+    Sobol,
 }
 
 /// What `sweep best` prints.
@@ -332,6 +336,7 @@ impl SweepCli {
             StrategyArg::Grid => crate::sweep::space::Strategy::Grid,
             StrategyArg::Random => crate::sweep::space::Strategy::Random,
             StrategyArg::Lhs => crate::sweep::space::Strategy::Lhs,
+            StrategyArg::Sobol => crate::sweep::space::Strategy::Sobol,
         };
         spec.budget = self.budget.map(|b| b as usize);
         spec.sample_seed = self.sample_seed;

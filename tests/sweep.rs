@@ -652,10 +652,10 @@ fn the_kubernetes_example_is_an_indexed_job_running_one_shard_per_index() {
 }
 
 #[test]
-fn random_and_lhs_strategies_run_their_budget_the_same_way_every_time() {
+fn random_lhs_and_sobol_strategies_run_their_budget_the_same_way_every_time() {
     let dir = tempfile::tempdir().unwrap();
     let sc = quiet(dir.path());
-    for strategy in ["random", "lhs"] {
+    for strategy in ["random", "lhs", "sobol"] {
         let mut csvs = vec![];
         for k in 0..2 {
             let out = dir.path().join(format!("{strategy}{k}"));
@@ -699,6 +699,18 @@ fn random_and_lhs_strategies_run_their_budget_the_same_way_every_time() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--budget"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        sc.to_str().unwrap(),
+        "-L",
+        "minReplicas",
+        "1,2",
+        "--strategy",
+        "sobol",
+        "--budget",
+        "70000",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("65536"), "{stderr}");
 }
 
 /// Each parameter's values over the grid's rows (the baseline's row left out), in order.
