@@ -174,20 +174,25 @@ pub struct SweepCli {
     /// downWindow, upPolicyValue, downPolicyValue, ..., tolerance). Repeatable.
     #[arg(short = 'P', long = "parameter-scan", num_args = 3, value_names = ["PATH", "MIN", "MAX"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
     pub scan: Vec<String>,
-    /// The step of the -P before it (one -D per -P, in order; with one -P, one -D).
+    /// The step of the -P it follows (default 1); at most one per -P.
     #[arg(short = 'D', long = "parameter-step-size", value_name = "STEP", action = clap::ArgAction::Append)]
     pub step: Vec<String>,
+    /// For each -D, the -P it follows (by index), from where each stands on the command
+    /// line (set by `attach_steps`); empty when the arguments did not come from argv.
+    #[arg(skip)]
+    pub step_of: Vec<usize>,
     /// A parameter taking each of a comma-separated list of values. Repeatable.
     #[arg(short = 'L', long = "parameter-list", num_args = 2, value_names = ["PATH", "VALUES"], action = clap::ArgAction::Append)]
     pub list: Vec<String>,
     /// How configurations are chosen: every point of the grid, or --budget N of them drawn
-    /// at random or as a Latin hypercube (lhs), seeded by --sample-seed.
+    /// at random, as a Latin hypercube (lhs) or as a scrambled Sobol sequence (sobol),
+    /// seeded by --sample-seed.
     #[arg(long, value_enum, default_value = "grid")]
     pub strategy: StrategyArg,
-    /// Configurations random and lhs draw (the baseline is run besides).
+    /// Configurations random, lhs and sobol draw (the baseline is run besides).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub budget: Option<u32>,
-    /// The seed of random and lhs draws (default: the scenario's seed).
+    /// The seed of random, lhs and sobol draws (default: the scenario's seed).
     #[arg(long)]
     pub sample_seed: Option<u64>,
     /// Seeds every configuration runs on (derived as `simulate --runs` derives them).
@@ -251,6 +256,9 @@ pub enum StrategyArg {
     Random,
     /// A Latin hypercube of --budget points on the grid's values.
     Lhs,
+    /// The first --budget points of a Sobol sequence scrambled by the seed, on the grid's
+    /// values (at most 65 536).
+    Sobol,
 }
 
 /// What `sweep best` prints.
@@ -263,20 +271,50 @@ pub enum EmitArg {
 }
 
 impl SweepCli {
+    /// Records which -P each -D follows, from their positions on the command line
+    /// (`matches` are the sweep's own).
+    fn attach_steps(&mut self, matches: &clap::ArgMatches) {
+        let scans: Vec<usize> = matches
+            .indices_of("scan")
+            .map(|i| i.step_by(3).collect())
+            .unwrap_or_default();
+        self.step_of = matches
+            .indices_of("step")
+            .map(|steps| {
+                steps
+                    .map(|d| scans.iter().rposition(|&p| p < d).unwrap_or(usize::MAX))
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+
     fn space(&self) -> Result<crate::sweep::space::SpaceSpec, Error> {
         use crate::sweep::space::{Origin, ParamSpec, range, scalar};
         let mut spec = crate::sweep::space::SpaceSpec::default();
         // clap hands every -P's values in one list, three each.
         let scans: Vec<&[String]> = self.scan.chunks(3).collect();
-        if !self.step.is_empty() && self.step.len() != scans.len() {
-            return Err(Error::Usage(format!(
-                "-D: {} given for {} -P; give one -D per -P, in order",
-                self.step.len(),
-                scans.len()
-            )));
+        let mut steps: Vec<Option<&str>> = vec![None; scans.len()];
+        for (k, step) in self.step.iter().enumerate() {
+            // Without positions (a parsed struct built by hand), the k-th -D is the k-th -P's.
+            let Some(&p) = self
+                .step_of
+                .get(k)
+                .or(Some(&k))
+                .filter(|&&p| p < scans.len())
+            else {
+                return Err(Error::Usage(format!(
+                    "-D {step}: no -P before it; write -P PATH MIN MAX -D STEP"
+                )));
+            };
+            if steps[p].replace(step).is_some() {
+                return Err(Error::Usage(format!(
+                    "-D {step}: a second -D after -P {}; give one -D per -P",
+                    scans[p].join(" ")
+                )));
+            }
         }
         for (k, s) in scans.iter().enumerate() {
-            let step = self.step.get(k).map(String::as_str);
+            let step = steps[k];
             let arg = format!("-P {}", s.join(" "));
             if s.len() < 3 {
                 return Err(Error::Usage(format!("{arg}: expected -P PATH MIN MAX")));
@@ -302,6 +340,7 @@ impl SweepCli {
             StrategyArg::Grid => crate::sweep::space::Strategy::Grid,
             StrategyArg::Random => crate::sweep::space::Strategy::Random,
             StrategyArg::Lhs => crate::sweep::space::Strategy::Lhs,
+            StrategyArg::Sobol => crate::sweep::space::Strategy::Sobol,
         };
         spec.budget = self.budget.map(|b| b as usize);
         spec.sample_seed = self.sample_seed;
@@ -556,11 +595,20 @@ fn run_sweep(cli: SweepCli, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 out: cli.out.clone(),
                 shard: cli.shard,
             };
-            crate::commands::sweep(&crate::commands::SweepArgs {
+            let swept = crate::commands::sweep(&crate::commands::SweepArgs {
                 request,
                 space_file: cli.space.clone(),
                 progress: true,
-            })?
+            })?;
+            // Nothing feasible is a failed check (exit 1), the ranking written all the same.
+            if swept.feasible == 0 {
+                write_stdout(out, &swept.text)?;
+                return Err(Error::CheckFailed(format!(
+                    "no configuration keeps every constraint; {} ranks them by total violation",
+                    swept.out.join("pareto.csv").display()
+                )));
+            }
+            swept.text
         }
     };
     write_stdout(out, &text)?;
@@ -579,9 +627,20 @@ fn write_stdout(out: &mut dyn Write, text: &str) -> Result<(), Error> {
     }
 }
 
+/// The command line parsed, each `sweep -D` attached to the -P it follows.
+fn parse_args() -> Cli {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Command::Sweep(sweep), Some(("sweep", m))) = (&mut cli.command, matches.subcommand()) {
+        sweep.attach_steps(m);
+    }
+    cli
+}
+
 /// The binary's whole life: parse, run, render an error once, pick the exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_args();
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     match run(cli, &mut lock) {

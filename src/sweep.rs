@@ -237,6 +237,9 @@ pub struct Swept {
     pub text: String,
     /// The output folder.
     pub out: PathBuf,
+    /// Configurations that keep every constraint (0: the front ranks by violation, and
+    /// `hpasim sweep` exits 1, a failed check for CI).
+    pub feasible: usize,
 }
 
 /// Runs a sweep (resuming from `out/trials.jsonl` if it is this sweep's journal) and
@@ -271,6 +274,26 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
                     .map_err(|e| o.error(e))
             })
             .collect::<Result<_, _>>()?;
+    // Unknown figures are refused before anything runs or is written (a typo must not
+    // leave a journal behind): the names are those of the scenario's summary.json.
+    let names = trial::figure_names(&base_scenario)?;
+    let check = |f: &Figure, o: &Origin| {
+        if names.contains(&f.name) {
+            Ok(())
+        } else {
+            Err(o.error(format!(
+                "unknown figure `{}`{}; figures are summary.json's numbers by dotted name",
+                f.name,
+                space::did_you_mean(&f.name, names.iter().map(String::as_str))
+            )))
+        }
+    };
+    for (f, o) in &objectives {
+        check(f, o)?;
+    }
+    for (c, o) in &constraints {
+        check(&c.figure, o)?;
+    }
     let effective = serde_json::to_value(&base_scenario.file).unwrap_or(Value::Null);
     let mut spec = req.space.clone();
     spec.sample_seed = spec.sample_seed.or(Some(base_scenario.seed));
@@ -337,8 +360,6 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
             done.entry(t.id.clone()).or_insert(t);
         }
     }
-    // The baseline first: its figures tell which names objectives may use, before the
-    // rest runs and before anything is written (a typo must not leave a journal behind).
     let ctx = Ctx {
         header: &header,
         path: &req.scenario,
@@ -349,29 +370,6 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
         Some(t) => t.clone(),
         None => ctx.run(0, &space.configs[0], &ids[0]),
     };
-    let names: Vec<String> = match &baseline.result {
-        Ok(f) => f.keys().cloned().collect(),
-        Err(_) => trial::evaluate(&base_scenario, &seeds[..1])?
-            .into_keys()
-            .collect(),
-    };
-    let check = |f: &Figure, o: &Origin| {
-        if names.contains(&f.name) {
-            Ok(())
-        } else {
-            Err(o.error(format!(
-                "unknown figure `{}`{}; figures are summary.json's numbers by dotted name",
-                f.name,
-                space::did_you_mean(&f.name, names.iter().map(String::as_str))
-            )))
-        }
-    };
-    for (f, o) in &objectives {
-        check(f, o)?;
-    }
-    for (c, o) in &constraints {
-        check(&c.figure, o)?;
-    }
 
     let resumed = done.len();
     std::fs::create_dir_all(&out).map_err(|source| Error::Io {
@@ -436,13 +434,21 @@ pub fn sweep(req: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<
     for t in fresh {
         done.insert(t.id.clone(), t);
     }
+    let feasible = done
+        .values()
+        .filter(|t| trial::feasibility(t, &header.constraints).0)
+        .count();
     let mut text = finish(&header, done.into_values().collect(), &out, &Pick::Knee)?;
     if resumed > 0 {
         text.push_str(&format!(
             "  resumed    {resumed} configurations already in the journal were not run again\n"
         ));
     }
-    Ok(Swept { text, out })
+    Ok(Swept {
+        text,
+        out,
+        feasible,
+    })
 }
 
 /// Writes the journal in space order and every file from the trials; returns the summary.

@@ -136,7 +136,7 @@ fn the_front_of_a_min_replicas_grid_is_the_one_worked_out_by_hand() {
 
     // Nothing feasible: the least violating configurations, said so, never empty.
     let out3 = dir.path().join("s3");
-    let (code, stdout, _) = run(&[
+    let (code, stdout, stderr) = run(&[
         sc.to_str().unwrap(),
         "-P",
         "minReplicas",
@@ -147,7 +147,8 @@ fn the_front_of_a_min_replicas_grid_is_the_one_worked_out_by_hand() {
         "--out",
         out3.to_str().unwrap(),
     ]);
-    assert_eq!(code, 0);
+    // A failed check in CI terms: exit 1, with the ranking written all the same.
+    assert_eq!(code, 1);
     assert!(
         stdout.contains("no configuration keeps every constraint"),
         "{stdout}"
@@ -156,6 +157,8 @@ fn the_front_of_a_min_replicas_grid_is_the_one_worked_out_by_hand() {
     assert_eq!(front.len(), 1);
     assert_eq!(front[0]["minReplicas"], "1");
     assert_eq!(front[0]["feasible"], "false");
+    assert!(stderr.contains("pareto.csv"), "{stderr}");
+    assert!(out3.join("best-hpa.yaml").exists() && out3.join("trials.csv").exists());
 }
 
 #[test]
@@ -649,10 +652,10 @@ fn the_kubernetes_example_is_an_indexed_job_running_one_shard_per_index() {
 }
 
 #[test]
-fn random_and_lhs_strategies_run_their_budget_the_same_way_every_time() {
+fn random_lhs_and_sobol_strategies_run_their_budget_the_same_way_every_time() {
     let dir = tempfile::tempdir().unwrap();
     let sc = quiet(dir.path());
-    for strategy in ["random", "lhs"] {
+    for strategy in ["random", "lhs", "sobol"] {
         let mut csvs = vec![];
         for k in 0..2 {
             let out = dir.path().join(format!("{strategy}{k}"));
@@ -696,4 +699,126 @@ fn random_and_lhs_strategies_run_their_budget_the_same_way_every_time() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--budget"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        sc.to_str().unwrap(),
+        "-L",
+        "minReplicas",
+        "1,2",
+        "--strategy",
+        "sobol",
+        "--budget",
+        "70000",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("65536"), "{stderr}");
+}
+
+/// Each parameter's values over the grid's rows (the baseline's row left out), in order.
+fn grid_values(out: &Path, names: &[&str]) -> Vec<Vec<String>> {
+    let rows = csv_rows(&out.join("trials.csv"));
+    names
+        .iter()
+        .map(|n| {
+            let mut v: Vec<String> = rows
+                .iter()
+                .filter(|r| r["baseline"] == "false" || rows.len() == 1)
+                .map(|r| r[*n].clone())
+                .collect();
+            v.sort_by_key(|x| x.parse::<i64>().unwrap_or(i64::MAX));
+            v.dedup();
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn a_step_belongs_to_the_scan_it_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = quiet(dir.path());
+    let sc = sc.to_str().unwrap();
+    // (arguments, minReplicas' values, maxReplicas' values)
+    let cases: &[(&[&str], &[&str], &[&str])] = &[
+        (
+            &[
+                "-P",
+                "minReplicas",
+                "1",
+                "3",
+                "-P",
+                "maxReplicas",
+                "6",
+                "10",
+                "-D",
+                "2",
+            ],
+            &["1", "2", "3"],
+            &["6", "8", "10"],
+        ),
+        (
+            &[
+                "-P",
+                "minReplicas",
+                "1",
+                "3",
+                "-D",
+                "2",
+                "-P",
+                "maxReplicas",
+                "9",
+                "10",
+            ],
+            &["1", "3"],
+            &["9", "10"],
+        ),
+        (
+            &[
+                "-P",
+                "maxReplicas",
+                "6",
+                "10",
+                "-D",
+                "4",
+                "-L",
+                "minReplicas",
+                "1,2",
+            ],
+            &["1", "2"],
+            &["6", "10"],
+        ),
+    ];
+    for (k, (args, mins, maxes)) in cases.iter().enumerate() {
+        let out = dir.path().join(format!("o{k}"));
+        let mut all = vec![sc];
+        all.extend_from_slice(args);
+        all.extend(["--out", out.to_str().unwrap()]);
+        let (code, stdout, stderr) = run(&all);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert_eq!(
+            grid_values(&out, &["minReplicas", "maxReplicas"]),
+            [mins.to_vec(), maxes.to_vec()],
+            "{args:?}: {stdout}"
+        );
+    }
+    let out = dir.path().join("refused");
+    let out = out.to_str().unwrap();
+    assert_refused(
+        &[sc, "-D", "2", "-P", "minReplicas", "1", "3", "--out", out],
+        &["-D 2", "no -P before it"],
+    );
+    assert_refused(
+        &[
+            sc,
+            "-P",
+            "minReplicas",
+            "1",
+            "3",
+            "-D",
+            "1",
+            "-D",
+            "2",
+            "--out",
+            out,
+        ],
+        &["-D 2", "a second -D", "-P minReplicas 1 3"],
+    );
 }

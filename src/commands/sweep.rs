@@ -16,8 +16,9 @@ pub struct SweepArgs {
     pub progress: bool,
 }
 
-/// `hpasim sweep`: runs (or resumes) the sweep and returns its summary.
-pub fn sweep(args: &SweepArgs) -> Result<String, Error> {
+/// `hpasim sweep`: runs (or resumes) the sweep and returns what it did (its summary, and
+/// how many configurations are feasible).
+pub fn sweep(args: &SweepArgs) -> Result<sweep::Swept, Error> {
     let mut request = args.request.clone();
     if let Some(file) = &args.space_file {
         let from_file = sweep::space::read_space_file(file)?;
@@ -51,7 +52,7 @@ pub fn sweep(args: &SweepArgs) -> Result<String, Error> {
     };
     let result = sweep::sweep(&request, &progress);
     bar.finish_and_clear();
-    Ok(result?.text)
+    result
 }
 
 /// `hpasim sweep merge DIR... --out DIR`.

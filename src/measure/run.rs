@@ -89,13 +89,73 @@ pub fn pod_queue(setting: &RunSetting) -> PodQueue {
 /// Judges a run against the objectives and prices it was run with: it reads the record
 /// only, never re-runs it.
 pub fn judge_run(record: &Record) -> Judgement {
+    judge_run_reusing(record, &mut Reuse::default())
+}
+
+/// Seconds from the start a [`Reuse::across_runs`] remembers (three days: about 60 MiB);
+/// later ones are judged afresh.
+const REMEMBERED_SECONDS: usize = 3 * 86_400;
+
+/// Loads remembered per second: the last ones met there (a sweep's neighbouring
+/// configurations mostly have the same few pod counts at a given second).
+const LOADS_PER_SECOND: usize = 3;
+
+/// A second's load as remembered: its four figures' bits.
+type LoadBits = [u64; 4];
+
+/// What a remembered load gave: its latency and the share slower than the threshold.
+type Judged = (Option<Latency>, f64);
+
+/// A place no load matches: serving pods are a count, never NaN.
+const NEVER_MET: LoadBits = [0, f64::NAN.to_bits(), 0, 0];
+
+/// What judging many runs of one scenario may share (a sweep's runs on one thread): the
+/// latency and slow share of the loads met at each second, and the buffers of the last
+/// run. A second's figures are a pure function of the pod's queue, the SLO's threshold
+/// and the second's load (its bits), so reusing them changes no figure.
+#[derive(Default)]
+pub struct Reuse {
+    /// Remember the loads met at each second, not just the previous second's.
+    across_runs: bool,
+    /// The queue and threshold (as bits) the remembered loads were judged with.
+    judged_with: Option<(u32, u64, Option<u64>)>,
+    /// By second: the last loads met there, newest first (unused ones never match: a
+    /// load's serving pods are never NaN's bits). Kept by second rather than in a hash
+    /// map: a run reads them in order, so the memory streams instead of missing the cache
+    /// at every lookup; apart from what they gave, which is read only on a match.
+    loads: Vec<[LoadBits; LOADS_PER_SECOND]>,
+    /// What the loads of `loads` gave, in the same places.
+    judged: Vec<[Judged; LOADS_PER_SECOND]>,
+    latencies: Vec<Option<Latency>>,
+    outcomes: Vec<SecondOutcome>,
+    paid: Vec<f64>,
+    demand: Vec<f64>,
+    whole_demand: Vec<f64>,
+    ready: Vec<f64>,
+    orders: Orders,
+}
+
+impl Reuse {
+    /// A reuse that remembers the loads met at each second, for the runs of one scenario
+    /// that meet them again (a sweep's configurations share the trace). One run alone
+    /// gains nothing from it: [`judge_run`] keeps only the previous second.
+    pub fn across_runs() -> Reuse {
+        Reuse {
+            across_runs: true,
+            ..Reuse::default()
+        }
+    }
+}
+
+/// As [`judge_run`], reusing what `reuse` kept from the runs judged before.
+pub fn judge_run_reusing(record: &Record, reuse: &mut Reuse) -> Judgement {
     let setting = &record.setting;
     let queue = pod_queue(setting);
     if let Some(jobs) = &record.jobs {
         // A worker: its jobs, measured exactly (`queue.rs`), for the requests.
         let objectives = setting.slo.as_ref().map(super::queue::worker_slo);
         let (outcomes, latencies) = super::queue::outcomes(record, jobs, setting.slo.as_ref());
-        let mut j = judge_outcomes(record, &queue, objectives, &latencies, &outcomes);
+        let mut j = judge_outcomes(record, &queue, objectives, &latencies, &outcomes, reuse);
         j.queue = Some(super::queue::judge_queue(jobs, record.summary.duration_s));
         return j;
     }
@@ -104,12 +164,35 @@ pub fn judge_run(record: &Record) -> Judgement {
         .as_ref()
         .and_then(|s| s.latency.as_ref())
         .map(|l| l.threshold_s());
+    let judged_with = Some((
+        queue.servers,
+        queue.service_rate.to_bits(),
+        threshold_s.map(f64::to_bits),
+    ));
+    if reuse.judged_with != judged_with {
+        reuse.loads.clear();
+        reuse.judged.clear();
+        reuse.judged_with = judged_with;
+    }
+    let Reuse {
+        across_runs,
+        loads,
+        judged,
+        latencies,
+        outcomes,
+        ..
+    } = reuse;
+    let wanted = record.seconds.len().min(REMEMBERED_SECONDS);
+    if *across_runs && loads.len() < wanted {
+        loads.resize(wanted, [NEVER_MET; LOADS_PER_SECOND]);
+        judged.resize(wanted, [(None, 0.0); LOADS_PER_SECOND]);
+    }
 
-    let mut latencies: Vec<Option<Latency>> = Vec::with_capacity(record.seconds.len());
-    let mut outcomes = Vec::with_capacity(record.seconds.len());
+    latencies.clear();
+    outcomes.clear();
     // Seconds often repeat exactly (no noise, a flat trace): reuse the last answer.
     let mut last: Option<(SecondLoad, Option<Latency>, f64)> = None;
-    for s in &record.seconds {
+    for (i, s) in record.seconds.iter().enumerate() {
         let load = SecondLoad {
             arrivals: s.arrivals,
             serving_pods: f64::from(s.serving),
@@ -120,11 +203,36 @@ pub fn judge_run(record: &Record) -> Judgement {
             },
             backlog: s.queued,
         };
+        let judge = |load: &SecondLoad| {
+            let lat = second_latency(&queue, load);
+            let slow = threshold_s.map_or(0.0, |t| fraction_slower(&queue, load, t));
+            (lat, slow)
+        };
         let (latency, slow) = match &last {
             Some((l, lat, slow)) if *l == load => (*lat, *slow),
             _ => {
-                let lat = second_latency(&queue, &load);
-                let slow = threshold_s.map_or(0.0, |t| fraction_slower(&queue, &load, t));
+                let (lat, slow) = match (loads.get_mut(i), judged.get_mut(i)) {
+                    (Some(met), Some(gave)) => {
+                        let key = [
+                            load.arrivals.to_bits(),
+                            load.serving_pods.to_bits(),
+                            load.capacity_per_pod.to_bits(),
+                            load.backlog.to_bits(),
+                        ];
+                        match met.iter().position(|k| *k == key) {
+                            Some(at) => gave[at],
+                            None => {
+                                let new = judge(&load);
+                                met.rotate_right(1);
+                                gave.rotate_right(1);
+                                met[0] = key;
+                                gave[0] = new;
+                                new
+                            }
+                        }
+                    }
+                    _ => judge(&load),
+                };
                 last = Some((load, lat, slow));
                 (lat, slow)
             }
@@ -139,7 +247,11 @@ pub fn judge_run(record: &Record) -> Judgement {
             backlog: 0.0,
         });
     }
-    judge_outcomes(record, &queue, objectives, &latencies, &outcomes)
+    // Lent out while the rest of `reuse` is judged with, then kept for the next run.
+    let (latencies, outcomes) = (std::mem::take(latencies), std::mem::take(outcomes));
+    let judgement = judge_outcomes(record, &queue, objectives, &latencies, &outcomes, reuse);
+    (reuse.latencies, reuse.outcomes) = (latencies, outcomes);
+    judgement
 }
 
 /// The judgement of the run's seconds: objectives, cost, elasticity, the steps.
@@ -149,28 +261,44 @@ fn judge_outcomes(
     objectives: Option<Slo>,
     latencies: &[Option<Latency>],
     outcomes: &[SecondOutcome],
+    reuse: &mut Reuse,
 ) -> Judgement {
     let setting = &record.setting;
+    let Reuse {
+        across_runs,
+        paid,
+        demand,
+        whole_demand,
+        ready,
+        orders,
+        ..
+    } = reuse;
     let slo = objectives.as_ref().map(|o| slo::judge(o, outcomes));
     let prices = setting.cost.clone().unwrap_or_else(default_cost);
     let pod = PodPrice::from_requests(setting.requests.get("cpu"), setting.requests.get("memory"));
-    let paid: Vec<f64> = record.seconds.iter().map(|s| f64::from(s.paid)).collect();
-    let demand: Vec<f64> = record.seconds.iter().map(|s| s.demand_pods).collect();
-    let cost = cost::judge(&prices, &pod, &paid, &demand, 1.0);
-    let so_far = cost::cost_so_far(&prices, &pod, &paid, 1.0);
-    let whole_demand: Vec<f64> = demand.iter().map(|d| d.ceil()).collect();
-    let ready: Vec<f64> = record.seconds.iter().map(|s| f64::from(s.ready)).collect();
-    let elasticity = elasticity(&whole_demand, &ready, 1.0);
+    refill(paid, record.seconds.iter().map(|s| f64::from(s.paid)));
+    refill(demand, record.seconds.iter().map(|s| s.demand_pods));
+    let cost = cost::judge(&prices, &pod, paid, demand, 1.0);
+    let so_far = cost::cost_so_far(&prices, &pod, paid, 1.0);
+    refill(whole_demand, demand.iter().map(|d| d.ceil()));
+    refill(ready, record.seconds.iter().map(|s| f64::from(s.ready)));
+    let elasticity = elasticity(whole_demand, ready, 1.0);
 
     let steps = steps(record, latencies, outcomes, objectives.as_ref(), &so_far);
     Judgement {
-        latency: summarize_latency(queue, latencies, outcomes),
+        latency: summarize_latency(queue, latencies, outcomes, orders, *across_runs),
         slo,
         cost,
         elasticity,
         queue: None,
         steps,
     }
+}
+
+/// Empties `buffer` and fills it from `values`, keeping its memory.
+fn refill(buffer: &mut Vec<f64>, values: impl Iterator<Item = f64>) {
+    buffer.clear();
+    buffer.extend(values);
 }
 
 fn default_cost() -> Cost {
@@ -196,17 +324,23 @@ fn steps(
             let from = (row.time_s as usize).min(latencies.len());
             let to = ((row.time_s + row.span_s) as usize).min(latencies.len());
             let span = from..to.max(from);
-            let worst = |f: fn(&Latency) -> f64| {
+            // The three maxima in one pass over the step's seconds.
+            let max = |m: Option<f64>, x: f64| Some(m.map_or(x, |m| m.max(x)));
+            let [p50_ms, p95_ms, p99_ms] =
                 latencies[span.clone()]
                     .iter()
                     .flatten()
-                    .map(|l| f(l) * 1000.0)
-                    .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))
-            };
+                    .fold([None; 3], |[a, b, c], l| {
+                        [
+                            max(a, l.p50_s * 1000.0),
+                            max(b, l.p95_s * 1000.0),
+                            max(c, l.p99_s * 1000.0),
+                        ]
+                    });
             StepFigures {
-                p50_ms: worst(|l| l.p50_s),
-                p95_ms: worst(|l| l.p95_s),
-                p99_ms: worst(|l| l.p99_s),
+                p50_ms,
+                p95_ms,
+                p99_ms,
                 slo_ok: objectives
                     .map(|o| outcomes[span.clone()].iter().all(|s| slo::second_ok(o, s))),
                 cost_so_far_usd: span
@@ -220,37 +354,121 @@ fn steps(
         .collect()
 }
 
+/// `x`'s place in [`f64::total_cmp`]'s order, as an integer (the same transformation).
+fn total_order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// A second in [`typical`]'s sort: its place in the order being sorted for (the value's
+/// [`total_order_key`], then the second), its arrivals and its p50, p95 and p99 in ms.
+/// It carries its figures so that the sums and the next sort read memory in order.
+#[derive(Clone, Copy)]
+struct Ranked {
+    key: (i64, usize),
+    arrivals: f64,
+    ms: [f64; 3],
+}
+
+/// [`typical`]'s buffers: the seconds being sorted and, across runs, the order in which
+/// the last run's seconds sorted by p50 (the next run's nearly follows it).
+#[derive(Default)]
+struct Orders {
+    ranked: Vec<Ranked>,
+    /// The last run's seconds in p50 order, when runs share them (else empty).
+    previous: Vec<usize>,
+    placed: Vec<bool>,
+}
+
+/// The request-weighted medians (ms) of the seconds' p50, p95 and p99: for each, the
+/// first value at which the seconds taken in increasing order (ties in time order) carry
+/// half the arrivals, the sums added in that order. The keys include the second, so each
+/// sort has one answer whatever order it starts from: p50's starts from the last run's
+/// p50 order when `remember` (a sweep's neighbouring runs sort nearly alike), else from
+/// time order; p95's and p99's from the order before, which they nearly follow; a stable
+/// sort then merges a few long runs.
+fn typical(
+    latencies: &[Option<Latency>],
+    outcomes: &[SecondOutcome],
+    orders: &mut Orders,
+    remember: bool,
+) -> [Option<f64>; 3] {
+    let Orders {
+        ranked: order,
+        previous,
+        placed,
+    } = orders;
+    let rank = |i: usize| {
+        let l = latencies.get(i)?.as_ref()?;
+        let arrivals = outcomes.get(i)?.arrivals;
+        (arrivals > 0.0).then_some(Ranked {
+            key: (0, i),
+            arrivals,
+            ms: [l.p50_s * 1000.0, l.p95_s * 1000.0, l.p99_s * 1000.0],
+        })
+    };
+    order.clear();
+    placed.clear();
+    placed.resize(latencies.len(), false);
+    for &i in previous.iter() {
+        if let Some(r) = rank(i) {
+            order.push(r);
+            placed[i] = true;
+        }
+    }
+    let nearly_sorted = !order.is_empty();
+    order.extend(
+        (0..latencies.len())
+            .filter(|&i| !placed[i])
+            .filter_map(rank),
+    );
+    [0, 1, 2].map(|k| {
+        for r in order.iter_mut() {
+            r.key.0 = total_order_key(r.ms[k]);
+        }
+        if k == 0 && !nearly_sorted {
+            // From time order: a pattern-defeating quicksort beats merging short runs.
+            order.sort_unstable_by_key(|r| r.key);
+        } else {
+            order.sort_by_key(|r| r.key);
+        }
+        if k == 0 && remember {
+            previous.clear();
+            previous.extend(order.iter().map(|r| r.key.1));
+        }
+        let total: f64 = order.iter().map(|r| r.arrivals).sum();
+        let mut seen = 0.0;
+        order.iter().find_map(|r| {
+            seen += r.arrivals;
+            (seen >= total / 2.0).then_some(r.ms[k])
+        })
+    })
+}
+
 fn summarize_latency(
     queue: &PodQueue,
     latencies: &[Option<Latency>],
     outcomes: &[SecondOutcome],
+    orders: &mut Orders,
+    remember: bool,
 ) -> LatencySummary {
-    let typical = |f: fn(&Latency) -> f64| {
-        let mut weighted: Vec<(f64, f64)> = latencies
-            .iter()
-            .zip(outcomes)
-            .filter_map(|(l, o)| l.map(|l| (f(&l) * 1000.0, o.arrivals)))
-            .filter(|(_, w)| *w > 0.0)
-            .collect();
-        weighted.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let total: f64 = weighted.iter().map(|(_, w)| w).sum();
-        let mut seen = 0.0;
-        weighted.into_iter().find_map(|(v, w)| {
-            seen += w;
-            (seen >= total / 2.0).then_some(v)
-        })
+    let [typical_p50_ms, typical_p95_ms, typical_p99_ms] =
+        typical(latencies, outcomes, orders, remember);
+    // The worst p95 and p99 (the first second of each maximum) in one pass.
+    let worse = |m: Option<(usize, f64)>, i: usize, x: f64| match m {
+        Some((_, best)) if best >= x => m,
+        _ => Some((i, x)),
     };
-    let worst = |f: fn(&Latency) -> f64| {
-        latencies
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| l.map(|l| (i, f(&l) * 1000.0)))
-            .fold(None, |m: Option<(usize, f64)>, (i, x)| match m {
-                Some((_, best)) if best >= x => m,
-                _ => Some((i, x)),
-            })
-    };
-    let p95 = worst(|l| l.p95_s);
+    let (p95, p99) = latencies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.map(|l| (i, l)))
+        .fold((None, None), |(p95, p99), (i, l)| {
+            (
+                worse(p95, i, l.p95_s * 1000.0),
+                worse(p99, i, l.p99_s * 1000.0),
+            )
+        });
     LatencySummary {
         servers_per_pod: queue.servers,
         idle_service_ms: if queue.service_rate > 0.0 {
@@ -258,12 +476,12 @@ fn summarize_latency(
         } else {
             0.0
         },
-        typical_p50_ms: typical(|l| l.p50_s),
-        typical_p95_ms: typical(|l| l.p95_s),
-        typical_p99_ms: typical(|l| l.p99_s),
+        typical_p50_ms,
+        typical_p95_ms,
+        typical_p99_ms,
         worst_p95_ms: p95.map(|(_, v)| v),
         worst_p95_at_s: p95.map(|(i, _)| i as f64),
-        worst_p99_ms: worst(|l| l.p99_s).map(|(_, v)| v),
+        worst_p99_ms: p99.map(|(_, v)| v),
         seconds_without_service: latencies
             .iter()
             .zip(outcomes)
@@ -298,4 +516,47 @@ pub fn figures(summary: &crate::sim::Summary, j: &Judgement) -> Vec<(&'static st
         f.push(("sloLongestEpisodeS", s.episodes.longest_s as f64));
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(scenario: &str, seeds: &[u64]) -> Vec<Record> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(scenario);
+        let scenario = crate::scenario::load_scenario(&path).expect("bundled scenario");
+        let options = crate::sim::Options {
+            step: crate::core::Span::from_secs(60),
+            seed: None,
+            keep_snapshots: false,
+            keep_events: false,
+        };
+        crate::sim::run_seeds(&scenario, &options, seeds, |_, record| record)
+    }
+
+    /// Every figure, to the last bit (Debug prints each f64 so that it reads back).
+    fn exactly(j: &Judgement) -> String {
+        format!("{j:?}")
+    }
+
+    #[test]
+    fn judging_with_a_reuse_across_runs_changes_no_figure() {
+        // Runs of one scenario on several seeds meet many of the same seconds; a second
+        // scenario after them changes the queue (the remembered seconds are dropped).
+        let mut reuse = Reuse::across_runs();
+        for (scenario, seeds) in [
+            ("feastflow-lunch-rush.yaml", &[1, 2, 1][..]),
+            ("spywatcher-spikes.yaml", &[7, 8][..]),
+            ("feastflow-lunch-rush.yaml", &[2][..]),
+        ] {
+            for record in records(scenario, seeds) {
+                let alone = exactly(&judge_run(&record));
+                assert_eq!(exactly(&judge_run_reusing(&record, &mut reuse)), alone);
+                // Judged again, every second is remembered: still the same figures.
+                assert_eq!(exactly(&judge_run_reusing(&record, &mut reuse)), alone);
+            }
+        }
+    }
 }

@@ -99,16 +99,21 @@ pub enum Strategy {
     /// its values, each stratum used once, strata paired at random (McKay, Beckman and
     /// Conover 1979), on the grid's values; duplicates dropped.
     Lhs,
+    /// The first `budget` points (at most 65 536, over at most 256 parameters) of a Sobol
+    /// sequence, Owen-scrambled by the sampling seed (Burley 2020, `sobol_burley`, Joe and
+    /// Kuo's direction numbers), each coordinate taken to the grid's value whose stratum
+    /// it falls in; duplicates dropped.
+    Sobol,
 }
 
 /// Everything that defines a sweep's configurations, as given.
 #[derive(Clone, Debug, Default)]
 pub struct SpaceSpec {
-    /// How configurations are chosen (with `budget` for random and lhs).
+    /// How configurations are chosen (with `budget` for random, lhs and sobol).
     pub strategy: Strategy,
-    /// How many configurations random and lhs draw (the baseline not counted).
+    /// How many configurations random, lhs and sobol draw (the baseline not counted).
     pub budget: Option<usize>,
-    /// The seed of random and lhs draws (default: the scenario's seed).
+    /// The seed of random, lhs and sobol draws (default: the scenario's seed).
     pub sample_seed: Option<u64>,
     /// The parameters in order.
     pub params: Vec<ParamSpec>,
@@ -410,7 +415,7 @@ impl SpaceSpec {
             .unwrap_or(u128::MAX);
         let budget = || {
             self.budget.filter(|&b| b > 0).ok_or_else(|| {
-                Error::Usage("--strategy random and lhs need --budget N (N >= 1)".into())
+                Error::Usage("--strategy random, lhs and sobol need --budget N (N >= 1)".into())
             })
         };
         let grid = |k: u128| {
@@ -427,7 +432,7 @@ impl SpaceSpec {
             Strategy::Grid => {
                 if total > 10_000_000 {
                     return Err(Error::Usage(format!(
-                        "the grid has {total} configurations (at most 10 000 000): narrow it, or use --strategy random|lhs --budget N"
+                        "the grid has {total} configurations (at most 10 000 000): narrow it, or use --strategy random|lhs|sobol --budget N"
                     )));
                 }
                 return Ok((0..total).map(grid).collect());
@@ -470,6 +475,32 @@ impl SpaceSpec {
                     .collect();
                 (0..b)
                     .map(|j| columns.iter().map(|c| c[j]).collect())
+                    .collect()
+            }
+            Strategy::Sobol => {
+                let b = budget()?;
+                let most = 1usize << 16;
+                if b > most || sizes.len() > sobol_burley::NUM_DIMENSIONS as usize {
+                    return Err(Error::Usage(format!(
+                        "--strategy sobol draws at most {most} points over at most {} parameters ({b} asked over {})",
+                        sobol_burley::NUM_DIMENSIONS,
+                        sizes.len()
+                    )));
+                }
+                // The scrambling seed: the sampling seed's two halves folded.
+                let seed = self.sample_seed.unwrap_or(0);
+                let seed = (seed ^ (seed >> 32)) as u32;
+                (0..b as u32)
+                    .map(|j| {
+                        sizes
+                            .iter()
+                            .enumerate()
+                            .map(|(a, &n)| {
+                                let u = f64::from(sobol_burley::sample(j, a as u32, seed));
+                                ((u * n as f64) as usize).min(n - 1)
+                            })
+                            .collect()
+                    })
                     .collect()
             }
         };
@@ -773,12 +804,12 @@ mod tests {
     }
 
     #[test]
-    fn random_and_lhs_draw_the_budget_deterministically_from_the_grid() {
+    fn random_lhs_and_sobol_draw_the_budget_deterministically_from_the_grid() {
         let mut s = spec(&[
             ("minReplicas", Value::from((1..=20).collect::<Vec<i64>>())),
             ("maxReplicas", Value::from((21..=40).collect::<Vec<i64>>())),
         ]);
-        for strategy in [Strategy::Random, Strategy::Lhs] {
+        for strategy in [Strategy::Random, Strategy::Lhs, Strategy::Sobol] {
             s.strategy = strategy;
             s.budget = Some(10);
             s.sample_seed = Some(5);
@@ -792,6 +823,24 @@ mod tests {
             s.sample_seed = Some(6);
             assert_ne!(s.build(&base(), &base()).unwrap().configs, a.configs);
         }
+        // Sobol's first 2^k points are a (0, k, 2)-net in two dimensions, scrambled or
+        // not: 16 points put one in each quarter-by-quarter cell of the 20 x 20 grid.
+        s.strategy = Strategy::Sobol;
+        s.budget = Some(16);
+        let space = s.build(&base(), &base()).unwrap();
+        let mut cells: Vec<(i64, i64)> = space.configs[1..]
+            .iter()
+            .map(|c| {
+                let q = |k: usize| (c.values[k].as_i64().unwrap() - 1 - 20 * k as i64) / 5;
+                (q(0), q(1))
+            })
+            .collect();
+        cells.sort();
+        let all: Vec<(i64, i64)> = (0..4).flat_map(|a| (0..4).map(move |b| (a, b))).collect();
+        assert_eq!(cells, all);
+        s.budget = Some(1 << 17);
+        assert!(s.build(&base(), &base()).is_err(), "past 2^16 points");
+        s.budget = Some(10);
         // A Latin hypercube uses each tenth of each axis once.
         s.strategy = Strategy::Lhs;
         s.sample_seed = Some(5);

@@ -92,6 +92,87 @@ pub fn scenario_of(
     })
 }
 
+/// The names of the figures a run of `scenario` has (summary.json's numbers by dotted
+/// name), without running it: an empty second judged with the scenario's setting (the
+/// objectives and prices decide which names there are, not what the run did).
+pub fn figure_names(scenario: &Scenario) -> Result<Vec<String>, Error> {
+    let file = &scenario.file;
+    let record = crate::sim::Record {
+        timeline: vec![],
+        seconds: vec![crate::sim::SecondFigures::default()],
+        metric_names: vec![],
+        metric_specs: vec![],
+        hpa_epochs: vec![],
+        // As the simulator sets a run up (`sim::observe`).
+        setting: crate::sim::RunSetting {
+            serving: crate::sim::ServingModel::for_scenario(scenario),
+            concurrency: file.workload.pod.concurrency,
+            requests: file.workload.pod.requests.clone(),
+            slo: file.slo.clone(),
+            cost: file.cost.clone(),
+        },
+        events: vec![],
+        marks: Default::default(),
+        syncs: vec![],
+        keda_polls: vec![],
+        // A worker's figures (`queue.*`): one job, taken and done at once, so that every
+        // figure its jobs may give has a value (the waits are none without a job).
+        jobs: file
+            .workload
+            .worker
+            .as_ref()
+            .map(|w| crate::sim::JobRecord {
+                concurrency: w.concurrency,
+                deadline_ms: w.deadline.map(|d| d.span().as_millis() as u64),
+                taken: vec![crate::sim::JobTaken {
+                    at_ms: 0,
+                    wait_ms: 0,
+                }],
+                done_ms: vec![0],
+                unfinished_arrivals_ms: vec![],
+                backlog_at_end: 0,
+                seconds: vec![crate::sim::JobSecond {
+                    arrived: 1,
+                    taken: 1,
+                    completed: 1,
+                    ..Default::default()
+                }],
+            }),
+        summary: crate::sim::Summary {
+            scenario: file.name.clone(),
+            seed: scenario.seed,
+            duration_s: 1.0,
+            start_s: 0.0,
+            syncs: 0,
+            scale_ups: 0,
+            scale_downs: 0,
+            peak_replicas: 0,
+            mean_replicas: 0.0,
+            peak_ready: 0,
+            mean_ready: 0.0,
+            pod_hours: 0.0,
+            requests: 0.0,
+            failed_requests: 0.0,
+            failed_fraction: 0.0,
+            peak_queue: 0.0,
+            queued_request_seconds: 0.0,
+            pods_created: 0,
+            surges: vec![],
+            short_at_start: None,
+        },
+    };
+    let judgement = crate::measure::judge_run(&record);
+    Ok(crate::report::summary_figures(&record.summary, &judgement)?
+        .into_keys()
+        .collect())
+}
+
+thread_local! {
+    /// What a worker thread's judgements share (see [`crate::measure::run::Reuse`]).
+    static REUSE: std::cell::RefCell<crate::measure::run::Reuse> =
+        std::cell::RefCell::new(crate::measure::run::Reuse::across_runs());
+}
+
 /// Simulates a scenario on each seed and judges each run: the one place a sweep runs
 /// the simulator and the measurement. Runs keep no events and write nothing.
 pub fn evaluate(scenario: &Scenario, seeds: &[u64]) -> Result<Figures, Error> {
@@ -104,7 +185,12 @@ pub fn evaluate(scenario: &Scenario, seeds: &[u64]) -> Result<Figures, Error> {
         keep_events: false,
     };
     let runs = crate::sim::run_seeds(scenario, &options, seeds, |_, record| {
-        let judgement = crate::measure::judge_run(&record);
+        // Each worker thread judges with its own reuse: the configurations it runs meet
+        // the same seconds of the shared trace again, and their latency is remembered.
+        let judgement = REUSE.with(|reuse| match reuse.try_borrow_mut() {
+            Ok(mut reuse) => crate::measure::run::judge_run_reusing(&record, &mut reuse),
+            Err(_) => crate::measure::judge_run(&record),
+        });
         crate::report::summary_figures(&record.summary, &judgement)
     });
     let mut figures = Figures::new();
@@ -249,6 +335,32 @@ pub fn parse_journal_line(line: &str, params: &[Param]) -> Option<Trial> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figure_names_without_a_run_are_a_runs_figures() {
+        // With and without objectives (which add the slo.* names), with and without prices.
+        let quiet = "name: q\nduration: 2m\nhpa:\n  spec:\n    minReplicas: 1\n    maxReplicas: 3\n    metrics:\n    - type: Resource\n      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}\nworkload:\n  initialReplicas: 1\n  pod:\n    requests: {cpu: 500m}\n    cpuPerRequest: 10m\nload:\n- constant: {rps: 5}\n";
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("no-objectives.yaml", quiet.to_string()),
+            (
+                "objectives.yaml",
+                format!(
+                    "{quiet}slo:\n  minReady: 1\n  latency: {{percentile: 95, below: 300ms}}\n"
+                ),
+            ),
+            (
+                "prices.yaml",
+                format!("{quiet}cost: {{cpuPerHour: 0.04, memoryGiBPerHour: 0.004}}\n"),
+            ),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let scenario = crate::scenario::load_scenario(&path).unwrap();
+            let ran: Vec<String> = evaluate(&scenario, &[1]).unwrap().into_keys().collect();
+            assert_eq!(figure_names(&scenario).unwrap(), ran, "{name}");
+        }
+    }
 
     #[test]
     fn fnv1a_matches_the_published_test_vectors() {
