@@ -9,6 +9,7 @@ mod load_scenario;
 mod manifest;
 pub mod model;
 pub mod objectives;
+pub mod pod_spec;
 pub mod prices;
 mod schema;
 mod snapshot_file;

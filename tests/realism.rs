@@ -12,6 +12,14 @@ use hpasim::sim::{Options, Record};
 /// after its creation,
 /// the HPA's `metrics` list, and more top-level YAML (`metrics:`, `actions:`).
 fn write(dir: &Path, hpa_metrics: &str, top: &str) -> PathBuf {
+    let pod = "    requests: {cpu: 500m, memory: 512Mi}
+    cpuPerRequest: 10m
+    baseline: {cpu: 50m, memory: 200Mi}";
+    write_pod(dir, hpa_metrics, pod, top)
+}
+
+/// `write` with the body of `workload.pod` given.
+fn write_pod(dir: &Path, hpa_metrics: &str, pod: &str, top: &str) -> PathBuf {
     let path = dir.join("s.yaml");
     let yaml = format!(
         r#"
@@ -31,9 +39,7 @@ hpa:
 workload:
   initialReplicas: 2
   pod:
-    requests: {{cpu: 500m, memory: 512Mi}}
-    cpuPerRequest: 10m
-    baseline: {{cpu: 50m, memory: 200Mi}}
+{pod}
   startup: {{readinessProbe: {{initialDelaySeconds: 20, periodSeconds: 5}}}}
 load:
 - constant: {{rps: 30}}
@@ -404,5 +410,204 @@ fn a_ready_pod_takes_its_share_only_once_its_endpoint_reached_the_clients() {
                 "{traffic:?} at {second} s"
             );
         }
+    }
+}
+
+/// An app container (500m request, 50m + 10m a request) and an Envoy-like proxy (20m
+/// request, 200m limit, 10m + 2m a request): at 15 rps a pod the app uses 200m (40 % of
+/// its request), the proxy 40m (200 %), the pod 240m of 520m (46 %).
+const SIDECAR_POD: &str = "    containers:
+    - {name: app, requests: {cpu: 500m, memory: 512Mi}, baseline: {cpu: 50m, memory: 200Mi}, cpuPerRequest: 10m}
+    - {name: envoy, requests: {cpu: 20m, memory: 64Mi}, limits: {cpu: 200m}, baseline: {cpu: 10m, memory: 40Mi}, cpuPerRequest: 2m}";
+
+fn cpu_target(percent: u32) -> String {
+    format!(
+        "    - type: Resource
+      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: {percent}}}}}"
+    )
+}
+
+fn app_cpu_target(percent: u32) -> String {
+    format!(
+        "    - type: ContainerResource
+      containerResource: {{name: cpu, container: app, target: {{type: Utilization, averageUtilization: {percent}}}}}"
+    )
+}
+
+/// The decision at the sync at `second`: (proposal, desired, the metric's value as seen).
+fn seen(r: &Record, second: i64) -> (Option<i32>, i32, String) {
+    let s = r.syncs.iter().find(|s| s.second == second).unwrap();
+    let current = (s.decision.metrics.first())
+        .and_then(|m| m.current.as_ref())
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    (s.decision.proposal, s.decision.desired_replicas, current)
+}
+
+#[test]
+fn pod_cpu_utilization_sums_the_containers_and_a_container_resource_reads_one() {
+    // (the HPA's metric, the first sync's (proposal, desired, utilization seen))
+    // Pod: 240m x 100 / 520m = 46 % (integer), over a 40 % target 1.15: ceil(2 x 1.15) =
+    // 3. App: 200m x 100 / 500m = 40 %, exactly its target: hold at 2.
+    for (metric, want) in [
+        (cpu_target(40), (Some(3), 3, "46%")),
+        (app_cpu_target(40), (Some(2), 2, "40%")),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_pod(dir.path(), &metric, SIDECAR_POD, "");
+        let sc = load_scenario(&file).unwrap();
+        assert!(sc.warnings.is_empty(), "{:?}", sc.warnings);
+        let r = run(&sc);
+        let (proposal, desired, current) = seen(&r, 15);
+        assert_eq!((proposal, desired, current.as_str()), want, "{metric}");
+        // The snapshot holds each container's requests and usage, and the pod's sum.
+        let snap = &r.syncs[0].snapshot;
+        let pod = &snap.pods[0];
+        assert_eq!(pod.requests["app"]["cpu"].milli(), 500);
+        assert_eq!(pod.requests["envoy"]["cpu"].milli(), 20);
+        let usage = |k: &str| pod.metrics[k].value.milli();
+        assert_eq!(
+            (usage("app/cpu"), usage("envoy/cpu"), usage("cpu")),
+            (200, 40, 240)
+        );
+        replays(&file);
+    }
+}
+
+#[test]
+fn a_container_without_a_cpu_request_fails_cpu_utilization_as_kubernetes_does() {
+    let no_request = "    containers:
+    - {name: app, requests: {cpu: 500m}, cpuPerRequest: 10m}
+    - {name: envoy, requests: {memory: 64Mi}, limits: {cpu: 200m}, cpuPerRequest: 2m}";
+    let one_container = "    requests: {memory: 512Mi}
+    limits: {cpu: 500m}
+    cpuPerRequest: 10m";
+    // (the pod, the HPA's metric, the condition's reason and message; None: it scales)
+    for (pod, metric, failure) in [
+        (
+            no_request,
+            cpu_target(40),
+            Some((
+                "FailedGetResourceMetric",
+                "missing request for cpu in container envoy of Pod pod-00001",
+            )),
+        ),
+        (no_request, app_cpu_target(40), None),
+        (
+            one_container,
+            cpu_target(40),
+            Some((
+                "FailedGetResourceMetric",
+                "missing request for cpu in container app of Pod pod-00001",
+            )),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_pod(dir.path(), &metric, pod, "");
+        let sc = load_scenario(&file).unwrap();
+        let r = run(&sc);
+        match failure {
+            Some((reason, message)) => {
+                assert_eq!(sc.warnings.len(), 1, "{:?}", sc.warnings);
+                // The warning cannot name a pod: the controller's message up to it.
+                let unnamed = message.split(" of Pod").next().unwrap();
+                assert!(sc.warnings[0].contains(unnamed), "{:?}", sc.warnings);
+                for s in &r.syncs {
+                    assert_eq!(scaling_active(&r, s.second), ("False", reason));
+                    assert_eq!(s.decision.desired_replicas, 2);
+                    let c = (s.decision.conditions.iter())
+                        .find(|c| c.kind == "ScalingActive")
+                        .unwrap();
+                    assert!(c.message.contains(message), "{}", c.message);
+                }
+                let printed = replays(&file);
+                assert!(
+                    printed.starts_with("warning: hpa.spec.metrics[0]: "),
+                    "{printed}"
+                );
+            }
+            None => {
+                assert!(sc.warnings.is_empty(), "{:?}", sc.warnings);
+                assert_eq!(scaling_active(&r, 15), ("True", "ValidMetricFound"));
+                replays(&file);
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_containers_are_refused_naming_file_line_and_field() {
+    // (the body of workload.pod, the line of the fault, what the message says)
+    for (pod, line, says) in [
+        (
+            "    requests: {cpu: 1}\n    containers: [{name: app, cpuPerRequest: 1m}]",
+            19,
+            "workload.pod.requests: goes under each of `containers:`",
+        ),
+        (
+            "    containers:\n    - {name: app, requests: {cpu: 1}, cpuPerRequest: 1m}\n    - {name: app, requests: {cpu: 1}}",
+            21,
+            "workload.pod.containers[1].name: \"app\" appears twice in the pod",
+        ),
+        (
+            "    containers:\n    - {name: app, requests: {cpu: 1}}",
+            19,
+            "workload.pod.containers: no container has a `cpuPerRequest`",
+        ),
+        (
+            "    containers:\n    - {name: app, requests: {cpu: 1}, cpuPerRequest: 1m}\n    - {name: envoy, cpuPerRequest: 1m}",
+            21,
+            "workload.pod.containers[1].limits: container \"envoy\" has no cpu limit nor request",
+        ),
+        (
+            "    containers: []",
+            19,
+            "workload.pod.containers: lists no container",
+        ),
+        (
+            "    requests: {cpu: 1}\n    cpuPerRequest: 1m\n    resources: {requests: {ephemeral-storage: 1Gi}}",
+            21,
+            "workload.pod.resources.requests: \"ephemeral-storage\" cannot be set at pod level",
+        ),
+        (
+            "    requests: {cpu: 500m}",
+            18,
+            "workload.pod: missing field `cpuPerRequest`",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_pod(dir.path(), &cpu_target(70), pod, "");
+        let err = load_scenario(&file).unwrap_err().to_string();
+        let place = format!("{}:{line}:", file.display());
+        assert!(
+            err.starts_with(&place) && err.contains(says),
+            "{pod}\n{err}"
+        );
+    }
+}
+
+#[test]
+fn pod_level_requests_are_what_pod_cpu_utilization_is_a_percentage_of() {
+    // The sidecar pod at 240m: of the containers' 520m, 46 % (under 70 %: hold); of a
+    // pod-level 300m request, 80 % (over 70 % by 14 %: ceil(2 x 80 / 70) = 3 at the first
+    // sync). A ContainerResource metric still reads its container: 40 % of 500m.
+    let pod_level = format!("{SIDECAR_POD}\n    resources: {{requests: {{cpu: 300m}}}}");
+    for (pod, metric, want) in [
+        (SIDECAR_POD.to_string(), cpu_target(70), (Some(2), 2, "46%")),
+        (pod_level.clone(), cpu_target(70), (Some(3), 3, "80%")),
+        (pod_level, app_cpu_target(40), (Some(2), 2, "40%")),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_pod(dir.path(), &metric, &pod, "");
+        let sc = load_scenario(&file).unwrap();
+        assert!(sc.warnings.is_empty(), "{:?}", sc.warnings);
+        let r = run(&sc);
+        let (proposal, desired, current) = seen(&r, 15);
+        assert_eq!(
+            (proposal, desired, current.as_str()),
+            want,
+            "{pod}\n{metric}"
+        );
+        replays(&file);
     }
 }

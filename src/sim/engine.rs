@@ -23,7 +23,7 @@ use super::replicaset::{Nodes, pods_per_node};
 use super::serving::ServingModel;
 use crate::core::api::MetricSpec;
 use crate::core::snapshot::History;
-use crate::core::{Quantity, Reading, Snapshot, Span, Time};
+use crate::core::{Reading, Snapshot, Span, Time};
 use crate::scenario::Scenario;
 
 /// How to run.
@@ -149,10 +149,6 @@ impl<'a> Sim<'a> {
             r.set_stream(k);
             r
         };
-        let pod_model = &sc.file.workload.pod;
-        let milli = |m: &BTreeMap<String, Quantity>, k: &str| {
-            m.get(k).map(|q| q.milli()).unwrap_or(0) as f64
-        };
         let serving = ServingModel::for_scenario(sc);
         let metric_specs = sc.hpa.spec.effective_metrics().into_owned();
         let mut sim = Sim {
@@ -185,12 +181,8 @@ impl<'a> Sim<'a> {
             last_observed: vec![],
             serving,
             waiting_requests: 0.0,
-            memory_base: milli(&pod_model.baseline, "memory"),
-            memory_per_request: pod_model
-                .memory_per_request
-                .as_ref()
-                .map(|q| q.milli())
-                .unwrap_or(0) as f64,
+            memory_base: sc.pod.baseline_memory() as f64,
+            memory_per_request: sc.pod.memory_per_request() as f64,
             nodes: Nodes {
                 usable: sc.file.capacity.as_ref().map(|c| c.nodes),
                 provisioning: 0,
@@ -210,11 +202,14 @@ impl<'a> Sim<'a> {
         // The initial pods ran before the start, serving the load as it was then: give
         // them a metrics-server history, so the first sync sees them as a cluster would.
         let n = sim.spec.max(1) as f64;
-        let cpu0 = serving.cpu((sc.load.rate(sc.start) / n).min(serving.capacity(1.0)), 1.0);
+        let served0 = (sc.load.rate(sc.start) / n).min(serving.capacity(1.0));
+        let cpu0 = serving.cpu(served0, 1.0);
         let window = sc.file.metrics_server.window.span();
+        let w = window.as_millis() as f64;
         let before = Scrape {
             at: sc.start.minus(window),
-            integral: -(window.as_millis() as f64) * cpu0,
+            integral: -w * cpu0,
+            parts: [-w, -w * served0, 0.0],
         };
         sim.settled.scrapes.push_back(before);
         for _ in 0..sim.spec {

@@ -164,10 +164,8 @@ impl Sim<'_> {
         if self.pods[i].stage == Stage::Gone {
             return;
         }
-        let integral = self.integral(&self.pods[i]);
+        self.detach_cpu(i);
         let p = &mut self.pods[i];
-        p.cpu_integral = integral;
-        p.steady_offset = None;
         p.gone_at = Some(at);
         p.entry = None;
         self.pod_event(i, Stage::Gone);
@@ -180,10 +178,8 @@ impl Sim<'_> {
     pub(super) fn delete(&mut self, i: usize) {
         self.unsettle(i);
         let now = self.t;
-        let integral = self.integral(&self.pods[i]);
+        self.detach_cpu(i);
         let p = &mut self.pods[i];
-        p.cpu_integral = integral;
-        p.steady_offset = None;
         p.deleting_since = Some(now);
         if p.ready == Some(true) {
             p.ready = Some(false);

@@ -201,8 +201,8 @@ impl Sim<'_> {
     /// target); the controller follows the metric asking for the most pods, so the
     /// smallest capacity counts. Without such a metric: the pod's capacity at its limit.
     pub(super) fn capacity_at_target(&self, edge: f64) -> f64 {
-        let request = self.sc.file.workload.pod.requests.get("cpu");
-        let request = request.map(|q| q.milli() as f64).unwrap_or(0.0);
+        let request = self.sc.pod.utilization_request("cpu");
+        let request = request.map_or(0.0, |m| m as f64);
         let at_cpu = |cpu: f64| {
             (cpu.min(self.serving.limit_milli) - self.serving.baseline_milli)
                 / self.serving.cpu_per_request_milli
@@ -277,7 +277,7 @@ impl Sim<'_> {
         RunSetting {
             serving: self.serving,
             concurrency: file.workload.pod.concurrency,
-            requests: file.workload.pod.requests.clone(),
+            requests: self.sc.pod.requests.clone(),
             slo: file.slo.clone(),
             cost: file.cost.clone(),
         }

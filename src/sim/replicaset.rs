@@ -28,7 +28,7 @@ pub(super) struct Nodes {
 
 /// Pods a node holds: the fewest by any resource the pod requests and the node offers.
 pub(super) fn pods_per_node(sc: &Scenario) -> u32 {
-    let requests = &sc.file.workload.pod.requests;
+    let requests = &sc.pod.requests;
     sc.file
         .capacity
         .as_ref()
