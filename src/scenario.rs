@@ -13,6 +13,7 @@ pub mod pod_spec;
 pub mod prices;
 mod schema;
 mod snapshot_file;
+pub mod traffic;
 
 pub use load_scenario::{
     BuildLoad, MAX_MANIFEST_BYTES, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario,

@@ -21,6 +21,7 @@ mod seeds;
 pub mod serving;
 #[cfg(test)]
 mod testing;
+mod traffic;
 
 pub use engine::{Options, clock, run};
 pub use record::{

@@ -611,3 +611,73 @@ fn pod_level_requests_are_what_pod_cpu_utilization_is_a_percentage_of() {
         replays(&file);
     }
 }
+
+#[test]
+fn with_long_lived_connections_a_new_pod_serves_from_the_next_reconnection() {
+    // 30 waiting over 10 a pod: the sync at 15 s asks for a third pod, Ready at 35 s. The
+    // clients reconnect every 60 s (at 0 s, 60 s, ...): the new pod sits Ready and idle
+    // until 60 s; without `rebalance` it serves from 35 s.
+    for (traffic, serving_from) in [("", 35), ("traffic: {rebalance: {every: 60s}}", 60)] {
+        let dir = tempfile::tempdir().unwrap();
+        let top = format!("{traffic}\nmetrics:\n  queue_depth: {{value: 30}}");
+        let file = write(dir.path(), EXTERNAL, &top);
+        let r = run(&load_scenario(&file).unwrap());
+        for second in [34, 35, 59, 60, 61] {
+            let s = &r.seconds[second];
+            let serving = if second >= serving_from { 3 } else { 2 };
+            let ready = if second >= 35 { 3 } else { 2 };
+            assert_eq!(
+                (s.ready, s.serving),
+                (ready, serving),
+                "{traffic:?} at {second} s"
+            );
+        }
+        replays(&file);
+    }
+}
+
+#[test]
+fn the_grpc_scale_up_holds_while_the_new_pods_sit_idle_until_the_clients_reconnect() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/grpc-long-lived-connections.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Syncs by their second on the scenario clock: 10:00 is 36 000.
+    let t = |s: i64| 36_000 + s;
+    // With rebalance: 4 pods held by the clients at their 1000m limit, 3 new ones Ready and
+    // idle at their 50m baseline: (4 x 1000 + 3 x 50) x 100 / 7000 = 59 %, within the
+    // tolerance of 60 %: hold at 7 (ValidMetricFound) until the reconnection at 10:15.
+    let without = text.replace("traffic: {rebalance: {every: 5m}}\n", "");
+    assert_ne!(without, text);
+    let sc = hpasim::scenario::parse_scenario(&text, &file).unwrap();
+    let r = run(&sc);
+    assert_eq!(seen(&r, t(705)), (Some(7), 7, "59%".to_string()));
+    assert_eq!(scaling_active(&r, t(705)), ("True", "ValidMetricFound"));
+    for second in (675..900).step_by(15) {
+        assert_eq!(seen(&r, t(second)).1, 7, "sync at {second} s");
+    }
+    assert!(
+        seen(&r, t(915)).1 > 7,
+        "the reconnection at 900 s spreads the load"
+    );
+    // Without it every Ready pod serves: the 7 pods share 600 rps (86 each, 907m: 90 %)
+    // and the HPA goes on scaling before 10:12.
+    let r = run(&hpasim::scenario::parse_scenario(&without, &file).unwrap());
+    assert!(r.seconds.iter().all(|s| s.serving == s.ready));
+    assert!(seen(&r, t(705)).1 > 7, "{:?}", seen(&r, t(705)));
+}
+
+#[test]
+fn a_rebalance_of_less_than_a_second_is_refused_naming_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        &cpu_target(70),
+        "traffic: {rebalance: {every: 0s}}",
+    );
+    let err = load_scenario(&file).unwrap_err().to_string();
+    let place = format!("{}:4:", file.display());
+    assert!(
+        err.starts_with(&place) && err.contains("traffic.rebalance.every: must be at least 1s"),
+        "{err}"
+    );
+}

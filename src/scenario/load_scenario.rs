@@ -251,6 +251,9 @@ pub fn scenario_from_text(
             return Err(fail("capacity.maxNodes", "is below `nodes`".into()));
         }
     }
+    if let Some(r) = file.traffic.as_ref().and_then(|t| t.rebalance) {
+        r.check().map_err(|(f, m)| fail(&f, m))?;
+    }
     let ms = &file.metrics_server;
     if ms.resolution.span().as_millis() < 1000 || ms.window.span().as_millis() < 1000 {
         return Err(fail(

@@ -416,6 +416,12 @@ pub struct Traffic {
     /// receives nothing.
     #[serde(default)]
     pub endpoint_delay: Option<Duration>,
+    /// Long-lived client connections, re-established every so often, e.g. `{every: 30s}`
+    /// (default: none, every request is spread over the serving pods): a pod that starts
+    /// serving gets nothing until the next reconnection, while the pods the clients are
+    /// connected to take it all. If none of those serves any more, clients reconnect at once.
+    #[serde(default)]
+    pub rebalance: Option<super::traffic::Rebalance>,
 }
 
 /// kube-controller-manager flags for the HPA controller.

@@ -123,6 +123,8 @@ pub(super) struct Sim<'a> {
     pub(super) hpa_epochs: Vec<HpaEpoch>,
     /// The metrics' names at the start: the timeline's columns, whatever patches do.
     pub(super) timeline_names: Vec<String>,
+    /// How often long-lived client connections are re-established (`traffic.rebalance`).
+    pub(super) rebalance: Option<Span>,
 }
 
 /// Runs a scenario to its end.
@@ -196,6 +198,9 @@ impl<'a> Sim<'a> {
             keep_events: opts.keep_events,
             hpa_epochs: vec![],
             timeline_names: vec![],
+            rebalance: (sc.file.traffic.as_ref())
+                .and_then(|t| t.rebalance)
+                .map(|r| r.every.span()),
         };
         sim.timeline_names.clone_from(&sim.metric_names);
         sim.hpa_epochs.push(sim.hpa_epoch());
@@ -309,6 +314,9 @@ impl<'a> Sim<'a> {
         let mut warming_pods = vec![];
         let mut warming_factors = vec![];
         let mut surges = SurgeTracker::default();
+        let mut reconnections = self
+            .rebalance
+            .map(|every| Every::from(every.as_millis(), 0));
 
         while self.t < sc.end {
             let now = self.t;
@@ -319,6 +327,13 @@ impl<'a> Sim<'a> {
             }
             if syncs.due(elapsed) {
                 self.sync(&mut totals);
+            }
+
+            if let Some(r) = &mut reconnections {
+                if r.due(elapsed) {
+                    self.reconnect();
+                }
+                self.reconnect_if_stranded();
             }
 
             // Serving for [now, now + 1s).

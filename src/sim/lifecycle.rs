@@ -151,11 +151,14 @@ impl Sim<'_> {
         let endpoint_delay = (self.sc.file.traffic.as_ref())
             .and_then(|t| t.endpoint_delay)
             .map(|d| d.span());
+        let rebalance = self.rebalance;
         let p = &mut self.pods[i];
         p.ready = Some(true);
         p.ready_since = Some(at);
         p.ready_at = Some(at);
         p.endpoint_at = endpoint_delay.map(|d| at.plus(d));
+        // Long-lived connections reach it only at the clients' next reconnection.
+        p.connected = rebalance.is_none();
         self.pod_event(i, Stage::Ready);
     }
 

@@ -96,6 +96,9 @@ pub struct Pod {
     /// When its endpoint last reached the clients (Ready plus `traffic.endpointDelay`);
     /// absent: as soon as it is Ready.
     pub endpoint_at: Option<Time>,
+    /// Clients hold connections to it (always, unless `traffic.rebalance` is given: then
+    /// from the first reconnection after it became Ready).
+    pub connected: bool,
     /// When deletion began.
     pub deleting_since: Option<Time>,
     /// When it ended.
@@ -151,6 +154,7 @@ impl Pod {
             ready_since: None,
             ready_at: None,
             endpoint_at: None,
+            connected: true,
             deleting_since: None,
             gone_at: None,
             probe_successes: 0,
@@ -203,8 +207,15 @@ impl Pod {
         self.reserved && self.stage != Stage::Gone
     }
 
-    /// Can serve: Ready, its application up, and its endpoint known to the clients.
+    /// Can serve: Ready, its application up, its endpoint known to the clients, and
+    /// (with long-lived connections) clients connected to it.
     pub fn serves(&self, t: Time) -> bool {
+        self.reachable(t) && self.connected
+    }
+
+    /// Ready, its application up, and its endpoint known to the clients: a client that
+    /// connects now may pick it.
+    pub fn reachable(&self, t: Time) -> bool {
         self.stage == Stage::Ready
             && self.app_up.is_some_and(|u| u <= t)
             && self.endpoint_at.is_none_or(|e| e <= t)
