@@ -11,6 +11,7 @@ pub mod model;
 pub mod objectives;
 pub mod pod_spec;
 pub mod prices;
+pub mod scale_target;
 mod schema;
 mod snapshot_file;
 pub mod traffic;

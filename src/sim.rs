@@ -17,6 +17,7 @@ mod observe;
 pub mod pods;
 pub mod record;
 mod replicaset;
+mod scale_target;
 mod seeds;
 pub mod serving;
 #[cfg(test)]

@@ -681,3 +681,58 @@ fn a_rebalance_of_less_than_a_second_is_refused_naming_file_line_and_field() {
         "{err}"
     );
 }
+
+#[test]
+fn a_custom_target_s_pods_follow_its_replicas_after_the_operator_delay_or_never() {
+    // 30 waiting over a per-pod target of 10 and 2 status replicas: the sync at 15 s writes
+    // 3 to the scale. A Deployment's third pod is created then and Ready 20 s later (35 s);
+    // an operator 60 s slow creates it at 75 s (Ready at 95 s); with `never` no pod follows
+    // and the HPA keeps reading 2 status replicas, its scale at 3.
+    // (workload YAML, the first second with 3 Ready pods, if any)
+    for (kind, ready_from) in [
+        ("", Some(35)),
+        ("  kind: Custom\n  operatorDelay: 60s\n", Some(95)),
+        ("  kind: Custom\n  operatorDelay: never\n", None),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), EXTERNAL, "metrics:\n  queue_depth: {value: 30}");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(
+            &file,
+            text.replace("workload:\n", &format!("workload:\n{kind}")),
+        )
+        .unwrap();
+        let r = run(&load_scenario(&file).unwrap());
+        assert_eq!(at(&desired(&r), 15), (Some(3), 3), "{kind:?}");
+        for second in [34, 35, 94, 95, 599] {
+            let ready = match ready_from {
+                Some(from) if second >= from => 3,
+                _ => 2,
+            };
+            assert_eq!(r.seconds[second].ready, ready, "{kind:?} at {second} s");
+        }
+        let at_30 = &r.syncs.iter().find(|s| s.second == 30).unwrap().snapshot;
+        assert_eq!(at_30.current_replicas, 3, "the scale's spec.replicas");
+        let status = if kind.is_empty() { 3 } else { 2 };
+        assert_eq!(at_30.status_replicas, Some(status), "{kind:?}");
+        replays(&file);
+    }
+}
+
+#[test]
+fn an_operator_delay_on_a_deployment_is_refused_naming_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), &cpu_target(70), "");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("workload:\n", "workload:\n  operatorDelay: 30s\n"),
+    )
+    .unwrap();
+    let err = load_scenario(&file).unwrap_err().to_string();
+    let place = format!("{}:17:", file.display());
+    assert!(
+        err.starts_with(&place) && err.contains("workload.operatorDelay: goes with `kind: Custom`"),
+        "{err}"
+    );
+}

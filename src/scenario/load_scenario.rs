@@ -37,6 +37,8 @@ pub struct Scenario {
     pub metric_shapes: BTreeMap<String, Load>,
     /// The pod: its containers and pod-level resources, resolved.
     pub pod: super::pod_spec::PodSpec,
+    /// `kind: Custom`: the operator's delay, none for `never`; absent for a Deployment.
+    pub operator: Option<Option<crate::core::Span>>,
     /// What the run will show that the user may not expect (an HPA metric nothing serves):
     /// simulated, not refused; `simulate` prints them.
     pub warnings: Vec<String>,
@@ -192,6 +194,8 @@ pub fn scenario_from_text(
             format!("{} is negative", w.initial_replicas),
         ));
     }
+    let operator =
+        super::scale_target::check(w.kind, w.operator_delay).map_err(|(f, m)| fail(&f, m))?;
     let pod = &w.pod;
     let node_cpu = (file.capacity.as_ref()).and_then(|c| c.node.get("cpu").map(|q| q.milli()));
     let pod_spec =
@@ -411,6 +415,7 @@ pub fn scenario_from_text(
         metric_shapes,
         warnings,
         pod: pod_spec,
+        operator,
         file,
     })
 }

@@ -102,6 +102,15 @@ pub struct Workload {
     /// How a pod goes away.
     #[serde(default)]
     pub termination: Termination,
+    /// What the HPA scales: `Deployment` (default), or `Custom`, a custom resource with a
+    /// scale subresource whose operator makes the pods follow its replicas.
+    #[serde(default)]
+    pub kind: super::scale_target::WorkloadKind,
+    /// For `kind: Custom`: from a change of the resource's replicas to the pods following
+    /// it, e.g. `30s` (default 0s), or `never` for a scale nothing backs. The HPA reads
+    /// the scale's `status.replicas`: the pods the operator keeps.
+    #[serde(default)]
+    pub operator_delay: Option<super::scale_target::OperatorDelay>,
 }
 
 /// Resources and what one request costs: one container by the fields below (named `app`),

@@ -75,6 +75,8 @@ pub(super) enum Due {
     ReadinessProbe(usize, u32),
     /// The pod's process exits after deletion.
     Gone(usize),
+    /// A custom resource's operator makes the pods follow its replicas.
+    Operator,
 }
 
 /// The simulation's state between seconds. Fields are shared with the sibling files, each
@@ -90,8 +92,11 @@ pub(super) struct Sim<'a> {
     /// patches).
     pub(super) metric_specs: Vec<MetricSpec>,
     pub(super) metric_names: Vec<String>,
-    /// The Deployment's spec.replicas.
+    /// The scale target's spec.replicas: what the HPA reads and writes.
     pub(super) spec: i32,
+    /// The replicas the pods are kept at: `spec`, once the target's operator has acted on
+    /// it (at once for a Deployment).
+    pub(super) followed: i32,
     pub(super) pods: Vec<Pod>,
     /// Live pods followed one by one: all but the settled ones.
     pub(super) tracked: Vec<usize>,
@@ -171,6 +176,7 @@ impl<'a> Sim<'a> {
             metric_names: metric_specs.iter().map(MetricSpec::display_name).collect(),
             metric_specs,
             spec: sc.file.workload.initial_replicas,
+            followed: sc.file.workload.initial_replicas,
             pods: vec![],
             tracked: vec![],
             settled: SettledGroup::new(serving.baseline_milli),

@@ -12,6 +12,7 @@ impl Sim<'_> {
     pub(super) fn handle(&mut self, at: Time, due: Due) {
         match due {
             Due::Action(k) => self.action(k),
+            Due::Operator => self.operator_acts(),
             Due::NodeUp => self.node_up(at),
             Due::Bind(i) => {
                 if self.pods[i].stage != Stage::Pending {
@@ -214,6 +215,7 @@ mod tests {
         let sc = testing::scenario(startup, "");
         let mut sim = Sim::new(&sc, &Options::default(), 1);
         sim.spec = 3;
+        sim.followed = 3;
         sim.reconcile();
         let i = sim.pods.len() - 1;
         let mut seen = vec![(0, sim.pods[i].stage)];
@@ -266,6 +268,7 @@ mod tests {
         let sc = testing::scenario(&startup, "");
         let mut sim = Sim::new(&sc, &Options::default(), 1);
         sim.spec = 3;
+        sim.followed = 3;
         sim.reconcile();
         let i = sim.pods.len() - 1;
         for s in 0..=40 {
@@ -288,6 +291,7 @@ mod tests {
         let sc = testing::scenario(&startup, "");
         let mut sim = Sim::new(&sc, &Options::default(), 1);
         sim.spec = 3;
+        sim.followed = 3;
         sim.reconcile();
         let new = sim.pods.len() - 1;
         sim.delete(new);
