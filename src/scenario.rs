@@ -10,10 +10,13 @@ mod load_scenario;
 mod manifest;
 pub mod model;
 pub mod objectives;
+pub mod pod_spec;
 pub mod prices;
+pub mod scale_target;
 mod scaled_object;
 mod schema;
 mod snapshot_file;
+pub mod traffic;
 pub mod worker;
 
 pub use load_scenario::{

@@ -19,10 +19,12 @@ pub mod pods;
 mod queue;
 pub mod record;
 mod replicaset;
+mod scale_target;
 mod seeds;
 pub mod serving;
 #[cfg(test)]
 mod testing;
+mod traffic;
 
 pub use engine::{Options, clock, run, run_watched};
 pub use queue::{JobRecord, JobSecond, JobTaken};

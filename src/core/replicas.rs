@@ -495,8 +495,11 @@ fn counted(snap: &Snapshot, samples: &[(usize, i64)]) -> usize {
         .sum()
 }
 
-/// `calculatePodRequests`: every listed pod's request for the resource (ignored pods
-/// included), summed over its containers, or that one container's; by pod index.
+/// `calculateRequests`: every listed pod's request for the resource (ignored pods
+/// included), by pod index: the pod-level request when the pod sets pod-level requests
+/// and no container is named (`calculatePodLevelRequests`, PodLevelResources, on by
+/// default since 1.34), else summed over its containers, or that one container's
+/// (`calculatePodRequestsFromContainers`).
 fn pod_requests(
     snap: &Snapshot,
     resource: &str,
@@ -504,6 +507,10 @@ fn pod_requests(
 ) -> Result<Vec<i64>, String> {
     let mut requests = Vec::with_capacity(snap.pods.len());
     for pod in &snap.pods {
+        if container.is_none() && is_pod_level_requests_set(pod) {
+            requests.push(pod_level_request(pod, resource)?);
+            continue;
+        }
         let mut sum: i64 = 0;
         if pod.requests.is_empty() && container.is_none() {
             return Err(format!(
@@ -539,6 +546,39 @@ fn pod_requests(
         requests.push(sum);
     }
     Ok(requests)
+}
+
+/// The resources pod-level requests may set (`IsSupportedPodLevelResource`).
+const POD_LEVEL_RESOURCES: [&str; 2] = ["cpu", "memory"];
+
+/// `IsPodLevelRequestsSet`: pod-level requests name a resource they may set.
+fn is_pod_level_requests_set(pod: &crate::core::snapshot::Pod) -> bool {
+    (pod.pod_requests.keys()).any(|r| POD_LEVEL_RESOURCES.contains(&r.as_str()))
+}
+
+/// `calculatePodLevelRequests`, through `PodRequests`: the pod-level value of a resource
+/// it may set, else the sum over the containers that request the resource; a resource
+/// neither has is "missing".
+fn pod_level_request(pod: &crate::core::snapshot::Pod, resource: &str) -> Result<i64, String> {
+    let pod_level = (pod.pod_requests.get(resource))
+        .filter(|_| POD_LEVEL_RESOURCES.contains(&resource))
+        .map(|q| q.milli());
+    let from_containers = || {
+        let mut of = pod
+            .requests
+            .values()
+            .filter_map(|r| r.get(resource))
+            .peekable();
+        of.peek()
+            .is_some()
+            .then(|| of.fold(0i64, |sum, q| sum.wrapping_add(q.milli())))
+    };
+    pod_level.or_else(from_containers).ok_or_else(|| {
+        format!(
+            "missing pod-level request for {resource} in Pod {}",
+            pod.name
+        )
+    })
 }
 
 /// `GetResourceUtilizationRatio`: an integer percentage (int64 truncating division, then

@@ -76,6 +76,12 @@ pub struct Pod {
     /// Resource requests per container: container name -> resource name -> quantity.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub requests: BTreeMap<String, BTreeMap<String, Quantity>>,
+    /// Pod-level requests (`spec.resources.requests`, the PodLevelResources feature):
+    /// resource name -> quantity. When they set cpu or memory, a Resource metric's
+    /// utilization is a percentage of the pod-level request (a ContainerResource metric
+    /// still reads its container's); absent: the containers' sum.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_requests: BTreeMap<String, Quantity>,
     /// Samples the metrics APIs return for this pod, by key (`cpu`, `app/cpu`, a metric name).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub metrics: BTreeMap<String, Sample>,
@@ -501,6 +507,12 @@ impl Snapshot {
                         format!("{q} is negative; a request must be greater than or equal to 0"),
                     ));
                 }
+            }
+            if let Some((resource, q)) = pod.pod_requests.iter().find(|(_, q)| q.milli() < 0) {
+                return Err(invalid(
+                    format!("pods[{i}].podRequests.{resource}"),
+                    format!("{q} is negative; a request must be greater than or equal to 0"),
+                ));
             }
             // metrics-server reports usage, never below 0; custom metrics may be negative.
             for (key, sample) in &pod.metrics {

@@ -35,6 +35,10 @@ pub struct Scenario {
     pub actions: Vec<Action>,
     /// Each `metrics:` entry given by a `shape`, built as a load is (its rate is the value).
     pub metric_shapes: BTreeMap<String, Load>,
+    /// The pod: its containers and pod-level resources, resolved.
+    pub pod: super::pod_spec::PodSpec,
+    /// `kind: Custom`: the operator's delay, none for `never`; absent for a Deployment.
+    pub operator: Option<Option<crate::core::Span>>,
     /// What the run will show that the user may not expect (an HPA metric nothing serves):
     /// simulated, not refused; `simulate` prints them.
     pub warnings: Vec<String>,
@@ -224,32 +228,12 @@ pub fn scenario_from_text(
             format!("{} is negative", w.initial_replicas),
         ));
     }
+    let operator =
+        super::scale_target::check(w.kind, w.operator_delay).map_err(|(f, m)| fail(&f, m))?;
     let pod = &w.pod;
-    if pod.requests.get("cpu").is_none_or(|q| q.milli() <= 0) {
-        return Err(fail(
-            "workload.pod.requests",
-            "needs a positive `cpu` request".into(),
-        ));
-    }
-    if pod.cpu_per_request.milli() <= 0 {
-        return Err(fail(
-            "workload.pod.cpuPerRequest",
-            format!("{} must be positive", pod.cpu_per_request),
-        ));
-    }
-    let limit = pod
-        .limits
-        .get("cpu")
-        .or(pod.requests.get("cpu"))
-        .map(|q| q.milli())
-        .unwrap_or(0);
-    let baseline = pod.baseline.get("cpu").map(|q| q.milli()).unwrap_or(0);
-    if baseline < 0 || baseline >= limit {
-        return Err(fail(
-            "workload.pod.baseline",
-            format!("cpu {baseline}m leaves nothing to serve with under the cpu limit {limit}m"),
-        ));
-    }
+    let node_cpu = (file.capacity.as_ref()).and_then(|c| c.node.get("cpu").map(|q| q.milli()));
+    let pod_spec =
+        super::pod_spec::PodSpec::resolve(pod, node_cpu).map_err(|(f, m)| fail(&f, m))?;
     if pod.concurrency == Some(0) {
         return Err(fail(
             "workload.pod.concurrency",
@@ -262,8 +246,8 @@ pub fn scenario_from_text(
     if let Some(cost) = &file.cost {
         cost.validate().map_err(|e| fail(&e.field, e.message))?;
         cost.validate_pod(&super::prices::PodPrice::from_requests(
-            pod.requests.get("cpu"),
-            pod.requests.get("memory"),
+            pod_spec.requests.get("cpu"),
+            pod_spec.requests.get("memory"),
         ))
         .map_err(|e| fail(&e.field, e.message))?;
     }
@@ -292,7 +276,7 @@ pub fn scenario_from_text(
     super::worker::check_worker(&file).map_err(|(f, m)| fail(&f, m))?;
     check_limits(&file, &hpa).map_err(|(f, m)| fail(&f, m))?;
     if let Some(c) = &file.capacity {
-        for (res, q) in &pod.requests {
+        for (res, q) in &pod_spec.requests {
             if let Some(node) = c.node.get(res)
                 && node.milli() < q.milli()
             {
@@ -305,6 +289,9 @@ pub fn scenario_from_text(
         if c.max_nodes.is_some_and(|m| m < c.nodes) {
             return Err(fail("capacity.maxNodes", "is below `nodes`".into()));
         }
+    }
+    if let Some(r) = file.traffic.as_ref().and_then(|t| t.rebalance) {
+        r.check().map_err(|(f, m)| fail(&f, m))?;
     }
     let ms = &file.metrics_server;
     if ms.resolution.span().as_millis() < 1000 || ms.window.span().as_millis() < 1000 {
@@ -340,7 +327,7 @@ pub fn scenario_from_text(
     }
     if keda.is_none() {
         // A ScaledObject's triggers were bound to their entries as it was read.
-        check_metrics_produced(&hpa, &file, "hpa.spec.metrics", &mut warnings)
+        check_metrics_produced(&hpa, &file, &pod_spec, "hpa.spec.metrics", &mut warnings)
             .map_err(|(f, m)| fail(&f, m))?;
     }
     let mut outage_names: Vec<String> = OUTAGE_GROUPS.iter().map(|s| s.to_string()).collect();
@@ -398,6 +385,7 @@ pub fn scenario_from_text(
             check_metrics_produced(
                 &patched,
                 &file,
+                &pod_spec,
                 &format!("{field}.patchHpa.metrics"),
                 &mut warnings,
             )
@@ -465,6 +453,8 @@ pub fn scenario_from_text(
         metric_shapes,
         warnings,
         keda,
+        pod: pod_spec,
+        operator,
         file,
     })
 }
@@ -810,16 +800,21 @@ fn check_outage(o: &MetricOutage, names: &[String]) -> Result<(), (String, Strin
 fn check_metrics_produced(
     hpa: &HorizontalPodAutoscaler,
     file: &ScenarioFile,
+    pod: &super::pod_spec::PodSpec,
     path: &str,
     warnings: &mut Vec<String>,
 ) -> Result<(), (String, String)> {
-    let Some(metrics) = &hpa.spec.metrics else {
-        return Ok(());
-    };
     let mut warn = |w: String| {
         if !warnings.contains(&w) {
             warnings.push(w);
         }
+    };
+    // Utilization of a request the pod lacks, a container it does not have.
+    for w in pod.unreadable_metrics(hpa, path) {
+        warn(w);
+    }
+    let Some(metrics) = &hpa.spec.metrics else {
+        return Ok(());
     };
     for (i, m) in metrics.iter().enumerate() {
         let field = format!("{path}[{i}]");
@@ -846,19 +841,6 @@ fn check_metrics_produced(
                         field,
                         format!("resource {name:?} is not simulated; expected cpu or memory"),
                     ));
-                }
-                if m.kind == MetricSourceType::ContainerResource {
-                    let container = m
-                        .container_resource
-                        .as_ref()
-                        .map(|c| c.container.as_str())
-                        .unwrap_or_default();
-                    if container != "app" {
-                        warn(format!(
-                            "{field}: container {container:?} is not in the pod (its one container is `app`): \
-                             the HPA will not be able to read it (ScalingActive False FailedGetContainerResourceMetric)"
-                        ));
-                    }
                 }
             }
             MetricSourceType::Pods => {

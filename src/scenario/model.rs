@@ -124,6 +124,15 @@ pub struct Workload {
     /// How a pod goes away.
     #[serde(default)]
     pub termination: Termination,
+    /// What the HPA scales: `Deployment` (default), or `Custom`, a custom resource with a
+    /// scale subresource whose operator makes the pods follow its replicas.
+    #[serde(default)]
+    pub kind: super::scale_target::WorkloadKind,
+    /// For `kind: Custom`: from a change of the resource's replicas to the pods following
+    /// it, e.g. `30s` (default 0s), or `never` for a scale nothing backs. The HPA reads
+    /// the scale's `status.replicas`: the pods the operator keeps.
+    #[serde(default)]
+    pub operator_delay: Option<super::scale_target::OperatorDelay>,
     /// The pods are queue workers, not servers: the `load` is jobs per second put on a
     /// queue, and each Ready pod takes jobs from it (absent: the pods serve requests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,20 +184,27 @@ pub enum ServiceTime {
     Uniform([Duration; 2]),
 }
 
-/// Resources and what one request costs.
+/// Resources and what one request costs: one container by the fields below (named `app`),
+/// or several under `containers:` (then give none of `requests`, `limits`, `baseline`,
+/// `cpuPerRequest` and `memoryPerRequest` here).
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodModel {
     /// The container's resource requests, e.g. `{cpu: 250m, memory: 256Mi}`: utilization is
-    /// a percentage of them. A positive `cpu` is required.
+    /// a percentage of them. Without a `cpu` request the pod runs, and an HPA on cpu
+    /// utilization fails as on a cluster ("missing request for cpu").
+    #[serde(default)]
     pub requests: BTreeMap<String, Quantity>,
     /// The container's limits, e.g. `{cpu: 500m}`: CPU use is capped at the cpu limit
-    /// (default: the cpu request).
+    /// (default: the cpu request; without either, the pod-level cpu limit or request, else a
+    /// node's cpu).
     #[serde(default)]
     pub limits: BTreeMap<String, Quantity>,
     /// CPU one request costs, in core-seconds written as a quantity: `"4m"` is 4
-    /// millicore-seconds, so one free core serves 250 requests a second.
-    pub cpu_per_request: Quantity,
+    /// millicore-seconds, so one free core serves 250 requests a second. Required unless
+    /// `containers:` is given.
+    #[serde(default)]
+    pub cpu_per_request: Option<Quantity>,
     /// Memory a pod holds per request per second it serves (default 0): its memory is its
     /// `baseline` memory plus this times its requests per second.
     #[serde(default)]
@@ -197,6 +213,19 @@ pub struct PodModel {
     /// baseline must stay below the cpu limit.
     #[serde(default)]
     pub baseline: BTreeMap<String, Quantity>,
+    /// The pod's containers, each with its own resources and per-request costs (a service
+    /// mesh proxy's CPU grows with traffic, a log shipper's less), e.g.
+    /// `[{name: app, requests: {cpu: 500m}, cpuPerRequest: 5m}, {name: envoy, requests:
+    /// {cpu: 50m}, cpuPerRequest: 1m}]`. A request costs every container its
+    /// `cpuPerRequest`; Resource metrics sum the containers, ContainerResource reads one.
+    #[serde(default)]
+    pub containers: Option<Vec<super::pod_spec::ContainerModel>>,
+    /// Pod-level resources (`spec.resources`, the PodLevelResources feature): when it
+    /// requests cpu or memory, a Resource metric's utilization is a percentage of that
+    /// request instead of the containers' sum (ContainerResource still reads its
+    /// container's), and its cpu limit caps the containers together.
+    #[serde(default)]
+    pub resources: Option<super::pod_spec::PodResources>,
     /// How long a request may wait for a pod before it fails (default 30s).
     #[serde(default)]
     pub request_timeout: Option<Duration>,
@@ -474,6 +503,12 @@ pub struct Traffic {
     /// receives nothing.
     #[serde(default)]
     pub endpoint_delay: Option<Duration>,
+    /// Long-lived client connections, re-established every so often, e.g. `{every: 30s}`
+    /// (default: none, every request is spread over the serving pods): a pod that starts
+    /// serving gets nothing until the next reconnection, while the pods the clients are
+    /// connected to take it all. If none of those serves any more, clients reconnect at once.
+    #[serde(default)]
+    pub rebalance: Option<super::traffic::Rebalance>,
 }
 
 /// kube-controller-manager flags for the HPA controller.

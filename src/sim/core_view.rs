@@ -133,10 +133,10 @@ impl Sim<'_> {
             ready_since: None,
             start_time: None,
             deleting: false,
-            requests: BTreeMap::from([(
-                "app".to_string(),
-                self.sc.file.workload.pod.requests.clone(),
-            )]),
+            requests: (self.sc.pod.containers.iter())
+                .map(|c| (c.name.clone(), c.requests.clone()))
+                .collect(),
+            pod_requests: self.sc.pod.pod_requests.clone().unwrap_or_default(),
             metrics: BTreeMap::new(),
             count: 1,
         }
@@ -169,10 +169,44 @@ impl Sim<'_> {
         let cpu = cpu.filter(|_| self.served("cpu", true));
         let memory = memory.filter(|_| self.served("memory", true));
         let metrics = &mut entry.metrics;
-        set_sample(metrics, "cpu", cpu.clone());
-        set_sample(metrics, "app/cpu", cpu);
-        set_sample(metrics, "memory", memory.clone());
-        set_sample(metrics, "app/memory", memory);
+        if self.sc.pod.is_plain() {
+            set_sample(metrics, "cpu", cpu.clone());
+            set_sample(metrics, "app/cpu", cpu);
+            set_sample(metrics, "memory", memory.clone());
+            set_sample(metrics, "app/memory", memory);
+        } else {
+            // metrics-server reports each container; the pod's usage is their sum
+            // (`getResourceMetricsForPods` sums the containers' milli-values).
+            let (mut cpu_sum, mut memory_sum) = (0i64, 0i64);
+            for (k, c) in self.sc.pod.containers.iter().enumerate() {
+                let each = sample.map(|s| {
+                    let startup = if k == 0 { s.parts[2] } else { 0.0 };
+                    let cpu = c.baseline_cpu as f64 * s.parts[0]
+                        + c.cpu_per_request as f64 * s.parts[1]
+                        + startup;
+                    let memory = c.baseline_memory as f64 + c.memory_per_request as f64 * s.served;
+                    (cpu.round() as i64, memory.round() as i64, s.at)
+                });
+                if let Some((c_cpu, c_memory, _)) = each {
+                    cpu_sum += c_cpu;
+                    memory_sum += c_memory;
+                }
+                let cpu_k = (each.zip(cpu.as_ref())).map(|((m, _, at), _)| scraped(m, at));
+                let memory_k = (each.zip(memory.as_ref())).map(|((_, m, at), _)| scraped(m, at));
+                set_sample(metrics, &c.cpu_key, cpu_k);
+                set_sample(metrics, &c.memory_key, memory_k);
+            }
+            set_sample(
+                metrics,
+                "cpu",
+                cpu.map(|s| scraped(cpu_sum, s.timestamp.unwrap_or(self.t))),
+            );
+            set_sample(
+                metrics,
+                "memory",
+                memory.map(|s| scraped(memory_sum, s.timestamp.unwrap_or(self.t))),
+            );
+        }
         for &(name, per_pod, ready_only) in pod_metrics {
             // An exporter sidecar serves only from Ready pods; a derived rate is 0 on a
             // started pod that serves nothing yet.

@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use super::engine::{SECOND, Sim};
-use super::pods::{Pod, PodSample, Scrape, Stage};
+use super::pods::{CpuParts, Pod, PodSample, Scrape, Stage, add_parts, sub_parts};
 use crate::core::Time;
 
 /// The warm Ready pods, tracked once: they are alike in every figure the controller
@@ -20,6 +20,8 @@ pub(super) struct SettledGroup {
     /// The CPU integral shared by every warm pod (millicore-milliseconds); a pod's own
     /// integral is this plus its offset.
     pub(super) integral: f64,
+    /// The shared integral's parts.
+    pub(super) parts: CpuParts,
     /// CPU (millicores) and requests served by each warm Ready pod in the last second.
     pub(super) cpu_milli: f64,
     pub(super) served: f64,
@@ -37,6 +39,7 @@ impl SettledGroup {
         SettledGroup {
             pods: vec![],
             integral: 0.0,
+            parts: [0.0; 3],
             cpu_milli: baseline_milli,
             served: 0.0,
             scrapes: VecDeque::new(),
@@ -64,6 +67,18 @@ fn window_start<'a>(
 fn mean_cpu(from: Scrape, now: Time, integral: f64) -> Option<f64> {
     (now > from.at)
         .then(|| (integral - from.integral) / (now.as_millis() - from.at.as_millis()) as f64)
+}
+
+/// The CPU parts averaged from the scrape `from` to `now` (`now` after `from`).
+fn mean_parts(from: Scrape, now: Time, parts: CpuParts) -> CpuParts {
+    let span = (now.as_millis() - from.at.as_millis()).max(1) as f64;
+    sub_parts(parts, from.parts).map(|x| x / span)
+}
+
+/// One second's CPU parts: the baselines burnt, `work` requests (times warm-up) served,
+/// `extra` millicores of start-up beyond the baselines.
+fn second_parts(work: f64, extra: f64) -> CpuParts {
+    [1000.0, work * 1000.0, extra * 1000.0]
 }
 
 impl Sim<'_> {
@@ -101,17 +116,23 @@ impl Sim<'_> {
             .startup
             .startup_cpu
             .as_ref()
-            .map(|q| q.milli() as f64)
+            // The application's; the other containers burn their baselines meanwhile.
+            .map(|q| q.milli() as f64 + self.sidecar_baselines())
             .unwrap_or(self.serving.baseline_milli);
+        // A starting pod's CPU beyond its containers' baselines (the application's).
+        let startup_extra = startup_cpu.min(self.serving.limit_milli) - self.serving.baseline_milli;
         self.settled.integral += self.settled.cpu_milli * 1000.0;
+        self.settled.parts = add_parts(self.settled.parts, second_parts(self.settled.served, 0.0));
         for (k, &i) in warming.iter().enumerate() {
             let cpu = self.serving.cpu(served[k], factors[k]);
             let p = &mut self.pods[i];
             p.cpu_milli = cpu;
             p.served = served[k];
             p.cpu_integral += cpu * 1000.0;
+            p.parts = add_parts(p.parts, second_parts(served[k] * factors[k], 0.0));
         }
         let steady_integral = self.settled.integral;
+        let steady_parts = self.settled.parts;
         let steady_cpu = self.settled.cpu_milli;
         for idx in 0..self.tracked.len() {
             let i = self.tracked[idx];
@@ -123,28 +144,33 @@ impl Sim<'_> {
                 (None, true) => {
                     // Joins the warm pods: from now on its integral follows theirs.
                     p.cpu_integral += steady_cpu * 1000.0;
+                    p.parts = add_parts(p.parts, second_parts(steady_served, 0.0));
                     p.steady_offset = Some(p.cpu_integral - steady_integral);
+                    p.steady_parts_offset = sub_parts(p.parts, steady_parts);
                     p.steady_from = Some(now.plus(SECOND));
                     p.cpu_milli = steady_cpu;
                     p.served = steady_served;
                 }
                 (Some(off), false) => {
                     p.cpu_integral = steady_integral + off;
+                    p.parts = add_parts(steady_parts, p.steady_parts_offset);
                     p.steady_offset = None;
                     p.steady_from = None;
                 }
                 (None, false) if serves => {}
                 (None, false) => {
-                    let cpu = match p.stage {
-                        Stage::Running | Stage::Terminating => {
-                            startup_cpu.min(self.serving.limit_milli)
-                        }
-                        Stage::Ready => self.serving.baseline_milli,
-                        _ => 0.0,
+                    let (cpu, parts) = match p.stage {
+                        Stage::Running | Stage::Terminating => (
+                            startup_cpu.min(self.serving.limit_milli),
+                            second_parts(0.0, startup_extra),
+                        ),
+                        Stage::Ready => (self.serving.baseline_milli, second_parts(0.0, 0.0)),
+                        _ => (0.0, [0.0; 3]),
                     };
                     p.cpu_milli = cpu;
                     p.served = 0.0;
                     p.cpu_integral += cpu * 1000.0;
+                    p.parts = add_parts(p.parts, parts);
                 }
             }
         }
@@ -172,12 +198,40 @@ impl Sim<'_> {
         }
     }
 
-    /// A sample of `cpu` millicores and the memory of a pod serving `served`, stamped now.
-    fn sample(&self, cpu: f64, served: f64) -> PodSample {
+    /// The pod's CPU integral and parts become its own again (it is being deleted): they
+    /// no longer follow the warm pods'.
+    pub(super) fn detach_cpu(&mut self, i: usize) {
+        let (integral, parts) = (self.integral(&self.pods[i]), self.parts(&self.pods[i]));
+        let p = &mut self.pods[i];
+        p.cpu_integral = integral;
+        p.parts = parts;
+        p.steady_offset = None;
+    }
+
+    /// CPU the containers after the first (the application) burn with no load, millicores.
+    fn sidecar_baselines(&self) -> f64 {
+        (self.sc.pod.containers.iter().skip(1))
+            .map(|c| c.baseline_cpu)
+            .sum::<i64>() as f64
+    }
+
+    /// A pod's CPU parts, its own or the warm pods' plus its offset.
+    pub(super) fn parts(&self, p: &Pod) -> CpuParts {
+        match p.steady_offset {
+            Some(_) => add_parts(self.settled.parts, p.steady_parts_offset),
+            None => p.parts,
+        }
+    }
+
+    /// A sample of `cpu` millicores (its `parts` averaged) and the memory of a pod serving
+    /// `served`, stamped now.
+    fn sample(&self, cpu: f64, parts: CpuParts, served: f64) -> PodSample {
         PodSample {
             at: self.t,
             cpu_milli: cpu.round() as i64,
             memory_milli: self.memory_milli(served).round() as i64,
+            parts,
+            served,
         }
     }
 
@@ -192,12 +246,15 @@ impl Sim<'_> {
             + 2;
         let from = window_start(self.settled.scrapes.iter(), now, window);
         let steady_from = from.map(|s| s.at);
-        self.settled.sample = from
-            .and_then(|f| mean_cpu(f, now, self.settled.integral))
-            .map(|cpu| self.sample(cpu, self.settled.served));
+        self.settled.sample = from.and_then(|f| {
+            let cpu = mean_cpu(f, now, self.settled.integral)?;
+            let parts = mean_parts(f, now, self.settled.parts);
+            Some(self.sample(cpu, parts, self.settled.served))
+        });
         self.settled.scrapes.push_back(Scrape {
             at: now,
             integral: self.settled.integral,
+            parts: self.settled.parts,
         });
         if self.settled.scrapes.len() > keep {
             self.settled.scrapes.pop_front();
@@ -207,6 +264,7 @@ impl Sim<'_> {
         while idx < self.tracked.len() {
             let i = self.tracked[idx];
             let integral = self.integral(&self.pods[i]);
+            let parts = self.parts(&self.pods[i]);
             let p = &self.pods[i];
             let Some(started) = p.container_started else {
                 idx += 1;
@@ -221,8 +279,11 @@ impl Sim<'_> {
                 // metrics-server needs two points a window apart before it reports a pod.
                 window_start(p.scrapes.iter(), now, window)
                     .filter(|s| s.at >= started)
-                    .and_then(|f| mean_cpu(f, now, integral))
-                    .map(|cpu| self.sample(cpu, self.last_second(p).1))
+                    .and_then(|f| {
+                        let cpu = mean_cpu(f, now, integral)?;
+                        let parts = mean_parts(f, now, parts);
+                        Some(self.sample(cpu, parts, self.last_second(p).1))
+                    })
             };
             let settles = warm_all_window
                 && sample.is_some()
@@ -238,7 +299,11 @@ impl Sim<'_> {
                 self.settled.pods.push(i);
                 continue;
             }
-            p.scrapes.push(Scrape { at: now, integral });
+            p.scrapes.push(Scrape {
+                at: now,
+                integral,
+                parts,
+            });
             if p.scrapes.len() > keep {
                 p.scrapes.remove(0);
             }
@@ -255,11 +320,13 @@ impl Sim<'_> {
         self.settled.pods.swap_remove(k);
         let p = &mut self.pods[i];
         let (off, from) = (p.steady_offset.unwrap_or(0.0), p.steady_from);
+        let parts_off = p.steady_parts_offset;
         p.scrapes = (self.settled.scrapes.iter())
             .filter(|s| from.is_some_and(|f| f <= s.at))
             .map(|s| Scrape {
                 at: s.at,
                 integral: s.integral + off,
+                parts: add_parts(s.parts, parts_off),
             })
             .collect();
         p.sample = self.settled.sample;
@@ -284,6 +351,7 @@ mod tests {
             .map(|s| Scrape {
                 at: at(s),
                 integral: s as f64,
+                parts: [0.0; 3],
             })
             .to_vec();
         let w = Span::from_secs(30);
@@ -299,6 +367,7 @@ mod tests {
         let from = Scrape {
             at: at(10),
             integral: 1_000_000.0,
+            parts: [0.0; 3],
         };
         // 300m for 30 s is 9 000 000 millicore-ms.
         assert_eq!(mean_cpu(from, at(40), 10_000_000.0), Some(300.0));

@@ -23,7 +23,7 @@ use super::replicaset::{Nodes, pods_per_node};
 use super::serving::ServingModel;
 use crate::core::api::MetricSpec;
 use crate::core::snapshot::History;
-use crate::core::{Quantity, Reading, Snapshot, Span, Time};
+use crate::core::{Reading, Snapshot, Span, Time};
 use crate::scenario::Scenario;
 
 /// How to run.
@@ -75,6 +75,8 @@ pub(super) enum Due {
     ReadinessProbe(usize, u32),
     /// The pod's process exits after deletion.
     Gone(usize),
+    /// A custom resource's operator makes the pods follow its replicas.
+    Operator,
 }
 
 /// The simulation's state between seconds. Fields are shared with the sibling files, each
@@ -90,8 +92,11 @@ pub(super) struct Sim<'a> {
     /// patches).
     pub(super) metric_specs: Vec<MetricSpec>,
     pub(super) metric_names: Vec<String>,
-    /// The Deployment's spec.replicas.
+    /// The scale target's spec.replicas: what the HPA reads and writes.
     pub(super) spec: i32,
+    /// The replicas the pods are kept at: `spec`, once the target's operator has acted on
+    /// it (at once for a Deployment).
+    pub(super) followed: i32,
     pub(super) pods: Vec<Pod>,
     /// Live pods followed one by one: all but the settled ones.
     pub(super) tracked: Vec<usize>,
@@ -131,6 +136,8 @@ pub(super) struct Sim<'a> {
     pub(super) keda: Option<super::keda_loop::KedaRun>,
     /// A worker's queue and jobs (`workload.worker`); none for a server.
     pub(super) jobs: Option<super::queue::Jobs>,
+    /// How often long-lived client connections are re-established (`traffic.rebalance`).
+    pub(super) rebalance: Option<Span>,
 }
 
 /// Runs a scenario to its end.
@@ -167,10 +174,6 @@ impl<'a> Sim<'a> {
             r.set_stream(k);
             r
         };
-        let pod_model = &sc.file.workload.pod;
-        let milli = |m: &BTreeMap<String, Quantity>, k: &str| {
-            m.get(k).map(|q| q.milli()).unwrap_or(0) as f64
-        };
         let serving = ServingModel::for_scenario(sc);
         let metric_specs = sc.hpa.spec.effective_metrics().into_owned();
         let mut sim = Sim {
@@ -191,6 +194,7 @@ impl<'a> Sim<'a> {
             metric_names: metric_specs.iter().map(MetricSpec::display_name).collect(),
             metric_specs,
             spec: sc.file.workload.initial_replicas,
+            followed: sc.file.workload.initial_replicas,
             pods: vec![],
             tracked: vec![],
             settled: SettledGroup::new(serving.baseline_milli),
@@ -203,12 +207,8 @@ impl<'a> Sim<'a> {
             last_observed: vec![],
             serving,
             waiting_requests: 0.0,
-            memory_base: milli(&pod_model.baseline, "memory"),
-            memory_per_request: pod_model
-                .memory_per_request
-                .as_ref()
-                .map(|q| q.milli())
-                .unwrap_or(0) as f64,
+            memory_base: sc.pod.baseline_memory() as f64,
+            memory_per_request: sc.pod.memory_per_request() as f64,
             nodes: Nodes {
                 usable: sc.file.capacity.as_ref().map(|c| c.nodes),
                 provisioning: 0,
@@ -226,17 +226,23 @@ impl<'a> Sim<'a> {
             timeline_names: vec![],
             keda: super::keda_loop::KedaRun::for_scenario(sc),
             jobs: (sc.file.workload.worker.as_ref()).map(|w| super::queue::Jobs::new(w, seed)),
+            rebalance: (sc.file.traffic.as_ref())
+                .and_then(|t| t.rebalance)
+                .map(|r| r.every.span()),
         };
         sim.timeline_names.clone_from(&sim.metric_names);
         sim.hpa_epochs.push(sim.hpa_epoch());
         // The initial pods ran before the start, serving the load as it was then: give
         // them a metrics-server history, so the first sync sees them as a cluster would.
         let n = sim.spec.max(1) as f64;
-        let cpu0 = serving.cpu((sc.load.rate(sc.start) / n).min(serving.capacity(1.0)), 1.0);
+        let served0 = (sc.load.rate(sc.start) / n).min(serving.capacity(1.0));
+        let cpu0 = serving.cpu(served0, 1.0);
         let window = sc.file.metrics_server.window.span();
+        let w = window.as_millis() as f64;
         let before = Scrape {
             at: sc.start.minus(window),
-            integral: -(window.as_millis() as f64) * cpu0,
+            integral: -w * cpu0,
+            parts: [-w, -w * served0, 0.0],
         };
         sim.settled.scrapes.push_back(before);
         for _ in 0..sim.spec {
@@ -351,6 +357,9 @@ impl<'a> Sim<'a> {
         let mut surges = SurgeTracker::default();
         let total = crate::core::Span::from_millis(sc.end.as_millis() - start);
         let mut minutes = Every::from(60_000, 0);
+        let mut reconnections = self
+            .rebalance
+            .map(|every| Every::from(every.as_millis(), 0));
 
         while self.t < sc.end {
             let now = self.t;
@@ -368,6 +377,13 @@ impl<'a> Sim<'a> {
             self.keda_poll_if_due(sync_due);
             if sync_due {
                 self.sync(&mut totals);
+            }
+
+            if let Some(r) = &mut reconnections {
+                if r.due(elapsed) {
+                    self.reconnect();
+                }
+                self.reconnect_if_stranded();
             }
 
             // Serving for [now, now + 1s).

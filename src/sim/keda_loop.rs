@@ -109,7 +109,7 @@ impl Sim<'_> {
         if let Some(set) = poll.set_replicas {
             // scale_scaledobjects.go `updateScaleOnScaleTarget`: the scale subresource.
             self.spec = set;
-            self.reconcile();
+            self.scale_changed();
         }
         self.record(|sim| Event::Keda {
             t: sim.secs(now),

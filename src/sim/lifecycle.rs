@@ -12,6 +12,7 @@ impl Sim<'_> {
     pub(super) fn handle(&mut self, at: Time, due: Due) {
         match due {
             Due::Action(k) => self.action(k),
+            Due::Operator => self.operator_acts(),
             Due::NodeUp => self.node_up(at),
             Due::Bind(i) => {
                 if self.pods[i].stage != Stage::Pending {
@@ -151,11 +152,14 @@ impl Sim<'_> {
         let endpoint_delay = (self.sc.file.traffic.as_ref())
             .and_then(|t| t.endpoint_delay)
             .map(|d| d.span());
+        let rebalance = self.rebalance;
         let p = &mut self.pods[i];
         p.ready = Some(true);
         p.ready_since = Some(at);
         p.ready_at = Some(at);
         p.endpoint_at = endpoint_delay.map(|d| at.plus(d));
+        // Long-lived connections reach it only at the clients' next reconnection.
+        p.connected = rebalance.is_none();
         self.pod_event(i, Stage::Ready);
     }
 
@@ -165,10 +169,8 @@ impl Sim<'_> {
             return;
         }
         self.abandon_jobs(i, at);
-        let integral = self.integral(&self.pods[i]);
+        self.detach_cpu(i);
         let p = &mut self.pods[i];
-        p.cpu_integral = integral;
-        p.steady_offset = None;
         p.gone_at = Some(at);
         p.entry = None;
         self.pod_event(i, Stage::Gone);
@@ -181,10 +183,8 @@ impl Sim<'_> {
     pub(super) fn delete(&mut self, i: usize) {
         self.unsettle(i);
         let now = self.t;
-        let integral = self.integral(&self.pods[i]);
+        self.detach_cpu(i);
         let p = &mut self.pods[i];
-        p.cpu_integral = integral;
-        p.steady_offset = None;
         p.deleting_since = Some(now);
         if p.ready == Some(true) {
             p.ready = Some(false);
@@ -221,6 +221,7 @@ mod tests {
         let sc = testing::scenario(startup, "");
         let mut sim = Sim::new(&sc, &Options::default(), 1);
         sim.spec = 3;
+        sim.followed = 3;
         sim.reconcile();
         let i = sim.pods.len() - 1;
         let mut seen = vec![(0, sim.pods[i].stage)];
@@ -273,6 +274,7 @@ mod tests {
         let sc = testing::scenario(&startup, "");
         let mut sim = Sim::new(&sc, &Options::default(), 1);
         sim.spec = 3;
+        sim.followed = 3;
         sim.reconcile();
         let i = sim.pods.len() - 1;
         for s in 0..=40 {
@@ -295,6 +297,7 @@ mod tests {
         let sc = testing::scenario(&startup, "");
         let mut sim = Sim::new(&sc, &Options::default(), 1);
         sim.spec = 3;
+        sim.followed = 3;
         sim.reconcile();
         let new = sim.pods.len() - 1;
         sim.delete(new);

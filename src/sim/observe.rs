@@ -233,8 +233,8 @@ impl Sim<'_> {
             let mean = super::queue::mean_secs(&w.service_time).max(1e-9);
             return (f64::from(w.concurrency) / mean * edge).max(1e-9);
         }
-        let request = self.sc.file.workload.pod.requests.get("cpu");
-        let request = request.map(|q| q.milli() as f64).unwrap_or(0.0);
+        let request = self.sc.pod.utilization_request("cpu");
+        let request = request.map_or(0.0, |m| m as f64);
         let at_cpu = |cpu: f64| {
             (cpu.min(self.serving.limit_milli) - self.serving.baseline_milli)
                 / self.serving.cpu_per_request_milli
@@ -305,18 +305,7 @@ impl Sim<'_> {
 
     /// What the run was set up with, for the layers that judge it.
     pub(super) fn setting(&self) -> RunSetting {
-        let file = &self.sc.file;
-        RunSetting {
-            serving: self.serving,
-            concurrency: (file.workload.pod.concurrency).or(file
-                .workload
-                .worker
-                .as_ref()
-                .map(|w| w.concurrency)),
-            requests: file.workload.pod.requests.clone(),
-            slo: file.slo.clone(),
-            cost: file.cost.clone(),
-        }
+        RunSetting::for_scenario(self.sc)
     }
 
     /// The run's figures at its end.

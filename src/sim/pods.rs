@@ -28,6 +28,22 @@ pub enum Stage {
     Gone,
 }
 
+/// What a pod's CPU is made of, summed over time (each term per millisecond): time its
+/// containers burnt their baselines, requests served times their warm-up factor, and CPU a
+/// starting application burnt beyond its baseline (millicores). Every container's CPU is a
+/// fixed mix of the three, so one triple per pod gives each container's usage.
+pub type CpuParts = [f64; 3];
+
+/// `a + b`, term by term.
+pub fn add_parts(a: CpuParts, b: CpuParts) -> CpuParts {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
+}
+
+/// `a - b`, term by term.
+pub fn sub_parts(a: CpuParts, b: CpuParts) -> CpuParts {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
 /// A pod's cumulative CPU when metrics-server scraped it: a window's CPU is the difference
 /// of two scrapes over the time between them.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,10 +52,12 @@ pub struct Scrape {
     pub at: Time,
     /// The CPU integral then, millicore-milliseconds.
     pub integral: f64,
+    /// The integral's parts then.
+    pub parts: CpuParts,
 }
 
 /// A metrics-server sample of a pod: usage averaged over the window ending `at`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PodSample {
     /// The sample's timestamp.
     pub at: Time,
@@ -47,6 +65,11 @@ pub struct PodSample {
     pub cpu_milli: i64,
     /// Memory, milli-bytes.
     pub memory_milli: i64,
+    /// The window's CPU parts, each averaged over it: share of the time at baseline,
+    /// requests per second (times warm-up), starting CPU beyond the baseline (millicores).
+    pub parts: CpuParts,
+    /// Requests served in the last second (each container's memory follows it).
+    pub served: f64,
 }
 
 /// One pod.
@@ -73,6 +96,9 @@ pub struct Pod {
     /// When its endpoint last reached the clients (Ready plus `traffic.endpointDelay`);
     /// absent: as soon as it is Ready.
     pub endpoint_at: Option<Time>,
+    /// Clients hold connections to it (always, unless `traffic.rebalance` is given: then
+    /// from the first reconnection after it became Ready).
+    pub connected: bool,
     /// When deletion began.
     pub deleting_since: Option<Time>,
     /// When it ended.
@@ -89,6 +115,8 @@ pub struct Pod {
     pub served: f64,
     /// Cumulative CPU, millicore-milliseconds: samples average it over a window.
     pub cpu_integral: f64,
+    /// The parts of its cumulative CPU.
+    pub parts: CpuParts,
     /// Its CPU integral at each metrics-server scrape, newest last, a few kept.
     pub scrapes: Vec<Scrape>,
     /// The latest metrics-server sample.
@@ -102,6 +130,8 @@ pub struct Pod {
     /// For a warm Ready pod: its CPU integral minus the shared warm-pod integral, so the
     /// per-second cost does not grow with the number of alike pods.
     pub steady_offset: Option<f64>,
+    /// For a warm Ready pod: its CPU parts minus the warm pods' shared ones.
+    pub steady_parts_offset: CpuParts,
     /// For a warm pod: the first scrape at which its integral follows the shared one, so a
     /// window that starts there gives it the warm pods' sample.
     pub steady_from: Option<Time>,
@@ -124,6 +154,7 @@ impl Pod {
             ready_since: None,
             ready_at: None,
             endpoint_at: None,
+            connected: true,
             deleting_since: None,
             gone_at: None,
             probe_successes: 0,
@@ -132,12 +163,14 @@ impl Pod {
             cpu_milli: 0.0,
             served: 0.0,
             cpu_integral: 0.0,
+            parts: [0.0; 3],
             scrapes: Vec::new(),
             sample: None,
             delays: [Span::default(); 4],
             reserved: false,
             generation: 0,
             steady_offset: None,
+            steady_parts_offset: [0.0; 3],
             steady_from: None,
             entry: None,
         }
@@ -174,8 +207,15 @@ impl Pod {
         self.reserved && self.stage != Stage::Gone
     }
 
-    /// Can serve: Ready, its application up, and its endpoint known to the clients.
+    /// Can serve: Ready, its application up, its endpoint known to the clients, and
+    /// (with long-lived connections) clients connected to it.
     pub fn serves(&self, t: Time) -> bool {
+        self.reachable(t) && self.connected
+    }
+
+    /// Ready, its application up, and its endpoint known to the clients: a client that
+    /// connects now may pick it.
+    pub fn reachable(&self, t: Time) -> bool {
         self.stage == Stage::Ready
             && self.app_up.is_some_and(|u| u <= t)
             && self.endpoint_at.is_none_or(|e| e <= t)

@@ -291,6 +291,22 @@ pub struct RunSetting {
     pub cost: Option<Cost>,
 }
 
+impl RunSetting {
+    /// What a run of `sc` is set up with (known before it runs: `sweep` names the
+    /// figures a run will have from it).
+    pub fn for_scenario(sc: &crate::scenario::Scenario) -> RunSetting {
+        let file = &sc.file;
+        let worker = file.workload.worker.as_ref();
+        RunSetting {
+            serving: super::ServingModel::for_scenario(sc),
+            concurrency: (file.workload.pod.concurrency).or(worker.map(|w| w.concurrency)),
+            requests: sc.pod.requests.clone(),
+            slo: file.slo.clone(),
+            cost: file.cost.clone(),
+        }
+    }
+}
+
 /// Everything a run produced.
 #[derive(Clone, Debug)]
 pub struct Record {

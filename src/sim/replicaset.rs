@@ -28,7 +28,7 @@ pub(super) struct Nodes {
 
 /// Pods a node holds: the fewest by any resource the pod requests and the node offers.
 pub(super) fn pods_per_node(sc: &Scenario) -> u32 {
-    let requests = &sc.file.workload.pod.requests;
+    let requests = &sc.pod.requests;
     sc.file
         .capacity
         .as_ref()
@@ -107,7 +107,7 @@ impl Sim<'_> {
         }
         if rescale {
             self.spec = desired;
-            self.reconcile();
+            self.scale_changed();
         }
     }
 
@@ -118,7 +118,7 @@ impl Sim<'_> {
         let text = if let Some(n) = a.scale {
             let text = format!("scale the Deployment {} -> {n}", self.spec);
             self.spec = n;
-            self.reconcile();
+            self.scale_changed();
             text
         } else if let Some(p) = &a.patch_hpa {
             let mut parts = vec![];
@@ -172,18 +172,20 @@ impl Sim<'_> {
         self.record(|_| Event::Action { t, action: text });
     }
 
-    /// The ReplicaSet: create or delete pods until the active ones match spec.replicas.
+    /// The ReplicaSet: create or delete pods until the active ones match the replicas the
+    /// target keeps its pods at (`followed`: spec.replicas once the operator has acted).
     pub(super) fn reconcile(&mut self) {
         let active: Vec<usize> = self.live().filter(|&i| self.pods[i].is_active()).collect();
         let n = active.len() as i32;
-        if n < self.spec {
-            for _ in n..self.spec {
+        let target = self.followed;
+        if n < target {
+            for _ in n..target {
                 self.create_pod();
             }
-        } else if n > self.spec {
+        } else if n > target {
             let mut ranked = active;
             ranked.sort_by_key(|&i| deletion_rank(&self.pods[i], i));
-            for &i in ranked.iter().take((n - self.spec) as usize) {
+            for &i in ranked.iter().take((n - target) as usize) {
                 self.delete(i);
             }
         }

@@ -33,17 +33,18 @@ pub struct Second {
 }
 
 impl ServingModel {
-    /// The scenario's pod: its cpu limit (default: its request), baseline, CPU per request
-    /// and request timeout (default 30 s). The simulator serves with it; the measurement
-    /// layer reads the same capacity for its latency queue.
+    /// The scenario's pod: the CPU it may use (one container: its cpu limit, default its
+    /// request; several: their baselines plus what the tightest container or pod-level bound
+    /// leaves), its containers' baselines and CPU per request summed, and its request
+    /// timeout (default 30 s). The simulator serves with it; the measurement layer reads the
+    /// same capacity for its latency queue.
     pub fn for_scenario(sc: &crate::scenario::Scenario) -> ServingModel {
-        let pod = &sc.file.workload.pod;
-        let milli = |q: Option<&crate::core::Quantity>| q.map(|q| q.milli()).unwrap_or(0) as f64;
+        let pod = &sc.pod;
         ServingModel {
-            limit_milli: milli(pod.limits.get("cpu").or(pod.requests.get("cpu"))),
-            baseline_milli: milli(pod.baseline.get("cpu")),
-            cpu_per_request_milli: pod.cpu_per_request.milli() as f64,
-            timeout_s: pod.request_timeout.map(|d| d.as_secs_f64()).unwrap_or(30.0),
+            limit_milli: pod.cpu_limit,
+            baseline_milli: pod.baseline_cpu() as f64,
+            cpu_per_request_milli: pod.cpu_per_request() as f64,
+            timeout_s: (sc.file.workload.pod.request_timeout).map_or(30.0, |d| d.as_secs_f64()),
         }
     }
 

@@ -103,14 +103,7 @@ pub fn figure_names(scenario: &Scenario) -> Result<Vec<String>, Error> {
         metric_names: vec![],
         metric_specs: vec![],
         hpa_epochs: vec![],
-        // As the simulator sets a run up (`sim::observe`).
-        setting: crate::sim::RunSetting {
-            serving: crate::sim::ServingModel::for_scenario(scenario),
-            concurrency: file.workload.pod.concurrency,
-            requests: file.workload.pod.requests.clone(),
-            slo: file.slo.clone(),
-            cost: file.cost.clone(),
-        },
+        setting: crate::sim::RunSetting::for_scenario(scenario),
         events: vec![],
         marks: Default::default(),
         syncs: vec![],
