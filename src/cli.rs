@@ -10,7 +10,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::commands::CheckFormat;
 use crate::error::Error;
-use crate::report::{ChartFormat, Format, Theme};
+use crate::report::{ChartFormat, EventsKept, Format, Theme};
 
 /// hpasim: replay load through an exact model of the Kubernetes HorizontalPodAutoscaler.
 #[derive(Debug, Parser)]
@@ -83,6 +83,10 @@ pub enum Command {
         /// Chart colours.
         #[arg(long, value_enum, default_value = "light")]
         theme: Theme,
+        /// Which events events.jsonl holds: none (no file), the controller's decisions,
+        /// or all (decisions, pod transitions, actions, nodes). Written as the run goes.
+        #[arg(long, value_enum, default_value = "all")]
+        events: EventsKept,
     },
     /// Check scenarios' expectations (`expect:`) and golden timelines (`golden:`) on
     /// simulated runs: exit 0 all pass, 1 a check failed, 2 bad input.
@@ -344,6 +348,21 @@ impl ValueEnum for ChartFormat {
     }
 }
 
+impl ValueEnum for EventsKept {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[EventsKept::None, EventsKept::Decisions, EventsKept::All]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            EventsKept::None => PossibleValue::new("none").help("No events.jsonl"),
+            EventsKept::Decisions => {
+                PossibleValue::new("decisions").help("The controller's decisions only")
+            }
+            EventsKept::All => PossibleValue::new("all").help("Every event"),
+        })
+    }
+}
+
 impl ValueEnum for Theme {
     fn value_variants<'a>() -> &'a [Self] {
         &[Theme::Light, Theme::Dark]
@@ -422,6 +441,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             charts,
             chart_size: (width, height),
             theme,
+            events,
         } => {
             let args = crate::commands::SimulateArgs {
                 scenario: scenarios[0].clone(),
@@ -436,6 +456,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
                     format: charts,
                     theme,
                 },
+                events,
             };
             let text = match (scenarios.len(), compare) {
                 (1, false) => crate::commands::simulate(&args)?.text,

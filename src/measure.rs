@@ -6,6 +6,7 @@
 pub mod cost;
 pub mod elasticity;
 pub mod latency;
+pub mod queue;
 pub mod run;
 pub mod slo;
 pub mod spread;

@@ -34,6 +34,7 @@ pub use run_dir::{
     claim_run_dir, claim_snapshot_dir, remove_stale_run_files, remove_stale_snapshots,
 };
 pub use run_files::{
-    RunOutput, SpreadReport, events_jsonl, summary_figures, summary_text, timeline_csv, write_run,
+    EventsFile, EventsKept, RunOutput, SpreadReport, events_jsonl, summary_figures, summary_text,
+    timeline_csv, write_run,
 };
 pub use run_report::{glossary, provenance, report_grids, verdict_reason};

@@ -14,6 +14,7 @@ pub mod prices;
 mod scaled_object;
 mod schema;
 mod snapshot_file;
+pub mod worker;
 
 pub use load_scenario::{
     BuildLoad, MAX_MANIFEST_BYTES, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario,

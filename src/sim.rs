@@ -16,6 +16,7 @@ mod keda_loop;
 mod lifecycle;
 mod observe;
 pub mod pods;
+mod queue;
 pub mod record;
 mod replicaset;
 mod seeds;
@@ -23,10 +24,11 @@ pub mod serving;
 #[cfg(test)]
 mod testing;
 
-pub use engine::{Options, clock, run};
+pub use engine::{Options, clock, run, run_watched};
+pub use queue::{JobRecord, JobSecond, JobTaken};
 pub use record::{
-    Event, HpaEpoch, MetricValues, Record, RecordedPoll, RecordedSync, Row, RunSetting,
-    SecondFigures, Summary, Surge,
+    Event, HpaEpoch, Marks, MetricValues, Record, RecordedPoll, RecordedSync, Row, RunSetting,
+    RunWatch, SecondFigures, Summary, Surge,
 };
 pub use seeds::run_seeds;
 pub use serving::ServingModel;

@@ -168,7 +168,32 @@ fn timeline_data_follows_patches_decisions_and_the_clock() {
     // The rows as recorded.
     assert_eq!(d.spec[5], f64::from(record.timeline[5].spec));
     let r = &record.timeline[40];
-    assert_eq!(d.starting[40], (r.starting + r.pending) as f64);
+    assert_eq!(d.starting[40], r.starting as f64);
+    assert_eq!(d.pending[40], r.pending as f64);
+}
+
+/// Pending pods (waiting for a node) are drawn apart from starting ones, with their own
+/// legend entry: on the cluster at capacity they wait minutes for nodes; a run with no
+/// Pending pod has no such entry.
+#[test]
+fn pending_pods_are_drawn_apart_from_starting_ones_with_their_own_legend_entry() {
+    let (_, record) = run("waddlebot-cluster-at-capacity", None);
+    let d = timeline_data(&record);
+    assert!(d.pending.iter().any(|&p| p > 0.0), "pods wait for nodes");
+    for (k, r) in record.timeline.iter().enumerate() {
+        assert_eq!(
+            (d.starting[k], d.pending[k]),
+            (r.starting as f64, r.pending as f64)
+        );
+    }
+    let svg = timeline_svg(&d, &ChartOptions::default()).unwrap();
+    assert!(has_text(&svg, "Pending"), "{:?}", svg_texts(&svg));
+    assert!(has_text(&svg, "starting"));
+    let mut none = d.clone();
+    none.pending = vec![0.0; none.pending.len()];
+    let svg = timeline_svg(&none, &ChartOptions::default()).unwrap();
+    assert!(!has_text(&svg, "Pending"));
+    assert!(has_text(&svg, "starting"));
 }
 
 #[test]

@@ -242,3 +242,68 @@ fn validate_accepts_the_bundled_files_and_names_every_bad_one() {
             "c.yaml: HorizontalPodAutoscaler, 1 to 4 replicas",
         ));
 }
+
+/// `--events` chooses what events.jsonl holds: `all` (the default) every event, as the
+/// library's in-memory run writes them; `decisions` exactly all's decision lines; `none`
+/// no file at all (an earlier run's is removed). The run itself is the same each time, and
+/// stderr (not a terminal here) carries no progress bar.
+#[test]
+fn events_flag_chooses_what_events_jsonl_holds_and_nothing_else_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let scenario = root().join("scenarios/feastflow-expected-timeline.yaml");
+    let run = |events: Option<&str>| {
+        let mut cmd = hpasim();
+        cmd.arg("simulate")
+            .arg(&scenario)
+            .arg("--out")
+            .arg(&out)
+            .args(["--charts", "none"]);
+        if let Some(e) = events {
+            cmd.args(["--events", e]);
+        }
+        let done = cmd.output().unwrap();
+        assert!(done.status.success(), "{events:?}");
+        assert_eq!(String::from_utf8_lossy(&done.stderr), "", "{events:?}");
+        let events_file = std::fs::read_to_string(out.join("events.jsonl")).ok();
+        let timeline = std::fs::read(out.join("timeline.csv")).unwrap();
+        (
+            events_file,
+            timeline,
+            String::from_utf8(done.stdout).unwrap(),
+        )
+    };
+    let (all, timeline, text) = run(None);
+    let all = all.expect("events.jsonl by default");
+    let sc = hpasim::scenario::load_scenario(&scenario).unwrap();
+    let record = hpasim::sim::run(&sc, &hpasim::sim::Options::default());
+    assert_eq!(
+        all.as_bytes(),
+        hpasim::report::events_jsonl(&record).unwrap(),
+        "the streamed file is the in-memory run's"
+    );
+    assert!(text.contains("events.jsonl"));
+    let kinds = |text: &str| -> std::collections::BTreeSet<String> {
+        (text.lines())
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"].to_string())
+            .collect()
+    };
+    assert!(
+        kinds(&all).len() >= 2,
+        "decisions and pods: {:?}",
+        kinds(&all)
+    );
+
+    let (decisions, timeline_d, _) = run(Some("decisions"));
+    let only: Vec<&str> = (all.lines())
+        .filter(|l| l.starts_with(r#"{"kind":"decision""#))
+        .collect();
+    assert!(!only.is_empty());
+    assert_eq!(decisions.unwrap().lines().collect::<Vec<_>>(), only);
+    assert_eq!(timeline_d, timeline);
+
+    let (none, timeline_n, text_n) = run(Some("none"));
+    assert_eq!(none, None, "--events none leaves no events.jsonl behind");
+    assert!(!text_n.contains("events.jsonl"), "{text_n}");
+    assert_eq!(timeline_n, timeline);
+}

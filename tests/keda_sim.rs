@@ -43,6 +43,11 @@ fn bad_scaled_objects_in_scenarios_exit_2_with_file_line_and_field() {
         so_file.replace('\n', "\n  ").trim_end()
     );
     write(dir.path(), "list.yaml", &list);
+    // Several YAML documents: the Deployment, then the ScaledObject.
+    let docs = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: worker}}\n---\n{so_file}"
+    );
+    write(dir.path(), "docs.yaml", &docs);
     let inline_so = {
         let b = base();
         let start = b.find("scaledObject:").unwrap();
@@ -121,7 +126,12 @@ fn bad_scaled_objects_in_scenarios_exit_2_with_file_line_and_field() {
         (
             from_file("list.yaml#other"),
             "list.yaml",
-            ": the List holds no ScaledObject named \"other\" (it holds: worker)",
+            ": the file holds no ScaledObject named \"other\" (it holds: worker)",
+        ),
+        (
+            from_file("docs.yaml#other"),
+            "docs.yaml",
+            ": the file holds no ScaledObject named \"other\" (it holds: worker)",
         ),
     ];
     for (i, (text, named, expected)) in cases.iter().enumerate() {
@@ -134,8 +144,14 @@ fn bad_scaled_objects_in_scenarios_exit_2_with_file_line_and_field() {
         let want = format!("{}{expected}", dir.path().join(named).display());
         assert!(stderr.contains(&want), "case {i}: {stderr}\nwanted {want}");
     }
-    // The good ones: from a file, and picked from a List by name.
-    for f in ["so.yaml", "list.yaml#worker", "list.yaml"] {
+    // The good ones: from a file, and picked from a List or from documents.
+    for f in [
+        "so.yaml",
+        "list.yaml#worker",
+        "list.yaml",
+        "docs.yaml",
+        "docs.yaml#worker",
+    ] {
         let scenario = write(dir.path(), "scenario.yaml", &from_file(f));
         hpasim()
             .args(["validate", scenario.to_str().unwrap()])

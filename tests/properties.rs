@@ -491,7 +491,7 @@ proptest! {
                 ] {
                     prop_assert!(non_finite_in(&yaml).is_none(), "{:?} in\n{}", non_finite_in(&yaml), v);
                 }
-                let run = hpasim::report::RunOutput { record: &record, judgement: &judgement, spread: None };
+                let run = hpasim::report::RunOutput { record: &record, judgement: &judgement, spread: None, events: hpasim::report::EventsKept::All };
                 let text = hpasim::report::summary_text(&run, dir.path());
                 prop_assert!(!text.contains("inf") && !text.contains("NaN"), "{}\n{}", text, v);
             }

@@ -500,9 +500,9 @@ fn summary_figures_are_summary_json_by_dotted_name() {
     );
     // Lists (surges, episodes) and strings (the verdict) are not figures.
     assert!(
-        !figures
-            .keys()
-            .any(|k| k.starts_with("surges") || k == "slo.verdict")
+        !figures.keys().any(|k| k.starts_with("surges")
+            || k.starts_with("shortAtStart")
+            || k == "slo.verdict")
     );
 }
 
@@ -546,4 +546,34 @@ fn a_rerun_leaves_only_its_own_files() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.md"));
     assert!(out.join("notes.md").exists());
+}
+
+/// The t=0 shortfall is not a surge (issue 13, item 8): the cluster-at-capacity scenario
+/// starts with fewer Ready pods than its load needs; that stretch is reported apart, from
+/// second 0, and every counted surge begins later; no figure names it.
+#[test]
+fn a_shortfall_at_the_start_is_not_counted_as_a_surge() {
+    let file = root().join("scenarios/waddlebot-cluster-at-capacity.yaml");
+    let sc = hpasim::scenario::load_scenario(&file).unwrap();
+    let r = run(
+        &sc,
+        &Options {
+            keep_events: false,
+            ..Options::default()
+        },
+    );
+    let s = &r.summary;
+    let start = s
+        .short_at_start
+        .as_ref()
+        .expect("the scenario starts short");
+    assert_eq!(start.start_s, 0.0);
+    assert!(start.worst_shortfall > 0);
+    assert!(!s.surges.is_empty(), "later surges are still counted");
+    assert!(s.surges.iter().all(|x| x.start_s > 0.0), "{:?}", s.surges);
+    let judged = hpasim::measure::judge_run(&r);
+    let figures = hpasim::report::summary_figures(s, &judged).unwrap();
+    assert!(!figures.keys().any(|k| k.starts_with("shortAtStart")));
+    let json = serde_json::to_value(s).unwrap();
+    assert_eq!(json["shortAtStart"]["startS"], 0.0);
 }

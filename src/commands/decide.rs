@@ -57,7 +57,7 @@ fn explain_both(d: &KedaDecision) -> String {
         let value = read
             .value
             .as_ref()
-            .map_or("error (no value)".to_string(), |v| v.to_string());
+            .map_or("error (no value)".to_string(), |v| v.canonical());
         let fallback = if read.fallback { " (fallback)" } else { "" };
         let _ = writeln!(out, "  reads {} = {value}{fallback}", read.metric);
     }

@@ -122,6 +122,81 @@ impl Quantity {
         }
     }
 
+    /// `Quantity.String()`: the canonical text the API server stores and `kubectl` prints.
+    /// Binary-suffixed quantities of at least 1024 that are whole print in the largest
+    /// power of 1024 dividing them ("1.5Gi" -> "1536Mi"), others as decimal ones;
+    /// decimal ones fold trailing zeros and lower the exponent to a multiple of three
+    /// ("1.5" -> "1500m", "2000" -> "2k", "0.0001" -> "100u"), past nano rounded up
+    /// to it; an `e` exponent stays one ("12e6"). A value too large to fold prints as
+    /// written.
+    pub fn canonical(&self) -> String {
+        let exponent_format = self.text.as_deref().is_some_and(|t| {
+            let t = t.trim_end_matches(|c: char| c.is_ascii_digit());
+            let t = t.strip_suffix(['+', '-']).unwrap_or(t);
+            t.ends_with(['e', 'E']) && t.len() < self.text.as_deref().map_or(0, str::len)
+        });
+        self.canonical_parts(exponent_format)
+            .unwrap_or_else(|| self.text().into_owned())
+    }
+
+    fn canonical_parts(&self, exponent_format: bool) -> Option<String> {
+        let (mut m, mut e) = (
+            self.mantissa
+                .checked_mul(1i128.checked_shl(self.binary_exponent)?)?,
+            self.exponent,
+        );
+        if self.binary_exponent != 0 {
+            // Whole and at least 1024: base 1024.
+            let whole = if e >= 0 {
+                m.checked_mul(10i128.checked_pow(e as u32)?)
+            } else {
+                let d = 10i128.checked_pow((-e) as u32)?;
+                (m % d == 0).then_some(m / d)
+            };
+            if let Some(mut v) = whole.filter(|v| v.abs() >= 1024) {
+                let mut k = 0;
+                while k < 6 && v % 1024 == 0 {
+                    v /= 1024;
+                    k += 1;
+                }
+                return Some(format!(
+                    "{v}{}",
+                    ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][k]
+                ));
+            }
+        }
+        if m == 0 {
+            return Some("0".into());
+        }
+        if e < -9 {
+            // Finer than nano: rounded up (away from zero) to nano.
+            let d = 10i128.checked_pow((-9 - e) as u32)?;
+            m = m / d + if m % d == 0 { 0 } else { m.signum() };
+            e = -9;
+        }
+        while m % 10 == 0 {
+            m /= 10;
+            e += 1;
+        }
+        let r = e.rem_euclid(3);
+        m = m.checked_mul(10i128.pow(r as u32))?;
+        e -= r;
+        let suffix = match (exponent_format, e) {
+            (_, 0) => String::new(),
+            (false, -9) => "n".into(),
+            (false, -6) => "u".into(),
+            (false, -3) => "m".into(),
+            (false, 3) => "k".into(),
+            (false, 6) => "M".into(),
+            (false, 9) => "G".into(),
+            (false, 12) => "T".into(),
+            (false, 15) => "P".into(),
+            (false, 18) => "E".into(),
+            (_, e) => format!("e{e}"),
+        };
+        Some(format!("{m}{suffix}"))
+    }
+
     /// `Quantity.AsApproximateFloat64()` on the quantity as the API server stores it: the
     /// canonical form (trailing zeros folded, exponent a multiple of three, "0.05" -> "50m")
     /// read back as integer mantissa times `math.Pow10(exponent)`, rounding as Go rounds.
@@ -377,6 +452,47 @@ mod tests {
         assert_eq!(Quantity::parse("2").unwrap().approximate_f64(), 2.0);
         assert_eq!(Quantity::parse("500m").unwrap().approximate_f64(), 0.5);
         assert_eq!(Quantity::parse("1Ki").unwrap().approximate_f64(), 1024.0);
+    }
+
+    #[test]
+    fn canonical_text_is_what_the_api_server_stores_and_kubectl_prints() {
+        // (as written, as `Quantity.String()` prints it)
+        for (text, canonical) in [
+            ("1.5", "1500m"),
+            ("1500", "1500"),
+            ("2000", "2k"),
+            ("1000000", "1M"),
+            ("100m", "100m"),
+            ("0.1", "100m"),
+            ("0.0001", "100u"),
+            ("0.1n", "1n"),
+            ("0", "0"),
+            ("0.000m", "0"),
+            ("-1500m", "-1500m"),
+            ("1e3", "1e3"),
+            ("12e6", "12e6"),
+            ("1P", "1P"),
+            ("1000T", "1P"),
+            ("1Ki", "1Ki"),
+            ("1024", "1024"),
+            ("0.5Gi", "512Mi"),
+            ("1.5Gi", "1536Mi"),
+            ("1536Mi", "1536Mi"),
+            ("1000Ki", "1000Ki"),
+            ("0.5Ki", "512"),
+            ("1.5Ki", "1536"),
+            ("2048Ki", "2Mi"),
+        ] {
+            let q = Quantity::parse(text).unwrap();
+            assert_eq!(q.canonical(), canonical, "{text}");
+        }
+        for (milli, canonical) in [(78_334, "78334m"), (2_000_000, "2k"), (30_000, "30")] {
+            assert_eq!(
+                Quantity::from_milli(milli).canonical(),
+                canonical,
+                "{milli}m"
+            );
+        }
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct Judgement {
     /// SPEC Research Group elasticity metrics; demand is the load's pods at the HPA's
     /// target, rounded up; supply is the Ready pods.
     pub elasticity: Elasticity,
+    /// A worker's jobs (`workload.worker`): waits, deadline, backlog, abandoned jobs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<super::queue::QueueReport>,
     /// One entry per timeline row.
     #[serde(skip)]
     pub steps: Vec<StepFigures>,
@@ -88,6 +91,14 @@ pub fn pod_queue(setting: &RunSetting) -> PodQueue {
 pub fn judge_run(record: &Record) -> Judgement {
     let setting = &record.setting;
     let queue = pod_queue(setting);
+    if let Some(jobs) = &record.jobs {
+        // A worker: its jobs, measured exactly (`queue.rs`), for the requests.
+        let objectives = setting.slo.as_ref().map(super::queue::worker_slo);
+        let (outcomes, latencies) = super::queue::outcomes(record, jobs, setting.slo.as_ref());
+        let mut j = judge_outcomes(record, &queue, objectives, &latencies, &outcomes);
+        j.queue = Some(super::queue::judge_queue(jobs, record.summary.duration_s));
+        return j;
+    }
     let objectives = setting.slo.clone();
     let threshold_s = objectives
         .as_ref()
@@ -125,10 +136,22 @@ pub fn judge_run(record: &Record) -> Judgement {
             slow_fraction: slow,
             latency,
             ready: s.ready,
+            backlog: 0.0,
         });
     }
+    judge_outcomes(record, &queue, objectives, &latencies, &outcomes)
+}
 
-    let slo = objectives.as_ref().map(|o| slo::judge(o, &outcomes));
+/// The judgement of the run's seconds: objectives, cost, elasticity, the steps.
+fn judge_outcomes(
+    record: &Record,
+    queue: &PodQueue,
+    objectives: Option<Slo>,
+    latencies: &[Option<Latency>],
+    outcomes: &[SecondOutcome],
+) -> Judgement {
+    let setting = &record.setting;
+    let slo = objectives.as_ref().map(|o| slo::judge(o, outcomes));
     let prices = setting.cost.clone().unwrap_or_else(default_cost);
     let pod = PodPrice::from_requests(setting.requests.get("cpu"), setting.requests.get("memory"));
     let paid: Vec<f64> = record.seconds.iter().map(|s| f64::from(s.paid)).collect();
@@ -139,12 +162,13 @@ pub fn judge_run(record: &Record) -> Judgement {
     let ready: Vec<f64> = record.seconds.iter().map(|s| f64::from(s.ready)).collect();
     let elasticity = elasticity(&whole_demand, &ready, 1.0);
 
-    let steps = steps(record, &latencies, &outcomes, objectives.as_ref(), &so_far);
+    let steps = steps(record, latencies, outcomes, objectives.as_ref(), &so_far);
     Judgement {
-        latency: summarize_latency(&queue, &latencies, &outcomes),
+        latency: summarize_latency(queue, latencies, outcomes),
         slo,
         cost,
         elasticity,
+        queue: None,
         steps,
     }
 }

@@ -33,6 +33,11 @@
 //!   the larger of latency's and errors'. Above 1 the budget is being spent faster than
 //!   the objective allows, the signal of multi-window burn-rate alerts (Google SRE
 //!   Workbook, "Alerting on SLOs"). Windows are whole seconds.
+//! - **a worker** (`workload.worker`): its jobs stand for the requests and `slo.jobWait`
+//!   for the latency objective (`arrivals_i` the jobs first taken in second `i`, `slow_i`
+//!   the share of them that waited longer than the threshold; nothing fails); a second
+//!   with more than `slo.backlog.below` jobs waiting at its end misses too, and any such
+//!   second violates the run, as `minReady` does.
 
 use serde::Serialize;
 
@@ -55,6 +60,8 @@ pub struct SecondOutcome {
     pub latency: Option<Latency>,
     /// Ready pods.
     pub ready: u32,
+    /// A worker's jobs waiting at the end of the second (0 for a server).
+    pub backlog: f64,
 }
 
 /// A second's request counts, made safe: NaN, negatives and infinities are 0, failures at most
@@ -87,6 +94,7 @@ struct Verdicts {
     latency: bool,
     errors: bool,
     ready: bool,
+    backlog: bool,
 }
 
 fn verdicts(slo: &Slo, s: &SecondOutcome) -> Verdicts {
@@ -108,6 +116,7 @@ fn verdicts(slo: &Slo, s: &SecondOutcome) -> Verdicts {
             .as_ref()
             .is_none_or(|e| share(c.failed) <= e.below),
         ready: slo.min_ready.is_none_or(|m| s.ready >= m),
+        backlog: slo.backlog.as_ref().is_none_or(|b| s.backlog <= b.below),
     }
 }
 
@@ -116,7 +125,7 @@ fn verdicts(slo: &Slo, s: &SecondOutcome) -> Verdicts {
 /// pods. Without arrivals the latency and error objectives hold.
 pub fn second_ok(slo: &Slo, s: &SecondOutcome) -> bool {
     let v = verdicts(slo, s);
-    v.latency && v.errors && v.ready
+    v.latency && v.errors && v.ready && v.backlog
 }
 
 /// Whether the run met its objectives.
@@ -139,6 +148,9 @@ pub struct RuleSeconds {
     pub error_rate: u64,
     /// Seconds with fewer Ready pods than `minReady`.
     pub min_ready: u64,
+    /// A worker's seconds with more jobs waiting than `slo.backlog` (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backlog: Option<u64>,
 }
 
 /// A run of consecutive violating seconds, `[start_s, end_s)`.
@@ -270,7 +282,10 @@ fn episodes(bad: &[bool]) -> Episodes {
 /// Judges a run, one [`SecondOutcome`] per simulated second (definitions in the module
 /// doc). An empty run meets every objective.
 pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
-    let mut by_rule = RuleSeconds::default();
+    let mut by_rule = RuleSeconds {
+        backlog: slo.backlog.as_ref().map(|_| 0),
+        ..RuleSeconds::default()
+    };
     let mut bad = Vec::with_capacity(seconds.len());
     // Prefix sums of arrivals, missed and failed requests, for the rolling windows.
     let mut prefix = Vec::with_capacity(seconds.len() + 1);
@@ -281,7 +296,10 @@ pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
         by_rule.latency += u64::from(!v.latency);
         by_rule.error_rate += u64::from(!v.errors);
         by_rule.min_ready += u64::from(!v.ready);
-        bad.push(!(v.latency && v.errors && v.ready));
+        if let Some(b) = &mut by_rule.backlog {
+            *b += u64::from(!v.backlog);
+        }
+        bad.push(!(v.latency && v.errors && v.ready && v.backlog));
         let c = counts(s);
         requests += c.arrivals;
         missed += c.missed;
@@ -336,7 +354,11 @@ pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
             .collect()
     };
     let spent = |b: Option<Budget>| b.is_some_and(|b| b.consumed > 1.0);
-    let verdict = if spent(latency_budget) || spent(error_budget) || by_rule.min_ready > 0 {
+    let verdict = if spent(latency_budget)
+        || spent(error_budget)
+        || by_rule.min_ready > 0
+        || by_rule.backlog.is_some_and(|b| b > 0)
+    {
         Verdict::Violated
     } else {
         Verdict::Met
@@ -383,6 +405,7 @@ mod tests {
             error_rate: Some(ErrorRateObjective { below: 0.1 }),
             min_ready: Some(2),
             windows: vec![secs(2.0)],
+            ..Slo::default()
         }
     }
 
@@ -393,6 +416,7 @@ mod tests {
             slow_fraction,
             latency: None,
             ready,
+            backlog: 0.0,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::charts::{MetricSeries, TimelineData};
 use crate::core::api::{MetricSourceType, MetricSpec, TargetType};
-use crate::sim::{Event, Record};
+use crate::sim::Record;
 
 /// The timeline chart's data for one run: rows, the HPA's limits and targets as its
 /// patches changed them, its rescale decisions and the actions. No latency (the
@@ -55,17 +55,10 @@ pub fn timeline_data(record: &Record) -> TimelineData {
         })
         .collect();
 
-    let mut actions = vec![];
-    let mut scale_events = vec![];
-    for e in &record.events {
-        match e {
-            Event::Action { t, action } => actions.push((*t, short_action(action))),
-            Event::Decision { t, decision } if decision.rescale => {
-                scale_events.push((*t, decision.current_replicas, decision.desired_replicas));
-            }
-            _ => {}
-        }
-    }
+    let actions = (record.marks.actions.iter())
+        .map(|(t, action)| (*t, short_action(action)))
+        .collect();
+    let scale_events = record.marks.rescales.clone();
 
     let summary = &record.summary;
     TimelineData {
@@ -75,10 +68,8 @@ pub fn timeline_data(record: &Record) -> TimelineData {
         spec: rows.iter().map(|r| f64::from(r.spec)).collect(),
         desired: rows.iter().map(|r| f64::from(r.desired)).collect(),
         ready: rows.iter().map(|r| r.ready as f64).collect(),
-        starting: rows
-            .iter()
-            .map(|r| (r.starting + r.pending) as f64)
-            .collect(),
+        starting: rows.iter().map(|r| r.starting as f64).collect(),
+        pending: rows.iter().map(|r| r.pending as f64).collect(),
         times_s,
         min_replicas,
         max_replicas,

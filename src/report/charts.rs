@@ -99,8 +99,10 @@ pub struct TimelineData {
     pub desired: Vec<f64>,
     /// Ready pods.
     pub ready: Vec<f64>,
-    /// Pods starting or pending.
+    /// Pods bound to a node and starting (image pull, container start, probes).
     pub starting: Vec<f64>,
+    /// Pods Pending: waiting for the scheduler or for a node (empty: none drawn).
+    pub pending: Vec<f64>,
     /// The HPA's minReplicas at each row.
     pub min_replicas: Vec<f64>,
     /// The HPA's maxReplicas at each row.
@@ -120,6 +122,8 @@ pub struct TimelineData {
     pub max_nodes: Option<f64>,
     /// Requests failed per second over each row; drawn on the load panel when any failed.
     pub failed_rps: Vec<f64>,
+    /// A worker's jobs waiting at each row (`workload.worker`); empty draws no queue panel.
+    pub queue_depth: Vec<f64>,
 }
 
 /// One HPA metric over the run.

@@ -2,7 +2,36 @@
 
 use std::fmt::Write;
 
+use crate::core::api::MetricSourceType;
 use crate::core::{Decision, Path};
+use crate::core::{MetricOutcome, Reading};
+
+/// A metric's current value against its target as `kubectl get hpa` prints it in its
+/// TARGETS column (`formatHPAMetrics`): `52%/60%` for utilization, `250m/500m` for a
+/// value, `<unknown>` for a value not read, `<auto>` for a resource target without a
+/// utilization or value, and ` (avg)` after an Object or External averageValue target;
+/// quantities in their canonical form (`78334m/30`). The resource name kubectl puts
+/// before a Resource metric's cell is the line's metric name here.
+pub fn kubectl_targets(m: &MetricOutcome) -> String {
+    let shown = |r: Option<&Reading>, none: &str| match r {
+        Some(Reading::Percent(p)) => format!("{p}%"),
+        Some(Reading::Quantity(q) | Reading::PerPod(q)) => q.canonical(),
+        Some(Reading::Unset) | None => none.to_string(),
+    };
+    let current = shown(m.current.as_ref(), "<unknown>");
+    let average = matches!(m.target, Reading::PerPod(_));
+    match m.source {
+        MetricSourceType::Resource | MetricSourceType::ContainerResource => {
+            format!("{current}/{}", shown(Some(&m.target), "<auto>"))
+        }
+        MetricSourceType::Pods => format!("{current}/{}", shown(Some(&m.target), "<unknown>")),
+        MetricSourceType::Object | MetricSourceType::External => format!(
+            "{current}/{}{}",
+            shown(Some(&m.target), "<unknown>"),
+            if average { " (avg)" } else { "" }
+        ),
+    }
+}
 
 /// The decision as a person reads it: what each metric asked for, what stabilization
 /// and the rate limits made of it, and the conditions the controller set.
@@ -42,11 +71,9 @@ pub fn explain_decision(d: &Decision) -> String {
         _ => {}
     }
     for m in &d.metrics {
-        let _ = write!(out, "  {} ", m.metric);
+        let _ = write!(out, "  {}: {}", m.metric, kubectl_targets(m));
         match (&m.proposal, &m.error) {
             (Some(p), _) => {
-                let current = (m.current.as_ref()).map_or("?".to_string(), |c| c.to_string());
-                let _ = write!(out, "{current} of target {}", m.target);
                 if let Some(r) = m.usage_ratio {
                     let _ = write!(out, " (ratio {r:.3})");
                 }
@@ -75,7 +102,7 @@ pub fn explain_decision(d: &Decision) -> String {
                 }
             }
             (None, Some(e)) => {
-                let _ = write!(out, "failed ({}): {e}", m.reason.unwrap_or("error"));
+                let _ = write!(out, " failed ({}): {e}", m.reason.unwrap_or("error"));
             }
             (None, None) => {}
         }
@@ -131,4 +158,101 @@ pub fn explain_decision(d: &Decision) -> String {
         .collect();
     let _ = writeln!(out, "conditions: {}", conditions.join("; "));
     out
+}
+
+#[cfg(test)]
+mod kubectl_tests {
+    use super::*;
+    use crate::core::Quantity;
+
+    fn outcome(
+        source: MetricSourceType,
+        target: Reading,
+        current: Option<Reading>,
+    ) -> MetricOutcome {
+        MetricOutcome {
+            metric: "m".into(),
+            source,
+            target,
+            proposal: Some(1),
+            current,
+            usage_ratio: None,
+            rebalanced_ratio: None,
+            pods: None,
+            note: None,
+            reason: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn targets_read_as_the_kubectl_get_hpa_targets_column() {
+        use MetricSourceType::*;
+        let q = |s: &str| Quantity::parse(s).unwrap();
+        let milli = Quantity::from_milli;
+        // (source, target, current, as kubectl's formatHPAMetrics prints it)
+        let cases = [
+            (
+                Resource,
+                Reading::Percent(60),
+                Some(Reading::Percent(52)),
+                "52%/60%",
+            ),
+            (Resource, Reading::Percent(60), None, "<unknown>/60%"),
+            (
+                Resource,
+                Reading::Unset,
+                Some(Reading::Percent(52)),
+                "52%/<auto>",
+            ),
+            (
+                Resource,
+                Reading::Quantity(q("0.5Gi")),
+                Some(Reading::Quantity(milli(300 * 1_048_576_000))),
+                // The controller makes the current value a DecimalSI milli quantity.
+                "314572800/512Mi",
+            ),
+            (
+                ContainerResource,
+                Reading::Percent(70),
+                Some(Reading::Percent(85)),
+                "85%/70%",
+            ),
+            (
+                Pods,
+                Reading::PerPod(q("30")),
+                Some(Reading::Quantity(milli(78_334))),
+                "78334m/30",
+            ),
+            (Pods, Reading::PerPod(q("1.5")), None, "<unknown>/1500m"),
+            (
+                Object,
+                Reading::Quantity(q("100")),
+                Some(Reading::Quantity(milli(120_000))),
+                "120/100",
+            ),
+            (
+                Object,
+                Reading::PerPod(q("10")),
+                Some(Reading::Quantity(milli(40_000))),
+                "40/10 (avg)",
+            ),
+            (
+                External,
+                Reading::Quantity(q("2000")),
+                Some(Reading::Quantity(milli(2_500_000))),
+                "2500/2k",
+            ),
+            (
+                External,
+                Reading::PerPod(q("1k")),
+                None,
+                "<unknown>/1k (avg)",
+            ),
+        ];
+        for (source, target, current, want) in cases {
+            let m = outcome(source, target, current);
+            assert_eq!(kubectl_targets(&m), want, "{source:?}");
+        }
+    }
 }

@@ -53,6 +53,55 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
+/// One file written as it comes (a long run's events), complete under its name or
+/// absent: written through a buffer to a temporary file beside it, then synced and
+/// renamed by [`AtomicFile::commit`]; dropped without a commit, the temporary is removed.
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// A file to be written at `path` (its folder created if need be).
+    pub fn create(path: &Path) -> Result<AtomicFile, Error> {
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp: std::io::BufWriter::with_capacity(1 << 16, temp_file(path, "tmp")?),
+        })
+    }
+
+    /// Appends `bytes`.
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.tmp.write_all(bytes).map_err(|source| Error::Io {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(self) -> Result<(), Error> {
+        let path = self.path;
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let tmp = self.tmp.into_inner().map_err(|e| io(e.into_error()))?;
+        tmp.as_file().sync_all().map_err(io)?;
+        tmp.persist(&path).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
 /// Many files into one folder, each complete under its name or absent: written to
 /// temporary files as they come, then synced and renamed all at once by
 /// [`AtomicFolder::commit`]. One sync at the end instead of one before each next file.

@@ -37,7 +37,8 @@ pub fn timeline_with_latency(record: &Record, j: &Judgement, sc: &Scenario) -> T
         .file
         .slo
         .as_ref()
-        .and_then(|s| s.latency.as_ref())
+        // A worker's "latency" is its jobs' wait (`measure::queue`).
+        .and_then(|s| s.latency.as_ref().or(s.job_wait.as_ref()))
         .map(|l| l.threshold_s() * 1000.0);
     // A row covers its step, from its second on; shade those that missed.
     let mut violations: Vec<(f64, f64)> = vec![];
@@ -68,6 +69,14 @@ pub fn timeline_with_latency(record: &Record, j: &Judgement, sc: &Scenario) -> T
         .as_ref()
         .and_then(|c| c.max_nodes)
         .map(f64::from);
+    if let Some(jobs) = &record.jobs {
+        d.queue_depth = (record.timeline.iter())
+            .map(|r| {
+                let to = (r.time_s + r.span_s) as usize;
+                f64::from(crate::measure::queue::step(jobs, r.time_s as usize, to).depth)
+            })
+            .collect();
+    }
     d.failed_rps = per_second(
         &d.times_s,
         &record.timeline.iter().map(|r| r.failed).collect::<Vec<_>>(),

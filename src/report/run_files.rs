@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::output::write_atomically;
+use super::output::{AtomicFile, write_atomically};
 use crate::error::Error;
 use crate::measure::{Judgement, Spread, StepFigures, Verdict};
-use crate::sim::{Record, Summary};
+use crate::sim::{Event, Record, Summary};
 
 /// The spread of a run's figures over `--runs` seeds.
 #[derive(Clone, Debug, Serialize)]
@@ -44,12 +44,98 @@ pub struct RunOutput<'a> {
     pub judgement: &'a Judgement,
     /// With `--runs`, the spread over seeds.
     pub spread: Option<&'a SpreadReport>,
+    /// Which events events.jsonl holds (`EventsKept::None`: there is no events.jsonl).
+    pub events: EventsKept,
+}
+
+/// Which events a run writes to events.jsonl (`simulate --events`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EventsKept {
+    /// No events.jsonl.
+    None,
+    /// Only the controller's decisions.
+    Decisions,
+    /// Every decision, pod transition, action and node.
+    #[default]
+    All,
+}
+
+impl EventsKept {
+    /// Whether `event` goes to the file.
+    pub fn keeps(self, event: &Event) -> bool {
+        match self {
+            EventsKept::None => false,
+            EventsKept::Decisions => matches!(event, Event::Decision { .. }),
+            EventsKept::All => true,
+        }
+    }
+}
+
+/// events.jsonl written while the run goes, one JSON object a line, each event as it
+/// happens (a 20-day run's events never sit in memory); complete under its name only
+/// once [`EventsFile::commit`] renames it into place.
+pub struct EventsFile {
+    file: AtomicFile,
+    kept: EventsKept,
+    line: Vec<u8>,
+    /// The first failure, reported by `commit` (the run cannot stop for it).
+    failed: Option<Error>,
+}
+
+impl EventsFile {
+    /// events.jsonl in `dir`, holding the `kept` events; none for `EventsKept::None`.
+    pub fn create(dir: &Path, kept: EventsKept) -> Result<Option<EventsFile>, Error> {
+        if kept == EventsKept::None {
+            return Ok(None);
+        }
+        Ok(Some(EventsFile {
+            file: AtomicFile::create(&dir.join("events.jsonl"))?,
+            kept,
+            line: Vec::with_capacity(4096),
+            failed: None,
+        }))
+    }
+
+    /// Appends `event` if the file keeps its kind.
+    pub fn write(&mut self, event: &Event) {
+        if self.failed.is_some() || !self.kept.keeps(event) {
+            return;
+        }
+        self.line.clear();
+        let written = serde_json::to_writer(&mut self.line, event)
+            .map_err(|e| Error::Output(format!("events.jsonl: {e}")))
+            .and_then(|()| {
+                self.line.push(b'\n');
+                self.file.write_all(&self.line)
+            });
+        self.failed = written.err();
+    }
+
+    /// Syncs the file and renames it into place; the first write that failed, if any.
+    pub fn commit(self) -> Result<(), Error> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => self.file.commit(),
+        }
+    }
 }
 
 /// The timeline as CSV: one row per step, with the step's measured columns; `span_s` is
 /// the seconds the row's step covers (short only for a last step cut by the run's end).
 pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, Error> {
-    let mut w = csv::Writer::from_writer(vec![]);
+    let mut out = vec![];
+    write_timeline_csv(record, steps, &mut out)?;
+    Ok(out)
+}
+
+/// [`timeline_csv`] written into `out` as the rows come (a long run's timeline is not
+/// built in memory first).
+fn write_timeline_csv(
+    record: &Record,
+    steps: &[StepFigures],
+    out: &mut dyn std::io::Write,
+) -> Result<(), Error> {
+    let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = [
         "time_s",
         "clock",
@@ -68,6 +154,9 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
         let col = name.replace('/', "_");
         header.push(format!("{col}_actual"));
         header.push(format!("{col}_observed"));
+    }
+    if record.jobs.is_some() {
+        header.extend(WORKER_COLUMNS.iter().map(|s| s.to_string()));
     }
     header.extend(
         [
@@ -109,6 +198,17 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
             // utilization target), as programs read it; empty before the first sync.
             row.push(m.observed_number().map(fmt).unwrap_or_default());
         }
+        if let Some(jobs) = &record.jobs {
+            let from = r.time_s as usize;
+            let q = crate::measure::queue::step(jobs, from, (r.time_s + r.span_s) as usize);
+            row.extend([
+                q.depth.to_string(),
+                fmt(q.oldest_age_s),
+                q.in_flight.to_string(),
+                q.completed.to_string(),
+                q.abandoned.to_string(),
+            ]);
+        }
         row.extend([
             fmt(r.arrived),
             fmt(r.served),
@@ -124,9 +224,20 @@ pub fn timeline_csv(record: &Record, steps: &[StepFigures]) -> Result<Vec<u8>, E
         ]);
         w.write_record(&row).map_err(csv_err)?;
     }
-    w.into_inner()
+    w.flush()
         .map_err(|e| Error::Output(format!("timeline.csv: {e}")))
 }
+
+/// A worker's timeline columns (`workload.worker`): jobs waiting, the oldest waiting
+/// job's age (s) and jobs in flight at the end of the step; jobs completed and abandoned
+/// (back to the queue at a pod's grace period's end) in the step.
+pub const WORKER_COLUMNS: [&str; 5] = [
+    "queue_depth",
+    "oldest_age_s",
+    "jobs_in_flight",
+    "completed",
+    "abandoned",
+];
 
 /// Three decimals, trailing zeros dropped: stable, compact numbers.
 fn fmt(x: f64) -> String {
@@ -148,7 +259,8 @@ pub fn events_jsonl(record: &Record) -> Result<Vec<u8>, Error> {
 /// summary.json's numbers by their dotted names, as sweeps and checks name them
 /// (`cost.totalUsd`, `slo.violationSeconds`, `latency.worstP95Ms`, `scaleUps`): every
 /// number outside a list; a `null` (a figure the run has no value for, such as the worst
-/// p95 of a run that served nothing) reads as NaN. The spread over seeds is left out.
+/// p95 of a run that served nothing) reads as NaN. The spread over seeds and the
+/// shortfall at the start are left out.
 pub fn summary_figures(
     summary: &Summary,
     judgement: &Judgement,
@@ -170,6 +282,10 @@ pub fn summary_figures(
                     serde_json::Value::Null => {
                         out.insert(name(key), f64::NAN);
                     }
+                    // The shortfall a run starts with goes with the surges, not the
+                    // figures: some runs have it and some not, and every run must name
+                    // the same figures (sweeps and --runs line them up by name).
+                    serde_json::Value::Object(_) if prefix.is_empty() && key == "shortAtStart" => {}
                     serde_json::Value::Object(_) => walk(&name(key), v, out),
                     _ => {}
                 }
@@ -190,13 +306,30 @@ pub fn summary_figures(
 /// Writes timeline.csv, events.jsonl and summary.json into `dir`, and with `snapshots`
 /// one file per sync, `<second, 9 digits>.json`, holding the snapshot and its decision
 /// (and per KEDA poll, `<second>-keda.json`, a ScaledObject snapshot).
-pub fn write_run(run: &RunOutput, dir: &Path, snapshots: Option<&Path>) -> Result<(), Error> {
+/// events.jsonl is `streamed`'s when the run wrote its events as it went (committed
+/// here), else the record's events, filtered by `run.events`.
+pub fn write_run(
+    run: &RunOutput,
+    dir: &Path,
+    snapshots: Option<&Path>,
+    streamed: Option<EventsFile>,
+) -> Result<(), Error> {
     let record = run.record;
-    write_atomically(
-        &dir.join("timeline.csv"),
-        &timeline_csv(record, &run.judgement.steps)?,
-    )?;
-    write_atomically(&dir.join("events.jsonl"), &events_jsonl(record)?)?;
+    let mut timeline = AtomicFile::create(&dir.join("timeline.csv"))?;
+    write_timeline_csv(record, &run.judgement.steps, &mut timeline)?;
+    timeline.commit()?;
+    match streamed {
+        Some(file) => file.commit()?,
+        None if run.events != EventsKept::None => {
+            let mut out = vec![];
+            for e in record.events.iter().filter(|e| run.events.keeps(e)) {
+                serde_json::to_writer(&mut out, e).map_err(|e| Error::Output(e.to_string()))?;
+                out.push(b'\n');
+            }
+            write_atomically(&dir.join("events.jsonl"), &out)?;
+        }
+        None => {}
+    }
     let report = RunReport {
         summary: &record.summary,
         judgement: run.judgement,
@@ -279,27 +412,55 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
                 .fold(0.0f64, f64::max);
             let _ = writeln!(
                 t,
-                "  SLO        {verdict}: {} s in violation over {} episodes{worst}; {:.3}% of requests missed, {:.0}% of the budget spent",
+                "  SLO        {verdict}: {} s in violation over {} episodes{worst}; {:.3}% of {} missed, {:.0}% of the budget spent",
                 r.violation_seconds,
                 r.episodes.count,
                 r.missed_fraction * 100.0,
+                if j.queue.is_some() {
+                    "jobs"
+                } else {
+                    "requests"
+                },
                 budget * 100.0
             );
         }
     }
     let ms = |x: Option<f64>| x.map(|v| format!("{v:.0} ms")).unwrap_or("-".into());
-    let _ = writeln!(
-        t,
-        "  latency    typical second p50 {}, p95 {}, p99 {}; worst p95 {}{}",
-        ms(j.latency.typical_p50_ms),
-        ms(j.latency.typical_p95_ms),
-        ms(j.latency.typical_p99_ms),
-        ms(j.latency.worst_p95_ms),
-        j.latency
-            .worst_p95_at_s
-            .map(|at| format!(" at {}", clock_at(s, at)))
-            .unwrap_or_default()
-    );
+    if let Some(q) = &j.queue {
+        let sec = |x: Option<f64>| x.map(|v| format!("{v:.1} s")).unwrap_or("-".into());
+        let late = q
+            .over_deadline
+            .map(|n| format!("; {n} over the deadline"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            t,
+            "  jobs       {} arrived, {} completed, {} abandoned; {} waiting and {} in flight at the end{late}",
+            q.arrived, q.completed, q.abandoned, q.backlog_at_end, q.in_flight_at_end
+        );
+        let _ = writeln!(
+            t,
+            "  job wait   p50 {}, p95 {}, p99 {}, max {}; queue peak {} jobs, oldest {:.0} s",
+            sec(q.wait_p50_s),
+            sec(q.wait_p95_s),
+            sec(q.wait_p99_s),
+            sec(q.wait_max_s),
+            q.peak_depth,
+            q.peak_oldest_age_s
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "  latency    typical second p50 {}, p95 {}, p99 {}; worst p95 {}{}",
+            ms(j.latency.typical_p50_ms),
+            ms(j.latency.typical_p95_ms),
+            ms(j.latency.typical_p99_ms),
+            ms(j.latency.worst_p95_ms),
+            j.latency
+                .worst_p95_at_s
+                .map(|at| format!(" at {}", clock_at(s, at)))
+                .unwrap_or_default()
+        );
+    }
     let _ = writeln!(
         t,
         "  replicas   peak {}, mean {:.1}; Ready peak {}, mean {:.1}",
@@ -322,14 +483,16 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
         e.instability_mirrored_pct,
         e.jitter_per_minute
     );
-    let _ = writeln!(
-        t,
-        "  requests   {:.0} arrived, {:.0} failed ({:.3}%), peak queue {:.0}",
-        s.requests,
-        s.failed_requests,
-        s.failed_fraction * 100.0,
-        s.peak_queue
-    );
+    if j.queue.is_none() {
+        let _ = writeln!(
+            t,
+            "  requests   {:.0} arrived, {:.0} failed ({:.3}%), peak queue {:.0}",
+            s.requests,
+            s.failed_requests,
+            s.failed_fraction * 100.0,
+            s.peak_queue
+        );
+    }
     if s.surges.is_empty() {
         let _ = writeln!(
             t,
@@ -362,6 +525,23 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
             s.surges.len()
         );
     }
+    if let Some(a) = &s.short_at_start {
+        let until = a
+            .seconds_to_enough
+            .map_or("not enough by the end".into(), |d| {
+                format!("enough after {d:.0}s")
+            });
+        let pods = if a.worst_shortfall == 1 {
+            "pod"
+        } else {
+            "pods"
+        };
+        let _ = writeln!(
+            t,
+            "             (not a surge: the run started {} {pods} short of the load, {until})",
+            a.worst_shortfall
+        );
+    }
     if let Some(sp) = run.spread {
         let _ = writeln!(
             t,
@@ -385,9 +565,14 @@ pub fn summary_text(run: &RunOutput, out_dir: &Path) -> String {
             );
         }
     }
+    let events = if run.events == EventsKept::None {
+        ""
+    } else {
+        "events.jsonl, "
+    };
     let _ = writeln!(
         t,
-        "  written    {}/{{timeline.csv, events.jsonl, summary.json}}",
+        "  written    {}/{{timeline.csv, {events}summary.json}}",
         out_dir.display()
     );
     t

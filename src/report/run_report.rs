@@ -57,8 +57,21 @@ pub fn verdict_reason(slo: &SloReport) -> String {
 /// that have nothing to show are left out.
 pub fn report_grids(run: &RunOutput, start_s: f64) -> Vec<Grid> {
     let mut grids = vec![];
-    let surges = &run.record.summary.surges;
-    if !surges.is_empty() {
+    let summary = &run.record.summary;
+    let surges = &summary.surges;
+    let row = |label: String, s: &crate::sim::Surge| {
+        (
+            label,
+            vec![
+                at(start_s, s.start_s),
+                s.end_s.map_or("not by the end".into(), |e| at(start_s, e)),
+                s.seconds_to_enough
+                    .map_or("-".into(), |d| format!("{d:.0} s")),
+                format!("{} pods", s.worst_shortfall),
+            ],
+        )
+    };
+    if !surges.is_empty() || summary.short_at_start.is_some() {
         grids.push(Grid {
             title: "Surges".into(),
             columns: vec![
@@ -67,23 +80,13 @@ pub fn report_grids(run: &RunOutput, start_s: f64) -> Vec<Grid> {
                 "took".into(),
                 "worst shortfall".into(),
             ],
-            rows: surges
-                .iter()
-                .enumerate()
-                .map(|(k, s)| {
-                    (
-                        format!("{}", k + 1),
-                        vec![
-                            at(start_s, s.start_s),
-                            s.end_s.map_or("not by the end".into(), |e| at(start_s, e)),
-                            s.seconds_to_enough
-                                .map_or("-".into(), |d| format!("{d:.0} s")),
-                            format!("{} pods", s.worst_shortfall),
-                        ],
-                    )
-                })
+            rows: (summary.short_at_start.iter())
+                .map(|s| row("start (not a surge)".into(), s))
+                .chain(
+                    (surges.iter().enumerate()).map(|(k, s)| row(format!("{}", k + 1), s)),
+                )
                 .collect(),
-            note: "A surge: Ready pods fell short of what the load needed at the HPA's target, until enough were Ready again.".into(),
+            note: "A surge: Ready pods fell short of what the load needed at the HPA's target, until enough were Ready again. A shortfall the run starts with is the scenario's starting point, not a surge: it is shown apart and not counted.".into(),
         });
     }
     let Some(slo) = &run.judgement.slo else {
@@ -196,7 +199,7 @@ pub fn glossary() -> Vec<(String, String)> {
         ("the HPA's 10% tolerance", "The HPA does not rescale while the metric is within 10% of its target. A pod count just under what the target asks for can then stay, which counts as under-provisioned time although the HPA is working as designed; read a large under-provisioned share with a small shortfall that way."),
         ("instability k, k'", "k: the share of steps in which Ready pods moved against the load (rose while it held or fell, or held while it fell); k': the mirror image (did not follow a rise, or fell on their own). Lower is steadier."),
         ("jitter", "Pods changed per minute minus the changes in the pods the load needed: below 0 the replicas moved less than the load (sluggish), above 0 more (oscillating)."),
-        ("surges", "Times Ready pods fell short of what the load needed, with how long until enough were Ready and the largest shortfall."),
+        ("surges", "Times Ready pods fell short of what the load needed, with how long until enough were Ready and the largest shortfall; a shortfall already there at the start is shown apart, not counted."),
     ]
     .into_iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))

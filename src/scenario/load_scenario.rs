@@ -98,14 +98,10 @@ pub fn scenario_value(path: &Path) -> Result<serde_json::Value, Error> {
         .and_then(serde_json::Value::as_str)
     {
         let (so_path, pick) = split_pick(&path.parent().unwrap_or(Path::new(".")).join(f));
-        let whole: serde_json::Value =
-            super::snapshot_file::parse_yaml(&read_manifest(&so_path)?, &so_path)?;
-        let so = super::scaled_object::pick_scaled_object(whole, pick.as_deref()).map_err(
-            |message| Error::Input {
-                path: so_path.clone(),
-                location: None,
-                message,
-            },
+        let (so, _) = super::scaled_object::scaled_object_value(
+            &read_manifest(&so_path)?,
+            &so_path,
+            pick.as_deref(),
         )?;
         if let Some(map) = v.as_object_mut() {
             map.remove("scaledObjectFile");
@@ -293,6 +289,7 @@ pub fn scenario_from_text(
         ));
     }
     check_delays(&file).map_err(|(f, m)| fail(&f, m))?;
+    super::worker::check_worker(&file).map_err(|(f, m)| fail(&f, m))?;
     check_limits(&file, &hpa).map_err(|(f, m)| fail(&f, m))?;
     if let Some(c) = &file.capacity {
         for (res, q) in &pod.requests {

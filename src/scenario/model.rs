@@ -54,8 +54,9 @@ pub struct ScenarioFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaled_object: Option<crate::keda::api::ScaledObject>,
     /// The path of a file holding the ScaledObject (YAML or JSON), relative to the scenario
-    /// file's folder; `so.yaml#worker` for the one named `worker` in a `List`. Give exactly
-    /// one of `hpa`, `hpaFile`, `scaledObject` and `scaledObjectFile`.
+    /// file's folder; `so.yaml#worker` for the one named `worker` in a `List` or among
+    /// several YAML documents (`---`). Give exactly one of `hpa`, `hpaFile`, `scaledObject`
+    /// and `scaledObjectFile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaled_object_file: Option<String>,
     /// Patch files applied to the HPA in order, as kustomize applies an overlay's
@@ -123,6 +124,55 @@ pub struct Workload {
     /// How a pod goes away.
     #[serde(default)]
     pub termination: Termination,
+    /// The pods are queue workers, not servers: the `load` is jobs per second put on a
+    /// queue, and each Ready pod takes jobs from it (absent: the pods serve requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<Worker>,
+}
+
+/// A queue worker, as a Celery, RQ or SQS consumer Deployment runs: jobs wait in one FIFO
+/// queue; each Ready pod works on up to `concurrency` of them at once, each for a service
+/// time. A deleted pod takes no new job and exits once its jobs are done; jobs still
+/// running when its `terminationGracePeriodSeconds` ends are abandoned and go back to the
+/// queue (redelivered, as an unacknowledged SQS message or a Celery `acks_late` task is).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Worker {
+    /// How long one job takes a worker slot: `{fixed: 2s}`, `{exponential: {mean: 2s}}`,
+    /// `{lognormal: {median: 2s, p99: 10s}}` or `{uniform: [1s, 3s]}`; drawn per job.
+    pub service_time: ServiceTime,
+    /// Jobs one pod works on at once (Celery's `--concurrency`, a consumer's prefetch);
+    /// default 1, at most 10,000.
+    #[serde(default = "one")]
+    #[schemars(range(min = 1, max = 10_000))]
+    pub concurrency: u32,
+    /// A job should be done within this of its arrival, e.g. `60s`: later ones are counted
+    /// (summary `queue.overDeadline`); absent: none is late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Duration>,
+}
+
+/// A job's service time, drawn per job from the run's own job stream.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum ServiceTime {
+    /// `{fixed: 2s}`: every job takes this long (more than 0).
+    Fixed(Duration),
+    /// `{exponential: {mean: 2s}}`: memoryless, as M/M/c queues assume.
+    Exponential {
+        /// The mean (more than 0).
+        mean: Duration,
+    },
+    /// Log-normal, given its median and 99th percentile (0 < median <= p99).
+    Lognormal {
+        /// Half of the jobs are shorter.
+        median: Duration,
+        /// 99 % of the jobs are shorter.
+        p99: Duration,
+    },
+    /// `{uniform: [1s, 3s]}`: evenly between two durations, the first at most the second,
+    /// the second more than 0.
+    Uniform([Duration; 2]),
 }
 
 /// Resources and what one request costs.
@@ -401,8 +451,15 @@ pub enum MetricSourceKind {
     PodRequestsPerSecond,
     /// Requests per second arriving at the service (Object or External).
     RequestsPerSecond,
-    /// Requests waiting in the queue (Object or External).
+    /// Requests waiting in the queue; for a worker, jobs waiting (Object or External).
     QueueDepth,
+    /// A worker's oldest waiting job's age, seconds (0 when none waits), as SQS's
+    /// `ApproximateAgeOfOldestMessage` (Object or External).
+    OldestJobAge,
+    /// Jobs a worker's pods are working on (Object or External).
+    JobsInFlight,
+    /// Jobs completed per second (Object or External).
+    JobsCompletedPerSecond,
     /// The value written under `value` or `shape` (the default: implied by either).
     #[default]
     Given,

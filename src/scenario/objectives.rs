@@ -31,6 +31,16 @@ pub struct Slo {
     /// The fewest Ready pods there must always be.
     #[serde(default)]
     pub min_ready: Option<u32>,
+    /// A worker's job waiting time (arrival to a pod taking the job): a percentile at
+    /// most a threshold, e.g. `{percentile: 95, below: 60s}`. A second misses it when more
+    /// than `1 - percentile/100` of the jobs taken in it waited longer; the run misses it
+    /// when more than that share of all jobs did. Workers only (`workload.worker`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_wait: Option<LatencyObjective>,
+    /// A worker's backlog: at most `below` jobs waiting at the end of every second, e.g.
+    /// `{below: 500}`; any second above it misses the objective. Workers only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backlog: Option<BacklogObjective>,
     /// Rolling windows over which burn rates are reported (default 5m and 1h).
     #[serde(default = "default_windows")]
     pub windows: Vec<Duration>,
@@ -54,6 +64,14 @@ pub struct ErrorRateObjective {
     pub below: f64,
 }
 
+/// At most `below` jobs waiting, e.g. `{below: 500}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BacklogObjective {
+    /// Jobs waiting, 0 or more.
+    pub below: f64,
+}
+
 fn default_windows() -> Vec<Duration> {
     [300, 3600]
         .map(|s| Duration(crate::core::Span::from_millis(s * 1000)))
@@ -66,6 +84,8 @@ impl Default for Slo {
             latency: None,
             error_rate: None,
             min_ready: None,
+            job_wait: None,
+            backlog: None,
             windows: default_windows(),
         }
     }
@@ -94,10 +114,11 @@ impl Slo {
     /// Checks every objective: percentile strictly inside (0, 100), threshold above 0,
     /// error rate strictly inside (0, 1), windows longer than 0. Names the first bad field.
     pub fn validate(&self) -> Result<(), InvalidSlo> {
-        if let Some(l) = &self.latency {
+        for (name, objective) in [("latency", &self.latency), ("jobWait", &self.job_wait)] {
+            let Some(l) = objective else { continue };
             if !(l.percentile > 0.0 && l.percentile < 100.0) {
                 return Err(invalid(
-                    "slo.latency.percentile",
+                    &format!("slo.{name}.percentile"),
                     format!(
                         "{} is not a percentile strictly between 0 and 100 (95 for p95)",
                         l.percentile
@@ -106,10 +127,18 @@ impl Slo {
             }
             if l.below.span().as_millis() <= 0 {
                 return Err(invalid(
-                    "slo.latency.below",
+                    &format!("slo.{name}.below"),
                     "the threshold must be longer than 0, e.g. \"300ms\"".to_string(),
                 ));
             }
+        }
+        if let Some(b) = &self.backlog
+            && !(b.below.is_finite() && b.below >= 0.0)
+        {
+            return Err(invalid(
+                "slo.backlog.below",
+                format!("{} is not a number of jobs, 0 or more", b.below),
+            ));
         }
         if let Some(e) = &self.error_rate
             && !(e.below > 0.0 && e.below < 1.0)

@@ -27,7 +27,7 @@ pub struct ScenarioKeda {
 
 /// Where the ScaledObject was written, for errors: the scenario (fields under
 /// `scaledObject.`) or its `scaledObjectFile` (fields from its root; without a line when
-/// picked from a `List`).
+/// picked from a `List` or from several documents).
 struct Origin {
     path: PathBuf,
     text: String,
@@ -96,8 +96,8 @@ pub(super) fn read_scaled_object(
             let base = path.parent().unwrap_or(Path::new("."));
             let (so_path, pick) = super::load_scenario::split_pick(&base.join(f));
             let so_text = super::load_scenario::read_manifest(&so_path)?;
-            let so = parse_scaled_object(&so_text, &so_path, pick.as_deref())?;
-            let placed = pick.is_none() && !is_list(&so_text, &so_path);
+            let (so, picked) = parse_scaled_object(&so_text, &so_path, pick.as_deref())?;
+            let placed = !picked;
             let origin = Origin {
                 path: so_path,
                 text: so_text,
@@ -236,36 +236,68 @@ fn bind_triggers(keda: &Keda, file: &ScenarioFile) -> Result<Vec<String>, (Strin
     Ok(sources)
 }
 
-/// Whether the file holds a `List` (kubectl's output for several objects).
-fn is_list(text: &str, path: &Path) -> bool {
-    super::snapshot_file::parse_yaml::<Value>(text, path)
-        .ok()
-        .is_some_and(|v| is_list_value(&v))
-}
-
 fn is_list_value(v: &Value) -> bool {
     v.get("kind").and_then(Value::as_str) == Some("List")
         || (v.get("items").is_some() && v.get("spec").is_none())
 }
 
-/// A ScaledObject file: the object itself (errors at their line), or one picked by name
-/// from a `List` (`file#name`; the only one without a name).
-fn parse_scaled_object(text: &str, path: &Path, pick: Option<&str>) -> Result<ScaledObject, Error> {
-    if pick.is_none() && !is_list(text, path) {
-        return super::snapshot_file::parse_yaml(text, path);
+/// The documents of a YAML stream holding several (`---` between a ScaledObject and the
+/// Deployment it scales, say); empty for one document, JSON, or text that does not parse.
+fn documents(text: &str) -> Vec<Value> {
+    if text.trim_start().starts_with('{') {
+        return vec![];
     }
-    let value: Value = super::snapshot_file::parse_yaml(text, path)?;
+    match serde_saphyr::from_multiple::<Value>(text) {
+        Ok(docs) if docs.len() > 1 => docs,
+        _ => vec![],
+    }
+}
+
+/// A ScaledObject file's object as a value, and whether it was picked from a `List` or
+/// from several YAML documents (`file#name`, or the only ScaledObject there).
+pub(super) fn scaled_object_value(
+    text: &str,
+    path: &Path,
+    pick: Option<&str>,
+) -> Result<(Value, bool), Error> {
     let unplaced = |message: String| Error::Input {
         path: path.to_path_buf(),
         location: None,
         message,
     };
-    let picked = pick_scaled_object(value, pick).map_err(unplaced)?;
-    serde_json::from_value(picked).map_err(|e| unplaced(format!("the picked ScaledObject: {e}")))
+    let docs = documents(text);
+    let value = if docs.is_empty() {
+        super::snapshot_file::parse_yaml(text, path)?
+    } else {
+        serde_json::json!({"kind": "List", "items": docs})
+    };
+    if pick.is_none() && !is_list_value(&value) {
+        return Ok((value, false));
+    }
+    Ok((pick_scaled_object(value, pick).map_err(unplaced)?, true))
+}
+
+/// A ScaledObject file: the object itself (errors at their line), or one picked by name
+/// from a `List` or from several YAML documents (`file#name`; the only one without a name).
+fn parse_scaled_object(
+    text: &str,
+    path: &Path,
+    pick: Option<&str>,
+) -> Result<(ScaledObject, bool), Error> {
+    let (value, picked) = scaled_object_value(text, path, pick)?;
+    if !picked {
+        return Ok((super::snapshot_file::parse_yaml(text, path)?, false));
+    }
+    let so = serde_json::from_value(value).map_err(|e| Error::Input {
+        path: path.to_path_buf(),
+        location: None,
+        message: format!("the picked ScaledObject: {e}"),
+    })?;
+    Ok((so, true))
 }
 
 /// From a `List`, the ScaledObject named `pick`, or the only one; anything else as it is.
-pub(super) fn pick_scaled_object(value: Value, pick: Option<&str>) -> Result<Value, String> {
+fn pick_scaled_object(value: Value, pick: Option<&str>) -> Result<Value, String> {
     if !is_list_value(&value) {
         return Ok(value);
     }
@@ -295,10 +327,10 @@ pub(super) fn pick_scaled_object(value: Value, pick: Option<&str>) -> Result<Val
             };
             Err(match pick {
                 Some(p) => {
-                    format!("the List holds no ScaledObject named {p:?} (it holds: {holds})")
+                    format!("the file holds no ScaledObject named {p:?} (it holds: {holds})")
                 }
                 None => format!(
-                    "the List holds {} ScaledObjects ({holds}); pick one with `file#name`",
+                    "the file holds {} ScaledObjects ({holds}); pick one with `file#name`",
                     all.len()
                 ),
             })

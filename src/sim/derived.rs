@@ -16,6 +16,8 @@ pub(super) struct SecondSeries {
     pub(super) queued: f64,
     /// Requests served per serving pod.
     pub(super) served_per_pod: f64,
+    /// A worker's queue in the second.
+    pub(super) jobs: Option<crate::sim::JobSecond>,
 }
 
 impl SecondSeries {
@@ -25,6 +27,13 @@ impl SecondSeries {
             MetricSourceKind::RequestsPerSecond => self.arrivals,
             MetricSourceKind::QueueDepth => self.queued,
             MetricSourceKind::PodRequestsPerSecond => self.served_per_pod,
+            MetricSourceKind::OldestJobAge => {
+                self.jobs.map_or(0.0, |j| j.oldest_age_ms as f64 / 1000.0)
+            }
+            MetricSourceKind::JobsInFlight => self.jobs.map_or(0.0, |j| f64::from(j.in_flight)),
+            MetricSourceKind::JobsCompletedPerSecond => {
+                self.jobs.map_or(0.0, |j| f64::from(j.completed))
+            }
             // Not derived from the run: `sim/external.rs` serves it.
             MetricSourceKind::Given => 0.0,
         }
@@ -117,6 +126,7 @@ mod tests {
                 arrivals: a,
                 queued: 100.0 + k as f64,
                 served_per_pod: 0.5,
+                jobs: None,
             });
         }
         s

@@ -18,7 +18,7 @@ use super::cpu::SettledGroup;
 use super::derived::{SecondSeries, Series};
 use super::observe::{RunTotals, StepTotals, SurgeTracker};
 use super::pods::{Pod, Scrape, Stage};
-use super::record::{Event, HpaEpoch, Record, RecordedSync, Row, SecondFigures};
+use super::record::{Event, HpaEpoch, Marks, Record, RecordedSync, Row, RunWatch, SecondFigures};
 use super::replicaset::{Nodes, pods_per_node};
 use super::serving::ServingModel;
 use crate::core::api::MetricSpec;
@@ -116,6 +116,10 @@ pub(super) struct Sim<'a> {
     /// Per-second history for derived metrics.
     pub(super) series: Series,
     pub(super) events: Vec<Event>,
+    /// Where the events go instead of `events`, as they happen (a watched run).
+    watch: Option<&'a mut dyn RunWatch>,
+    /// The actions and rescales the charts mark, kept whatever happens to the events.
+    pub(super) marks: Marks,
     pub(super) syncs: Vec<RecordedSync>,
     pub(super) keep_snapshots: bool,
     pub(super) keep_events: bool,
@@ -125,12 +129,24 @@ pub(super) struct Sim<'a> {
     pub(super) timeline_names: Vec<String>,
     /// KEDA's loop, for a scenario with a ScaledObject.
     pub(super) keda: Option<super::keda_loop::KedaRun>,
+    /// A worker's queue and jobs (`workload.worker`); none for a server.
+    pub(super) jobs: Option<super::queue::Jobs>,
 }
 
 /// Runs a scenario to its end.
 pub fn run(sc: &Scenario, opts: &Options) -> Record {
     let seed = opts.seed.unwrap_or(sc.seed);
     Sim::new(sc, opts, seed).run(opts.step, seed)
+}
+
+/// Runs a scenario to its end, handing each event to `watch` as it happens instead of
+/// keeping it (`opts.keep_events` is not read; the record's `events` stay empty), and
+/// telling it how far the run has come: a long run's events never sit in memory.
+pub fn run_watched<'a>(sc: &'a Scenario, opts: &Options, watch: &'a mut dyn RunWatch) -> Record {
+    let seed = opts.seed.unwrap_or(sc.seed);
+    let mut sim = Sim::new(sc, opts, seed);
+    sim.watch = Some(watch);
+    sim.run(opts.step, seed)
 }
 
 pub(super) fn pod_name(i: usize) -> String {
@@ -201,12 +217,15 @@ impl<'a> Sim<'a> {
             },
             series: Series::for_metrics(&sc.file.metrics),
             events: vec![],
+            watch: None,
+            marks: Marks::default(),
             syncs: vec![],
             keep_snapshots: opts.keep_snapshots,
             keep_events: opts.keep_events,
             hpa_epochs: vec![],
             timeline_names: vec![],
             keda: super::keda_loop::KedaRun::for_scenario(sc),
+            jobs: (sc.file.workload.worker.as_ref()).map(|w| super::queue::Jobs::new(w, seed)),
         };
         sim.timeline_names.clone_from(&sim.metric_names);
         sim.hpa_epochs.push(sim.hpa_epoch());
@@ -273,11 +292,24 @@ impl<'a> Sim<'a> {
         });
     }
 
-    /// Keeps an event when the run keeps them (built only then).
+    /// Whether events are kept or watched: when not, none is built.
+    pub(super) fn takes_events(&self) -> bool {
+        self.keep_events || self.watch.is_some()
+    }
+
+    /// Keeps an event, or hands it to the watch, when the run takes them (built only then).
     pub(super) fn record(&mut self, event: impl FnOnce(&Self) -> Event) {
-        if self.keep_events {
+        if self.takes_events() {
             let e = event(self);
-            self.events.push(e);
+            self.emit(e);
+        }
+    }
+
+    /// An event built: to the watch when there is one, else kept.
+    pub(super) fn emit(&mut self, event: Event) {
+        match &mut self.watch {
+            Some(watch) => watch.event(&event),
+            None => self.events.push(event),
         }
     }
 
@@ -317,10 +349,17 @@ impl<'a> Sim<'a> {
         let mut warming_pods = vec![];
         let mut warming_factors = vec![];
         let mut surges = SurgeTracker::default();
+        let total = crate::core::Span::from_millis(sc.end.as_millis() - start);
+        let mut minutes = Every::from(60_000, 0);
 
         while self.t < sc.end {
             let now = self.t;
             let elapsed = now.as_millis() - start;
+            if minutes.due(elapsed)
+                && let Some(watch) = &mut self.watch
+            {
+                watch.progress(crate::core::Span::from_millis(elapsed), total);
+            }
             self.handle_due();
             if scrapes.due(elapsed) {
                 self.scrape();
@@ -332,9 +371,9 @@ impl<'a> Sim<'a> {
             }
 
             // Serving for [now, now + 1s).
-            let (rate, arrivals) = sc
-                .load
-                .rate_and_arrivals(now, SECOND, &mut self.rng_arrivals);
+            let (rate, mut arrivals) =
+                sc.load
+                    .rate_and_arrivals(now, SECOND, &mut self.rng_arrivals);
             let mut steady = self.settled.pods.len();
             let ready = self.count(Stage::Ready) as i64;
             warming_pods.clear();
@@ -351,13 +390,18 @@ impl<'a> Sim<'a> {
                     }
                 }
             }
-            let second = self.serving.second(
-                self.waiting_requests,
-                arrivals,
-                steady,
-                &warming_factors,
-                &mut served_warming,
-            );
+            // A worker's second is its jobs' (`queue.rs`); a server's, its requests'.
+            let job = self.work_second(&mut arrivals, warming_factors.len(), &mut served_warming);
+            let second = match job {
+                Some((second, _)) => second,
+                None => self.serving.second(
+                    self.waiting_requests,
+                    arrivals,
+                    steady,
+                    &warming_factors,
+                    &mut served_warming,
+                ),
+            };
             self.waiting_requests = second.queued;
             self.settled.cpu_milli = self.serving.cpu(second.served_per_steady_pod, 1.0);
             self.settled.served = second.served_per_steady_pod;
@@ -371,6 +415,7 @@ impl<'a> Sim<'a> {
                 arrivals,
                 queued: second.queued,
                 served_per_pod: per_pod,
+                jobs: job.map(|j| j.1),
             });
             self.account_cpu(
                 &warming_pods,
@@ -422,6 +467,9 @@ impl<'a> Sim<'a> {
         }
         // The last step, whole or cut short by the run's end.
         timeline.extend(open.map(|r| acc.close(r, last_queued, sc.end)));
+        if let Some(watch) = &mut self.watch {
+            watch.progress(total, total);
+        }
 
         let summary = self.summary(totals, surges.finish(), seed);
         Record {
@@ -432,9 +480,11 @@ impl<'a> Sim<'a> {
             hpa_epochs: std::mem::take(&mut self.hpa_epochs),
             setting: self.setting(),
             events: self.events,
+            marks: self.marks,
             syncs: self.syncs,
             keda_polls: self.keda.map(|k| k.recorded).unwrap_or_default(),
             summary,
+            jobs: self.jobs.map(super::queue::Jobs::finish),
         }
     }
 }
@@ -493,6 +543,65 @@ mod tests {
             let got: Vec<i64> = asked.iter().copied().filter(|&t| e.due(t)).collect();
             assert_eq!(got, due, "period {period}, first {first}");
         }
+    }
+
+    /// A watch that keeps what it is handed.
+    #[derive(Default)]
+    struct Kept {
+        events: Vec<String>,
+        progress: Vec<(i64, i64)>,
+    }
+
+    impl RunWatch for Kept {
+        fn event(&mut self, event: &Event) {
+            self.events.push(format!("{event:?}"));
+        }
+        fn progress(&mut self, done: Span, total: Span) {
+            self.progress.push((done.whole_secs(), total.whole_secs()));
+        }
+    }
+
+    #[test]
+    fn a_watched_run_hands_out_the_events_a_kept_run_holds_and_records_the_same_run() {
+        let sc = testing::scenario(
+            "    appStart: {fixed: 20s}",
+            "actions:\n- {at: 00:01:00, scale: 5}\n- {at: 00:04:00, killPods: 2}",
+        );
+        let kept = run(&sc, &Options::default());
+        let mut watch = Kept::default();
+        let watched = run_watched(&sc, &Options::default(), &mut watch);
+        let kept_events: Vec<String> = kept.events.iter().map(|e| format!("{e:?}")).collect();
+        assert!(kept_events.len() > 20, "the run has events to hand out");
+        assert_eq!(
+            watch.events, kept_events,
+            "the same events, in the same order"
+        );
+        assert!(watched.events.is_empty(), "a watched run keeps none itself");
+        assert_eq!(
+            format!("{:?}", watched.timeline),
+            format!("{:?}", kept.timeline)
+        );
+        assert_eq!(
+            format!("{:?}", watched.summary),
+            format!("{:?}", kept.summary)
+        );
+        // The charts' marks do not depend on the events being kept.
+        let without = run(
+            &sc,
+            &Options {
+                keep_events: false,
+                ..Options::default()
+            },
+        );
+        for r in [&watched, &without] {
+            assert_eq!(r.marks, kept.marks);
+        }
+        assert_eq!(kept.marks.actions.len(), 2);
+        assert!(!kept.marks.rescales.is_empty());
+        // Progress every simulated minute of the ten, then the end.
+        let done: Vec<i64> = watch.progress.iter().map(|p| p.0).collect();
+        assert_eq!(done, (0..=10).map(|m| m * 60).collect::<Vec<_>>());
+        assert!(watch.progress.iter().all(|p| p.1 == 600));
     }
 
     #[test]

@@ -164,6 +164,7 @@ impl Sim<'_> {
         if self.pods[i].stage == Stage::Gone {
             return;
         }
+        self.abandon_jobs(i, at);
         let integral = self.integral(&self.pods[i]);
         let p = &mut self.pods[i];
         p.cpu_integral = integral;
@@ -195,6 +196,11 @@ impl Sim<'_> {
             return;
         }
         self.pod_event(i, Stage::Terminating);
+        if self.worker_idle(i) {
+            // A worker with no job in flight exits on SIGTERM at once.
+            self.gone(i, now);
+            return;
+        }
         let t = &self.sc.file.workload.termination;
         let grace = Span::from_secs(t.grace_period_seconds.into());
         let exit = t.exit_after.map(|d| d.span().min(grace)).unwrap_or(grace);

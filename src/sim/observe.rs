@@ -68,11 +68,25 @@ impl RunTotals {
 }
 
 /// Surges: a surge opens at the first second with fewer Ready pods than the load needs
-/// and closes at the first second with enough.
+/// and closes at the first second with enough. A shortfall the run starts with is not a
+/// surge (the load did not rise; the scenario began short): it is kept apart.
 #[derive(Default)]
 pub(super) struct SurgeTracker {
     open: Option<Surge>,
     closed: Vec<Surge>,
+    /// Whether the run's first second has been seen.
+    started: bool,
+    /// Whether the open stretch began at the run's first second.
+    open_at_start: bool,
+    at_start: Option<Surge>,
+}
+
+/// What [`SurgeTracker::finish`] hands back.
+pub(super) struct Surges {
+    /// Every surge, the one still open at the end last.
+    pub(super) surges: Vec<Surge>,
+    /// The shortfall the run started with, if it did.
+    pub(super) at_start: Option<Surge>,
 }
 
 impl SurgeTracker {
@@ -81,8 +95,10 @@ impl SurgeTracker {
     pub(super) fn second(&mut self, now_s: f64, needed: f64, ready: i64) {
         let short = needed > ready as f64;
         let shortfall = || needed.ceil() as i64 - ready;
+        let first = !std::mem::replace(&mut self.started, true);
         match (&mut self.open, short) {
             (None, true) => {
+                self.open_at_start = first;
                 self.open = Some(Surge {
                     start_s: now_s,
                     end_s: None,
@@ -94,16 +110,27 @@ impl SurgeTracker {
             (Some(s), false) => {
                 s.end_s = Some(now_s);
                 s.seconds_to_enough = Some(now_s - s.start_s);
-                self.closed.extend(self.open.take());
+                self.close();
             }
             (None, false) => {}
         }
     }
 
-    /// Every surge, the one still open at the end last.
-    pub(super) fn finish(mut self) -> Vec<Surge> {
-        self.closed.extend(self.open);
-        self.closed
+    fn close(&mut self) {
+        if std::mem::take(&mut self.open_at_start) {
+            self.at_start = self.open.take();
+        } else {
+            self.closed.extend(self.open.take());
+        }
+    }
+
+    /// Every surge, the one still open at the end last; and the shortfall at the start.
+    pub(super) fn finish(mut self) -> Surges {
+        self.close();
+        Surges {
+            surges: self.closed,
+            at_start: self.at_start,
+        }
     }
 }
 
@@ -201,6 +228,11 @@ impl Sim<'_> {
     /// target); the controller follows the metric asking for the most pods, so the
     /// smallest capacity counts. Without such a metric: the pod's capacity at its limit.
     pub(super) fn capacity_at_target(&self, edge: f64) -> f64 {
+        if let Some(w) = &self.sc.file.workload.worker {
+            // A worker keeps up with `concurrency / mean service time` jobs a second.
+            let mean = super::queue::mean_secs(&w.service_time).max(1e-9);
+            return (f64::from(w.concurrency) / mean * edge).max(1e-9);
+        }
         let request = self.sc.file.workload.pod.requests.get("cpu");
         let request = request.map(|q| q.milli() as f64).unwrap_or(0.0);
         let at_cpu = |cpu: f64| {
@@ -276,7 +308,11 @@ impl Sim<'_> {
         let file = &self.sc.file;
         RunSetting {
             serving: self.serving,
-            concurrency: file.workload.pod.concurrency,
+            concurrency: (file.workload.pod.concurrency).or(file
+                .workload
+                .worker
+                .as_ref()
+                .map(|w| w.concurrency)),
             requests: file.workload.pod.requests.clone(),
             slo: file.slo.clone(),
             cost: file.cost.clone(),
@@ -284,7 +320,7 @@ impl Sim<'_> {
     }
 
     /// The run's figures at its end.
-    pub(super) fn summary(&self, totals: RunTotals, surges: Vec<Surge>, seed: u64) -> Summary {
+    pub(super) fn summary(&self, totals: RunTotals, surges: Surges, seed: u64) -> Summary {
         let sc = self.sc;
         let start = sc.start.as_millis();
         let duration_s = self.secs(sc.end);
@@ -321,7 +357,8 @@ impl Sim<'_> {
             peak_queue: totals.peak_queue,
             queued_request_seconds: totals.queued_request_seconds,
             pods_created: self.pods.len(),
-            surges,
+            surges: surges.surges,
+            short_at_start: surges.at_start,
         }
     }
 }
@@ -427,7 +464,8 @@ mod tests {
         ] {
             s.second(t, needed, ready);
         }
-        let surges = s.finish();
+        let Surges { surges, at_start } = s.finish();
+        assert_eq!(at_start, None);
         assert_eq!(surges.len(), 2);
         assert_eq!(
             (
@@ -442,6 +480,41 @@ mod tests {
         // Still open at the end: no end, no time to enough.
         assert_eq!((surges[1].start_s, surges[1].end_s), (4.0, None));
         assert_eq!(surges[1].worst_shortfall, 1);
+    }
+
+    #[test]
+    fn a_shortfall_the_run_starts_with_is_not_a_surge() {
+        /// A case: each second's pods needed and Ready, the start shortfall's end and
+        /// worst (when there is one), the surges counted.
+        type Case = (&'static [(f64, i64)], Option<(Option<f64>, i64)>, usize);
+        let cases: [Case; 4] = [
+            // Short from second 0 to 2: kept apart; the later one is a surge.
+            (
+                &[(3.0, 2), (4.5, 2), (3.0, 3), (4.0, 3), (3.0, 3)],
+                Some((Some(2.0), 3)),
+                1,
+            ),
+            // Short from second 0 to the end: still only the start's.
+            (&[(3.0, 2), (3.0, 2)], Some((None, 1)), 0),
+            // Enough at second 0: a shortfall from second 1 is a surge.
+            (&[(2.0, 2), (3.0, 2), (2.0, 2)], None, 1),
+            // Never short.
+            (&[(1.0, 2), (2.0, 2)], None, 0),
+        ];
+        for (k, (seconds, start, n)) in cases.into_iter().enumerate() {
+            let mut s = SurgeTracker::default();
+            for (t, &(needed, ready)) in seconds.iter().enumerate() {
+                s.second(t as f64, needed, ready);
+            }
+            let Surges { surges, at_start } = s.finish();
+            let got = at_start.map(|a| {
+                assert_eq!(a.start_s, 0.0);
+                (a.end_s, a.worst_shortfall)
+            });
+            assert_eq!(got, start, "case {k}");
+            assert_eq!(surges.len(), n, "case {k}");
+            assert!(surges.iter().all(|x| x.start_s > 0.0), "case {k}");
+        }
     }
 
     #[test]

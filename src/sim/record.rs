@@ -115,6 +115,15 @@ pub enum Event {
         /// The poll, for a person.
         why: String,
     },
+    /// A worker pod's grace period ended with jobs in flight: they went back to the queue.
+    JobsAbandoned {
+        /// Seconds since the start.
+        t: f64,
+        /// The pod.
+        pod: String,
+        /// Jobs abandoned.
+        jobs: u32,
+    },
     /// The cluster gained a node.
     Node {
         /// Seconds since the start.
@@ -122,6 +131,27 @@ pub enum Event {
         /// Nodes now.
         nodes: u32,
     },
+}
+
+/// What a run hands out as it goes, for a caller that will not hold a long run's events
+/// in memory: each event as it happens and, now and then, how far the run has come.
+/// A watched run ([`crate::sim::run_watched`]) keeps no events in its record.
+pub trait RunWatch {
+    /// One event, in the order they happen.
+    fn event(&mut self, event: &Event);
+    /// The run has simulated `done` of its `total` (every simulated minute, and at the
+    /// end): for a progress bar.
+    fn progress(&mut self, _done: crate::core::Span, _total: crate::core::Span) {}
+}
+
+/// What the charts mark on the time axis, kept whatever happens to the events: the
+/// scheduled actions and the syncs that rescaled, in time order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Marks {
+    /// Each action run: seconds since the start, what it did.
+    pub actions: Vec<(f64, String)>,
+    /// Each rescale: seconds since the start, replicas before, replicas after.
+    pub rescales: Vec<(f64, i32, i32)>,
 }
 
 /// A snapshot exactly as the core received it, with the decision it gave.
@@ -136,7 +166,7 @@ pub struct RecordedSync {
 }
 
 /// A stretch of time when fewer pods were Ready than the load needed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Surge {
     /// When Ready pods first fell short, seconds since the start.
@@ -190,7 +220,12 @@ pub struct Summary {
     /// Pods created.
     pub pods_created: usize,
     /// Each stretch of too few Ready pods: the load needed more at the HPA's target.
+    /// A shortfall already there at the run's first second is not one of them.
     pub surges: Vec<Surge>,
+    /// The shortfall the run started with (its initial pods too few for the load at its
+    /// first second), until enough pods were Ready: the scenario's start, not a surge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_at_start: Option<Surge>,
 }
 
 /// One of KEDA's polls as a ScaledObject snapshot (docs/keda-snapshot.md), its
@@ -271,14 +306,18 @@ pub struct Record {
     pub hpa_epochs: Vec<HpaEpoch>,
     /// What the run was set up with.
     pub setting: RunSetting,
-    /// What happened, in order.
+    /// What happened, in order (none when the run was watched: its watch took them).
     pub events: Vec<Event>,
+    /// The actions and rescales, for the charts: kept even when the events are not.
+    pub marks: Marks,
     /// Each sync's snapshot and decision (kept when asked for).
     pub syncs: Vec<RecordedSync>,
     /// Each KEDA poll as a ScaledObject snapshot (kept when asked for).
     pub keda_polls: Vec<RecordedPoll>,
     /// The figures.
     pub summary: Summary,
+    /// A worker's jobs (`workload.worker`); none for a server.
+    pub jobs: Option<crate::sim::JobRecord>,
 }
 
 #[cfg(test)]

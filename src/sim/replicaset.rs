@@ -95,8 +95,12 @@ impl Sim<'_> {
         self.last_desired = Some(desired);
         self.last_observed.clear();
         (self.last_observed).extend(decision.metrics.iter().map(|m| m.current.clone()));
-        if self.keep_events {
-            self.events.push(Event::Decision {
+        if rescale {
+            let mark = (self.secs(self.t), decision.current_replicas, desired);
+            self.marks.rescales.push(mark);
+        }
+        if self.takes_events() {
+            self.emit(Event::Decision {
                 t: self.secs(self.t),
                 decision: Box::new(decision),
             });
@@ -164,6 +168,7 @@ impl Sim<'_> {
             // setMetric, metricOutage: the snapshot reads them from the actions.
             super::external::action_text(&a)
         };
+        self.marks.actions.push((t, text.clone()));
         self.record(|_| Event::Action { t, action: text });
     }
 

@@ -86,6 +86,10 @@ pub(super) fn draw<DB: DrawingBackend>(
     if has_nodes {
         weights.push(0.7);
     }
+    let has_queue = !d.queue_depth.is_empty();
+    if has_queue {
+        weights.push(1.0);
+    }
     weights.extend(d.metrics.iter().map(|_| 1.0));
     if d.latency.is_some() {
         weights.push(1.3);
@@ -150,6 +154,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         &d.desired,
         &d.ready,
         &d.starting,
+        &d.pending,
         &d.min_replicas,
         &d.max_replicas,
     ];
@@ -168,6 +173,14 @@ pub(super) fn draw<DB: DrawingBackend>(
     // above: a gap between the line and the green is capacity asked for, not yet there.
     let ready = |i: usize| d.ready.get(i).copied();
     let starting = |i: usize| d.starting.get(i).copied();
+    // Pending pods (no node yet, or not yet scheduled) stacked above the starting ones,
+    // in their own colour: waiting for room is another story than booting.
+    let pending = |i: usize| d.pending.get(i).copied();
+    let any_pending = d.pending.iter().any(|&p| p > 0.0);
+    if any_pending {
+        let below = |i: usize| Some(ready(i)? + starting(i)?);
+        stacked_fill(&mut c, &ax, times, below, pending, th.pending.mix(0.45))?;
+    }
     stacked_fill(&mut c, &ax, times, ready, starting, th.starting.mix(0.55))?;
     area_fill(&mut c, &ax, times, ready, 0.0, th.ready.mix(0.18))?;
     action_lines(&mut c, &ax, &d.actions, y, &cx)?;
@@ -239,9 +252,12 @@ pub(super) fn draw<DB: DrawingBackend>(
     let mut items = vec![
         item("spec.replicas", Swatch::Line(th.spec.mix(1.0), 2)),
         item("Ready", Swatch::Area(th.ready.mix(0.45))),
-        item("starting / pending", Swatch::Area(th.starting.mix(0.55))),
+        item("starting", Swatch::Area(th.starting.mix(0.55))),
         item("min / max replicas", Swatch::Dashed(th.limits.mix(1.0), 2)),
     ];
+    if any_pending {
+        items.insert(3, item("Pending", Swatch::Area(th.pending.mix(0.45))));
+    }
     if differs {
         items.insert(
             1,
@@ -278,12 +294,15 @@ pub(super) fn draw<DB: DrawingBackend>(
         actions: &d.actions,
         cx: &cx,
     };
-    let first_metric = if has_nodes {
-        nodes_panel(&panels[2], &rows, d, last == 2)?;
-        3
-    } else {
-        2
-    };
+    let mut first_metric = 2;
+    if has_nodes {
+        nodes_panel(&panels[first_metric], &rows, d, last == first_metric)?;
+        first_metric += 1;
+    }
+    if has_queue {
+        queue_panel(&panels[first_metric], &rows, d, last == first_metric)?;
+        first_metric += 1;
+    }
     for (k, m) in d.metrics.iter().enumerate() {
         let idx = first_metric + k;
         metric_panel(&panels[idx], &rows, m, idx == last)?;
@@ -331,6 +350,38 @@ fn nodes_panel<DB: DrawingBackend>(
         ));
     }
     legend(leg, "nodes", &items, cx.l.gap, cx)
+}
+
+/// A worker's queue: the jobs waiting at each row.
+fn queue_panel<DB: DrawingBackend>(
+    (plot, leg): &(Area<DB>, Area<DB>),
+    rows: &Rows,
+    d: &TimelineData,
+    bottom: bool,
+) -> Res<(), DB> {
+    let Rows {
+        ax,
+        times,
+        actions,
+        cx,
+    } = *rows;
+    let th = &cx.th;
+    let y = y_range(d.queue_depth.iter().copied());
+    let spec = PanelSpec {
+        y: (y.0, y.1.max(2.0)),
+        unit: "jobs",
+        integer: true,
+        bottom,
+        top: cx.l.gap,
+        log: false,
+    };
+    let mut c = panel(plot, ax, &spec, cx)?;
+    action_lines(&mut c, ax, actions, spec.y, cx)?;
+    let depth = |i: usize| d.queue_depth.get(i).copied();
+    area_fill(&mut c, ax, times, depth, 0.0, th.load.mix(0.12))?;
+    series(&mut c, ax, times, depth, Pen::new(th.load, 2), cx)?;
+    let items = vec![item("jobs waiting", Swatch::Line(th.load.mix(1.0), 2))];
+    legend(leg, "queue", &items, cx.l.gap, cx)
 }
 
 /// What every panel below the replicas shares: the axis, the rows' times, the actions
