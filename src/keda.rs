@@ -11,7 +11,7 @@ mod compile;
 mod snapshot;
 mod state;
 
-pub use compile::{ExternalTrigger, KEDA_VERSION, Keda};
+pub use compile::{ExternalTrigger, IGNORED_METADATA, KEDA_VERSION, Keda};
 pub use snapshot::{
     CheckedKedaSnapshot, KedaDecision, KedaSection, KedaSnapshot, ReadingText, check_snapshot,
     ready_pods,

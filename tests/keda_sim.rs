@@ -443,3 +443,42 @@ fn fallback_replicas_after_failure_threshold_failed_reads() {
     ];
     assert_eq!(syncs, want);
 }
+
+/// `metricName` in a trigger's metadata (removed in KEDA v2.12, kedacore/keda#4899) is
+/// read past as KEDA reads it: the HPA is the one built without it, and the scenario warns
+/// with the file and field. A near-miss of a key the scaler reads is still refused.
+#[test]
+fn metric_name_from_before_keda_2_12_is_ignored_with_a_warning() {
+    use hpasim::keda::Keda;
+    use hpasim::keda::api::ScaledObject;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/seeds/neurolake");
+    let text = std::fs::read_to_string(dir.join("scaledobject.yaml")).unwrap();
+    let so: ScaledObject = serde_saphyr::from_str(&text).unwrap();
+    assert!(so.spec.triggers[0].metadata.contains_key("metricName"));
+    let mut bare = so.clone();
+    bare.spec.triggers[0].metadata.remove("metricName");
+    let (with, without) = (Keda::compile(&so).unwrap(), Keda::compile(&bare).unwrap());
+    assert_eq!(with.hpa, without.hpa);
+    assert_eq!(with.externals[0].metric_name, "s0-prometheus");
+
+    let scenario = hpasim::scenario::load_scenario(&dir.join("api-keda-daily-cycle.yaml")).unwrap();
+    let warned: Vec<&String> = (scenario.warnings.iter())
+        .filter(|w| w.contains("metricName"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", scenario.warnings);
+    assert!(
+        warned[0].contains("scaledobject.yaml: spec.triggers[0].metadata.metricName"),
+        "{}",
+        warned[0]
+    );
+    assert!(warned[0].contains("kedacore/keda#4899"), "{}", warned[0]);
+
+    // Keys that are neither read nor known to be ignored stay refused.
+    for (key, refused) in [("metricName", false), ("metricNam", true), ("metric", true)] {
+        let mut so = so.clone();
+        let metadata = &mut so.spec.triggers[0].metadata;
+        metadata.remove("metricName");
+        metadata.insert(key.into(), "http_requests_per_second".into());
+        assert_eq!(Keda::compile(&so).is_err(), refused, "{key}");
+    }
+}

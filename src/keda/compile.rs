@@ -639,15 +639,22 @@ fn prometheus_trigger(
     )
 }
 
+/// Metadata keys KEDA once read and now ignores without a word: `metricName`, removed in
+/// v2.12 (kedacore/keda#4899). `ScalerConfig::TypedConfig` parses only the scaler's tagged
+/// fields, and `checkUnexpectedParameterExist` (pkg/scalers/scalersconfig/typed_config.go)
+/// reports the others only under `KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS=enabled`. Manifests
+/// written for older KEDA carry it, so hpasim accepts it too (a scenario warns).
+pub const IGNORED_METADATA: [&str; 1] = ["metricName"];
+
 /// Refuses metadata keys the scaler does not read (KEDA ignores them; a typo is more
-/// likely than intent), with a did-you-mean.
+/// likely than intent), with a did-you-mean; [`IGNORED_METADATA`] passes.
 fn known_keys(
     trigger: &super::api::ScaleTrigger,
     keys: &[&str],
     path: &str,
 ) -> Result<(), InvalidField> {
     for key in trigger.metadata.keys() {
-        if !keys.contains(&key.as_str()) {
+        if !keys.contains(&key.as_str()) && !IGNORED_METADATA.contains(&key.as_str()) {
             let hint = crate::error::nearest(key, keys.iter().copied())
                 .map(|n| format!("; did you mean {n:?}?"))
                 .unwrap_or_default();

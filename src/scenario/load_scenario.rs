@@ -310,7 +310,7 @@ pub fn scenario_from_text(
             format!("{} must be 0 or more", c.tolerance),
         ));
     }
-    let mut warnings = vec![];
+    let mut warnings: Vec<String> = keda.iter().flat_map(|k| k.warnings.clone()).collect();
     let mut metric_shapes = BTreeMap::new();
     for (name, d) in &file.metrics {
         let field = format!("metrics.{name}");

@@ -20,6 +20,9 @@ pub struct ScenarioKeda {
     /// For each External trigger (in [`Keda::externals`] order), the name of the
     /// `metrics:` entry its scaler reads.
     pub sources: Vec<String>,
+    /// Trigger settings KEDA ignores ([`crate::keda::IGNORED_METADATA`]), each named with
+    /// its file and field, for the scenario's warnings.
+    pub warnings: Vec<String>,
 }
 
 /// Where the ScaledObject was written, for errors: the scenario (fields under
@@ -116,7 +119,30 @@ pub(super) fn read_scaled_object(
             ));
         }
     }
-    Ok(Some(ScenarioKeda { keda, sources }))
+    let warnings = ignored_metadata(&so, &origin);
+    Ok(Some(ScenarioKeda {
+        keda,
+        sources,
+        warnings,
+    }))
+}
+
+/// The trigger settings KEDA reads past in silence (`metricName` since v2.12), each
+/// named with the file and field, so a team sees that its setting does nothing.
+fn ignored_metadata(so: &ScaledObject, origin: &Origin) -> Vec<String> {
+    let mut warnings = vec![];
+    for (i, trigger) in so.spec.triggers.iter().enumerate() {
+        for key in crate::keda::IGNORED_METADATA {
+            if let Some(value) = trigger.metadata.get(key) {
+                warnings.push(format!(
+                    "{}: {}spec.triggers[{i}].metadata.{key} ({value:?}) is ignored, as KEDA has ignored it since v2.12 (kedacore/keda#4899); the HPA's metric is named by KEDA",
+                    origin.path.display(),
+                    origin.prefix
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 /// The pod counts a ScaledObject asks for, within the format's limit.
