@@ -12,7 +12,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::core::{Span, Time};
 
-/// A length of time: `"30s"`, `"5m"`, `"1h30m"`, `"250ms"`, or a number of seconds.
+/// A length of time: `"30s"`, `"5m"`, `"1h30m"`, `"250ms"`; in a file, always with its unit
+/// (a bare number is refused, naming the field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Duration(pub Span);
 
@@ -162,11 +163,41 @@ impl serde::de::Visitor<'_> for TextOrNumber {
     }
 }
 
+/// A duration as a scenario writes it: text with a unit. A bare number is refused, as the
+/// one place every duration field of a scenario (or its traffic, checks, objectives) is read.
+struct DurationText;
+
+impl serde::de::Visitor<'_> for DurationText {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a duration such as \"30s\", \"5m\" or \"1h30m\"")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+        Err(bare_number(&v.to_string()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+        Err(bare_number(&v.to_string()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+        Err(bare_number(&v.to_string()))
+    }
+}
+
+/// `2` reads as 2 seconds, rarely what its writer meant by a window or a run's length; a
+/// unit costs one letter and says which. (Fields Kubernetes spells in integer seconds,
+/// `periodSeconds` and the like, are plain numbers and never read here.)
+fn bare_number<E: serde::de::Error>(number: &str) -> E {
+    E::custom(format!(
+        "{number} has no unit; write `{number}s` for seconds (or `{number}m`, `{number}h`)"
+    ))
+}
+
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = d.deserialize_any(TextOrNumber(
-            "a duration such as \"30s\", \"5m\" or a number of seconds",
-        ))?;
+        let text = d.deserialize_any(DurationText)?;
         parse_duration(&text)
             .map(Duration)
             .map_err(serde::de::Error::custom)
@@ -264,8 +295,8 @@ pub(crate) fn duration_pattern(signed: bool) -> String {
     format!(r"^\s*{sign}({SECONDS_TEXT}|{HUMANTIME_TEXT})\s*$")
 }
 
-// Mirrors `Deserialize for Duration` and `parse_duration`: a string, or a number of
-// seconds from 0 to 3.2e10.
+// Mirrors `Deserialize for Duration` and `parse_duration`: a string with a unit (a number
+// is refused).
 impl JsonSchema for Duration {
     fn schema_name() -> Cow<'static, str> {
         "Duration".into()
@@ -275,11 +306,9 @@ impl JsonSchema for Duration {
     }
     fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
         json_schema!({
-            "description": "A length of time: \"30s\", \"5m\", \"1h30m\", \"1.5h\", \"250ms\" (units ns, us, ms, s, m, h, d, w; `M` is refused, write minutes as `m`), or a number of seconds (`90`, `2.5`); at most 1000 years, and each field states its own, lower, maximum.",
-            "anyOf": [
-                { "type": "string", "pattern": duration_pattern(false) },
-                { "type": "number", "minimum": 0, "maximum": MAX_SECONDS }
-            ]
+            "description": "A length of time with its unit: \"30s\", \"5m\", \"1h30m\", \"1.5h\", \"250ms\" (units ns, us, ms, s, m, h, d, w; `M` is refused, write minutes as `m`); a bare number (`90`) is refused, write `90s`. At most 1000 years, and each field states its own, lower, maximum.",
+            "type": "string",
+            "pattern": duration_pattern(false)
         })
     }
 }
@@ -302,7 +331,8 @@ impl JsonSchema for At {
             "description": "An instant, counted from the scenario's midnight: a time of day \"11:30\" or \"11:30:15\" (hours 0 to 47, so \"25:00\" is 1 am the next day), or a duration (\"2h\", or a number of seconds).",
             "anyOf": [
                 { "type": "string", "pattern": CLOCK_PATTERN },
-                generator.subschema_for::<Duration>()
+                generator.subschema_for::<Duration>(),
+                { "type": "number", "minimum": 0, "maximum": MAX_SECONDS }
             ]
         })
     }

@@ -297,28 +297,83 @@ fn hpa_file_scenario(file: &str) -> String {
 }
 
 #[test]
-fn a_bare_number_for_the_run_s_length_is_refused() {
-    for (duration, hint) in [
-        ("2", "write `2s`"),
-        ("7200", "write `7200s`"),
-        ("1.5", "write `1.5s`"),
+fn a_bare_number_for_any_duration_is_refused_naming_its_field_and_line() {
+    // (edit of the base scenario, the field path named, its line)
+    for (from, to, field, line) in [
+        ("duration: 10m", "duration: 2", "duration", 2),
+        ("duration: 10m", "duration: 1.5", "duration", 2),
+        (
+            "    cpuPerRequest: 5m\n",
+            "    cpuPerRequest: 5m\n    requestTimeout: 30\n",
+            "workload.pod.requestTimeout",
+            16,
+        ),
+        (
+            "  initialReplicas: 1\n",
+            "  initialReplicas: 1\n  startup:\n    appStart: {fixed: 20}\n",
+            "workload.startup.appStart.fixed",
+            14,
+        ),
+        (
+            "  initialReplicas: 1\n",
+            "  initialReplicas: 1\n  startup:\n    imagePull: {uniform: [1s, 7]}\n",
+            "workload.startup.imagePull.uniform[1]",
+            14,
+        ),
+        (
+            "  initialReplicas: 1\n",
+            "  initialReplicas: 1\n  termination:\n    exitAfter: 5\n",
+            "workload.termination.exitAfter",
+            14,
+        ),
+        (
+            "\nload:\n",
+            "\ncontroller:\n  syncPeriod: 15\nload:\n",
+            "controller.syncPeriod",
+            17,
+        ),
+        (
+            "\nload:\n",
+            "\nmetricsServer:\n  window: 30\nload:\n",
+            "metricsServer.window",
+            17,
+        ),
+        (
+            "- constant: {rps: 10}",
+            "- spike: {at: \"00:02\", duration: 60, height: 10}",
+            "load[0].spike.duration",
+            17,
+        ),
     ] {
-        let e = refused(
-            &edited("duration: 10m", &format!("duration: {duration}")),
-            &[],
-        );
+        let e = refused(&edited(from, to), &[]);
+        let number = to
+            .strip_prefix(from)
+            .unwrap_or(to)
+            .split([' ', ']', '}', ',', '\n'])
+            .find(|w| w.parse::<f64>().is_ok())
+            .unwrap_or_else(|| panic!("no number in {to:?}"));
+        let hint = format!("write `{number}s`");
         assert!(
-            e.contains("scenario.yaml:2:") && e.contains("has no unit") && e.contains(hint),
-            "{e}"
+            e.contains(&format!("scenario.yaml:{line}:"))
+                && e.contains(&format!("{field}: "))
+                && e.contains("has no unit")
+                && e.contains(&hint),
+            "{field}: {e}"
         );
     }
-    // With a unit, or quoted, the same length is accepted.
-    for duration in ["2s", "\"120\"", "2m"] {
-        let dir = folder(&[(
-            "scenario.yaml",
-            &edited("duration: 10m", &format!("duration: {duration}")),
-        )]);
-        load_in(dir.path()).unwrap_or_else(|e| panic!("{duration}: {e}"));
+    // With a unit, or quoted, the same length is accepted; Kubernetes' own integer
+    // seconds stay numbers.
+    for (from, to) in [
+        ("duration: 10m", "duration: 2s"),
+        ("duration: 10m", "duration: \"120\""),
+        ("duration: 10m", "duration: 2m"),
+        (
+            "  initialReplicas: 1\n",
+            "  initialReplicas: 1\n  startup:\n    readinessProbe: {initialDelaySeconds: 5, periodSeconds: 10}\n  termination:\n    gracePeriodSeconds: 30\n",
+        ),
+    ] {
+        let dir = folder(&[("scenario.yaml", &edited(from, to))]);
+        load_in(dir.path()).unwrap_or_else(|e| panic!("{to}: {e}"));
     }
 }
 

@@ -94,6 +94,13 @@ fn what_the_parser_refuses_the_schema_refuses() {
             edit("duration: 10m", "duration: 600"),
         ),
         (
+            "a start-up delay as a bare number",
+            edit(
+                "cpuPerRequest: 5m}",
+                "cpuPerRequest: 5m}\n  startup:\n    appStart: {fixed: 20}",
+            ),
+        ),
+        (
             "more pods than the limit",
             edit("initialReplicas: 1", "initialReplicas: 10001"),
         ),
@@ -293,7 +300,7 @@ fn what_the_parser_accepts_the_schema_accepts() {
             "every delay distribution",
             edit(
                 "cpuPerRequest: 5m}",
-                "cpuPerRequest: 5m}\n  startup:\n    scheduling: {lognormal: {median: 1s, p99: 4s}}\n    imagePull: {uniform: [1s, 3s]}\n    containerStart: {gamma: {shape: 2, mean: 2s}}\n    appStart: {empirical: [5s, 7, 9.5]}",
+                "cpuPerRequest: 5m}\n  startup:\n    scheduling: {lognormal: {median: 1s, p99: 4s}}\n    imagePull: {uniform: [1s, 3s]}\n    containerStart: {gamma: {shape: 2, mean: 2s}}\n    appStart: {empirical: [5s, 7s, 9.5s]}",
             ),
         ),
         (

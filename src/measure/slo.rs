@@ -616,8 +616,13 @@ mod tests {
         assert_eq!(s.error_rate.as_ref().unwrap().below, 0.001);
         assert_eq!(s.min_ready, Some(2));
         assert_eq!(s.windows, [secs(300.0), secs(3600.0)]);
-        let s: Slo = serde_saphyr::from_str("latency: { percentile: 99, below: 1.5 }\n").unwrap();
-        assert_eq!(s.latency.unwrap().threshold_s(), 1.5, "a number is seconds");
+        let s: Slo = serde_saphyr::from_str("latency: { percentile: 99, below: 1.5s }\n").unwrap();
+        assert_eq!(s.latency.unwrap().threshold_s(), 1.5);
+        let bare = serde_saphyr::from_str::<Slo>("latency: { percentile: 99, below: 1.5 }\n");
+        assert!(
+            bare.is_err_and(|e| e.to_string().contains("write `1.5s`")),
+            "a bare number is refused"
+        );
         let s: Slo = serde_saphyr::from_str("windows: [30s]\n").unwrap();
         assert_eq!(s.windows, [secs(30.0)]);
         assert!(serde_saphyr::from_str::<Slo>("latncy: {}\n").is_err());

@@ -194,16 +194,6 @@ pub fn scenario_from_text(
     let hpa = patched.hpa.clone();
     let start = file.start.map(|a| a.0).unwrap_or(Time::from_secs(0));
     let duration = file.duration.span();
-    if let Some(number) = bare_number(&text, "duration") {
-        // `duration: 2` reads as 2 seconds, never what its writer meant by a run's
-        // length; a unit costs one letter and says which.
-        return Err(fail(
-            "duration",
-            format!(
-                "{number} has no unit; write `{number}s` for seconds (or `{number}m`, `{number}h`)"
-            ),
-        ));
-    }
     if duration.as_millis() < 1000 {
         return Err(fail("duration", "must be at least 1s".into()));
     }
@@ -521,22 +511,6 @@ fn check_hpa(hpa: &HorizontalPodAutoscaler) -> Result<(), crate::core::InvalidFi
         decision: None,
     };
     snap.validate()
-}
-
-/// The number `key` holds at the top level of the YAML or JSON `text`, if it is written as
-/// a bare number rather than a string with a unit.
-fn bare_number(text: &str, key: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Top {
-        #[serde(default)]
-        duration: Option<serde_json::Value>,
-    }
-    debug_assert_eq!(key, "duration");
-    let top: Top = super::snapshot_file::parse_yaml(text, Path::new("")).ok()?;
-    match top.duration? {
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 fn pods(field: &str, n: i64) -> Result<(), (String, String)> {
