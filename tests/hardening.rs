@@ -709,3 +709,37 @@ fn json_errors_name_the_field_path_without_rust_types() {
     );
     assert!(!e.contains("i32"), "{e}");
 }
+
+/// A JSON snapshot without a required field names the object that lacks it, as a YAML one
+/// does (serde_json reports only the position of the object's closing brace).
+#[test]
+fn a_json_snapshot_missing_a_field_names_the_object_that_lacks_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let yaml = std::fs::read_to_string(root.join("snapshots/feastflow-lunch-rush.yaml")).unwrap();
+    let snapshot: serde_json::Value = serde_saphyr::from_str(&yaml).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // (the object, the field taken out of it, what the error must say)
+    let cases = [
+        (
+            "/hpa/spec",
+            "maxReplicas",
+            "hpa.spec: missing field `maxReplicas`",
+        ),
+        ("", "hpa", "missing field `hpa` at the top level"),
+    ];
+    for (object, field, want) in cases {
+        let mut s = snapshot.clone();
+        s.pointer_mut(object)
+            .and_then(|o| o.as_object_mut())
+            .unwrap()
+            .remove(field);
+        let file = dir.path().join("snapshot.json");
+        std::fs::write(&file, serde_json::to_string_pretty(&s).unwrap()).unwrap();
+        let out = hpasim()
+            .args(["decide", file.to_str().unwrap()])
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(stderr.contains(want), "{field}: {stderr}");
+    }
+}

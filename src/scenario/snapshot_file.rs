@@ -139,6 +139,16 @@ fn plain_json_error(text: &str, at: &Location, message: String) -> String {
     ] {
         message = message.replace(&format!("expected {kind}"), &format!("expected {words}"));
     }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        // serde_json reports it at the brace that closes the object lacking it.
+        return match json_object_at(text, at).filter(|p| !p.is_empty()) {
+            Some(map) => format!("{map}: missing field `{field}`; add `\"{field}\"` under `{map}`"),
+            None => format!("missing field `{field}` at the top level; add `\"{field}\"`"),
+        };
+    }
     let places = field_places(text).unwrap_or_default();
     // serde_json points just past the value: the field is the last key on that line.
     let field = places
@@ -150,6 +160,90 @@ fn plain_json_error(text: &str, at: &Location, message: String) -> String {
         Some(field) => format!("{field}: {message}"),
         None => message,
     }
+}
+
+/// The path of the innermost JSON object or array still open just before `at` (1-based
+/// line and column), e.g. `hpa.spec` or `pods[2]`; empty for the top level. Strings are
+/// skipped whole, so braces inside them do not count.
+fn json_object_at(text: &str, at: &Location) -> Option<String> {
+    enum Frame {
+        Object {
+            key: Option<String>,
+            after_colon: bool,
+        },
+        Array {
+            index: usize,
+        },
+    }
+    let mut frames: Vec<Frame> = vec![];
+    let (mut line, mut column) = (1u64, 1u64);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if (line, column) >= (at.line, at.column) {
+            break;
+        }
+        let mut width = 1;
+        match c {
+            '"' => {
+                let mut string = String::new();
+                while let Some(d) = chars.next() {
+                    width += 1;
+                    match d {
+                        '\\' => {
+                            chars.next();
+                            width += 1;
+                        }
+                        '"' => break,
+                        _ => string.push(d),
+                    }
+                }
+                if let Some(Frame::Object { key, after_colon }) = frames.last_mut()
+                    && !*after_colon
+                {
+                    *key = Some(string);
+                }
+            }
+            '{' => frames.push(Frame::Object {
+                key: None,
+                after_colon: false,
+            }),
+            '[' => frames.push(Frame::Array { index: 0 }),
+            '}' | ']' => {
+                frames.pop();
+            }
+            ':' => {
+                if let Some(Frame::Object { after_colon, .. }) = frames.last_mut() {
+                    *after_colon = true;
+                }
+            }
+            ',' => match frames.last_mut() {
+                Some(Frame::Object { after_colon, .. }) => *after_colon = false,
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            '\n' => {
+                line += 1;
+                column = 1;
+                continue;
+            }
+            _ => {}
+        }
+        column += width;
+    }
+    let (_, outer) = frames.split_last()?;
+    let mut path = String::new();
+    for frame in outer {
+        match frame {
+            Frame::Object { key, .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key.as_deref()?);
+            }
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    Some(path)
 }
 
 /// A parser's error in a person's words: the full path of the field it is about (from the
@@ -352,7 +446,31 @@ pub(super) fn field_places(text: &str) -> Option<std::collections::HashMap<Strin
 
 #[cfg(test)]
 mod tests {
-    use super::locate_field;
+    use super::{json_object_at, locate_field};
+    use crate::error::Location;
+
+    /// serde_json reports a missing field at the brace closing the object that lacks it:
+    /// the object's path is what a person needs (issue 14: "JSON missing-field path").
+    #[test]
+    fn the_json_object_open_before_a_position_is_named_by_its_path() {
+        let json = "{\n \"hpa\": {\"spec\": {\"minReplicas\": 1\n }},\n \"pods\": [\n  {\"name\": \"a{\"},\n  {\"name\": \"b\"\n  }\n ]\n}";
+        // (line, column of a closing brace) -> the object it closes
+        let cases = [
+            ((3, 2), Some("hpa.spec")),
+            ((3, 3), Some("hpa")),
+            ((7, 3), Some("pods[1]")),
+            ((8, 2), Some("pods")),
+            ((9, 1), Some("")),
+        ];
+        for ((line, column), want) in cases {
+            let at = Location { line, column };
+            assert_eq!(
+                json_object_at(json, &at).as_deref(),
+                want,
+                "at {line}:{column}"
+            );
+        }
+    }
 
     #[test]
     fn locates_fields_through_block_and_flow_lists() {
