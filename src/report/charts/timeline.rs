@@ -315,49 +315,58 @@ pub(super) fn draw<DB: DrawingBackend>(
 
 /// The node pool: nodes usable against its largest size (pods past it stay Pending).
 fn nodes_panel<DB: DrawingBackend>(
-    (plot, leg): &(Area<DB>, Area<DB>),
+    areas: &(Area<DB>, Area<DB>),
     rows: &Rows,
     d: &TimelineData,
     bottom: bool,
 ) -> Res<(), DB> {
-    let Rows {
-        ax,
-        times,
-        actions,
-        cx,
-    } = *rows;
-    let th = &cx.th;
-    let y = y_range(d.nodes.iter().flatten().copied().chain(d.max_nodes));
-    let spec = PanelSpec {
-        y: (y.0, y.1.max(2.0)),
+    let count = CountPanel {
+        title: "nodes",
         unit: "nodes",
-        integer: true,
-        bottom,
-        top: cx.l.gap,
-        log: false,
+        label: "nodes usable",
+        colour: rows.cx.th.nodes,
+        value: &|i| d.nodes.get(i).copied().flatten(),
+        y: y_range(d.nodes.iter().flatten().copied().chain(d.max_nodes)),
+        ceiling: d.max_nodes.filter(|v| v.is_finite()),
     };
-    let mut c = panel(plot, ax, &spec, cx)?;
-    action_lines(&mut c, ax, actions, spec.y, cx)?;
-    let nodes = |i: usize| d.nodes.get(i).copied().flatten();
-    area_fill(&mut c, ax, times, nodes, 0.0, th.nodes.mix(0.12))?;
-    series(&mut c, ax, times, nodes, Pen::new(th.nodes, 2), cx)?;
-    let mut items = vec![item("nodes usable", Swatch::Line(th.nodes.mix(1.0), 2))];
-    if let Some(max) = d.max_nodes.filter(|v| v.is_finite()) {
-        level(&mut c, ax, max, th.limits.stroke_width(2))?;
-        items.push(item(
-            format!("at most {max:.0} nodes"),
-            Swatch::Dashed(th.limits.mix(1.0), 2),
-        ));
-    }
-    legend(leg, "nodes", &items, cx.l.gap, cx)
+    count_panel(areas, rows, bottom, &count)
 }
 
 /// A worker's queue: the jobs waiting at each row.
 fn queue_panel<DB: DrawingBackend>(
-    (plot, leg): &(Area<DB>, Area<DB>),
+    areas: &(Area<DB>, Area<DB>),
     rows: &Rows,
     d: &TimelineData,
     bottom: bool,
+) -> Res<(), DB> {
+    let count = CountPanel {
+        title: "queue",
+        unit: "jobs",
+        label: "jobs waiting",
+        colour: rows.cx.th.load,
+        value: &|i| d.queue_depth.get(i).copied(),
+        y: y_range(d.queue_depth.iter().copied()),
+        ceiling: None,
+    };
+    count_panel(areas, rows, bottom, &count)
+}
+
+/// A whole-number series filled down to zero (nodes, jobs waiting), and its ceiling.
+struct CountPanel<'a> {
+    title: &'a str,
+    unit: &'a str,
+    label: &'a str,
+    colour: RGBColor,
+    value: &'a dyn Fn(usize) -> Option<f64>,
+    y: (f64, f64),
+    ceiling: Option<f64>,
+}
+
+fn count_panel<DB: DrawingBackend>(
+    (plot, leg): &(Area<DB>, Area<DB>),
+    rows: &Rows,
+    bottom: bool,
+    count: &CountPanel,
 ) -> Res<(), DB> {
     let Rows {
         ax,
@@ -365,11 +374,9 @@ fn queue_panel<DB: DrawingBackend>(
         actions,
         cx,
     } = *rows;
-    let th = &cx.th;
-    let y = y_range(d.queue_depth.iter().copied());
     let spec = PanelSpec {
-        y: (y.0, y.1.max(2.0)),
-        unit: "jobs",
+        y: (count.y.0, count.y.1.max(2.0)),
+        unit: count.unit,
         integer: true,
         bottom,
         top: cx.l.gap,
@@ -377,11 +384,18 @@ fn queue_panel<DB: DrawingBackend>(
     };
     let mut c = panel(plot, ax, &spec, cx)?;
     action_lines(&mut c, ax, actions, spec.y, cx)?;
-    let depth = |i: usize| d.queue_depth.get(i).copied();
-    area_fill(&mut c, ax, times, depth, 0.0, th.load.mix(0.12))?;
-    series(&mut c, ax, times, depth, Pen::new(th.load, 2), cx)?;
-    let items = vec![item("jobs waiting", Swatch::Line(th.load.mix(1.0), 2))];
-    legend(leg, "queue", &items, cx.l.gap, cx)
+    let colour = count.colour;
+    area_fill(&mut c, ax, times, count.value, 0.0, colour.mix(0.12))?;
+    series(&mut c, ax, times, count.value, Pen::new(colour, 2), cx)?;
+    let mut items = vec![item(count.label, Swatch::Line(colour.mix(1.0), 2))];
+    if let Some(max) = count.ceiling {
+        level(&mut c, ax, max, cx.th.limits.stroke_width(2))?;
+        items.push(item(
+            format!("at most {max:.0} {}", count.unit),
+            Swatch::Dashed(cx.th.limits.mix(1.0), 2),
+        ));
+    }
+    legend(leg, count.title, &items, cx.l.gap, cx)
 }
 
 /// What every panel below the replicas shares: the axis, the rows' times, the actions
