@@ -114,7 +114,7 @@ pub fn decide(snap: &Snapshot) -> Result<Decision, InvalidField> {
 /// [`decide`] on a snapshot already known to pass [`Snapshot::validate`]: the simulator
 /// builds every sync's snapshot from a validated scenario and skips the re-check, which
 /// would cost as much as the rest of a small decision. Its recorded snapshots are
-/// validated when they are replayed (`tests/simulate.rs`).
+/// validated when they are replayed (`tests/it/simulate.rs`).
 pub fn decide_validated(snap: &Snapshot) -> Decision {
     let now = snap.now;
     let current = snap.current_replicas;

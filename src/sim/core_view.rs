@@ -81,7 +81,7 @@ impl Sim<'_> {
     }
 
     /// The recorded snapshot (`--snapshots`): the core's, with every pod listed on its own,
-    /// sorted by pod. The core decides it alike: `tests/simulate.rs` replays it.
+    /// sorted by pod. The core decides it alike: `tests/it/simulate.rs` replays it.
     pub(super) fn expanded_snapshot(&self) -> Snapshot {
         let pod_metrics = self.pod_metric_values();
         let mut all: Vec<_> = (self.tracked.iter().map(|&i| (i, self.pods[i].sample)))

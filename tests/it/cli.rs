@@ -1,17 +1,10 @@
 //! The `hpasim` binary driven as a user drives it: bundled snapshots, exit codes, errors.
 
+use crate::common::{hpasim, root};
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn hpasim() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn bundled_snapshots() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("snapshots"))

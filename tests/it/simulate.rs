@@ -2,19 +2,12 @@
 //! Pending on capacity, HPA patches, manual scaling, killed pods, determinism, snapshots
 //! that replay through the core to the decision the run took, and bad scenarios refused.
 
+use crate::common::{hpasim, root};
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use hpasim::sim::{Event, Options, Record, run};
 use predicates::prelude::*;
-
-fn hpasim() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A small scenario: one Deployment of 250m pods on cpu at 70 %, a constant load; `extra`
 /// is appended as YAML (top-level keys) and `startup` replaces the start-up block.

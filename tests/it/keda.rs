@@ -2,6 +2,8 @@
 //! each citing the Go lines it was worked out from), and KEDA's loop on hand-worked
 //! timelines, one per rule (kedacore/keda@8b4f083, the v2.20 line).
 
+use crate::common::hpasim;
+
 use std::path::PathBuf;
 
 use hpasim::core::api::HpaSpec;
@@ -525,10 +527,6 @@ fn failing_trigger_without_fallback_replicas_still_scales_to_zero() {
             (30, None, 2, Deactivated, Some(0)),
         ],
     );
-}
-
-fn hpasim() -> assert_cmd::Command {
-    assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
 }
 
 fn cooldown_snapshot() -> (PathBuf, String) {

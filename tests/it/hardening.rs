@@ -3,15 +3,12 @@
 //! and temporary files left behind. Each input is refused with exit 2 and a message
 //! naming the file, the line and the field, or runs to completion.
 
+use crate::common::hpasim;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use hpasim::Error;
 use hpasim::scenario::load_scenario;
-
-fn hpasim() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
-}
 
 /// A small valid scenario; `load` replaces its `load:` list and `extra` is appended as
 /// top-level YAML (or replaces a key set in the text by `replace`).

@@ -2,14 +2,12 @@
 //! accepts every bundled scenario, refuses what the parser refuses, accepts what the parser
 //! accepts, and the committed file is what `scenario_schema()` generates.
 
+use crate::common::root;
+
 use std::path::{Path, PathBuf};
 
 use hpasim::scenario::{load_scenario, scenario_schema};
 use jsonschema::Validator;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn validator() -> Validator {
     jsonschema::validator_for(&scenario_schema()).expect("the schema compiles")
@@ -329,7 +327,7 @@ fn the_schema_is_the_same_every_time() {
     assert_eq!(a, b);
 }
 
-/// The published file: `UPDATE_GOLDEN=1 cargo test --test schema` rewrites it on purpose.
+/// The published file: `UPDATE_GOLDEN=1 cargo test --release --test it schema` rewrites it on purpose.
 #[test]
 fn docs_scenario_schema_json_is_the_generated_schema() {
     let golden: &Path = &root().join("docs/scenario.schema.json");

@@ -2,7 +2,9 @@
 //! comparison charts draw from plain data; PNGs have the size asked for; SVGs carry their
 //! axis labels and legends; the report inlines its charts and escapes text.
 
-use std::path::{Path, PathBuf};
+use crate::common::{hpasim, root};
+
+use std::path::Path;
 
 use hpasim::core::Span;
 use hpasim::report::{
@@ -11,10 +13,6 @@ use hpasim::report::{
     timeline_chart, timeline_data, timeline_svg, timeline_with_latency,
 };
 use hpasim::sim::{Options, Record};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A bundled scenario's run at one row a minute (the charts' shape, a debug build's pace).
 fn run(name: &str, seed: Option<u64>) -> (hpasim::scenario::Scenario, Record) {
@@ -501,10 +499,6 @@ fn the_report_inlines_its_charts_and_figures_and_escapes_text() {
     for outside in ["<script", "<link", "@import", "src=\"http", "href=\"http"] {
         assert!(!html.contains(outside), "loads {outside}");
     }
-}
-
-fn hpasim() -> assert_cmd::Command {
-    assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
 }
 
 /// `simulate` writes the timeline chart and report.html next to the run; the report

@@ -2,13 +2,11 @@
 //! committed file is the generated one, it accepts every bundled and recorded snapshot,
 //! and it refuses what the parser refuses for want of a field or for a wrong type.
 
-use std::path::{Path, PathBuf};
+use crate::common::root;
+
+use std::path::Path;
 
 use hpasim::scenario::{parse_snapshot, snapshot_schema};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn schema_accepts(text: &str) -> bool {
     let validator = jsonschema::validator_for(&snapshot_schema()).expect("the schema compiles");
@@ -16,7 +14,7 @@ fn schema_accepts(text: &str) -> bool {
     validator.is_valid(&value)
 }
 
-/// `UPDATE_GOLDEN=1 cargo test --test snapshot_schema` rewrites it on purpose.
+/// `UPDATE_GOLDEN=1 cargo test --release --test it snapshot_schema` rewrites it on purpose.
 #[test]
 fn docs_snapshot_schema_json_is_the_generated_schema() {
     let golden = root().join("docs/snapshot.schema.json");

@@ -3,19 +3,12 @@
 //! seeds identically whatever the thread count; objectives that cannot be judged are
 //! refused before the run, naming the field.
 
+use crate::common::{hpasim, root};
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn hpasim() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn bundled() -> Vec<PathBuf> {
     let mut all: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))

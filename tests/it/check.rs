@@ -1,20 +1,11 @@
 //! `hpasim check` driven as CI drives it: expectations on the bundled lunch rush, exit
 //! codes, the place of every refusal, golden files, JUnit and GitHub output.
 
+use crate::common::{hpasim, root};
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn hpasim() -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("hpasim"));
-    c.env_remove("CI").env_remove("GITHUB_STEP_SUMMARY");
-    c
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The bundled lunch rush without its own `expect:`/`golden:` (they come last).
 fn lunch_rush() -> String {

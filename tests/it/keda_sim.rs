@@ -2,11 +2,9 @@
 //! simulator running KEDA's loop beside the generated HPA, on hand-worked timelines
 //! (kedacore/keda@8b4f083, the v2.20 line; the rules in `src/keda`).
 
-use std::path::{Path, PathBuf};
+use crate::common::hpasim;
 
-fn hpasim() -> assert_cmd::Command {
-    assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
-}
+use std::path::{Path, PathBuf};
 
 fn base() -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/keda/sim/worker.yaml");

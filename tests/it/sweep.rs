@@ -1,17 +1,9 @@
 //! `hpasim sweep` driven as a user drives it: fronts worked out by hand, determinism
 //! across thread counts, the pick re-simulated, every bad space refused with exit 2.
 
+use crate::common::{hpasim, root};
+
 use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
-
-fn hpasim() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("hpasim"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Low constant load (one pod is plenty), an SLO of at least 2 ready pods: with
 /// minReplicas 1 the HPA scales down to 1 after its 5-minute window and the SLO is
