@@ -4,7 +4,7 @@
 
 use crate::common::root;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hpasim::scenario::{load_scenario, scenario_schema};
 use jsonschema::Validator;
@@ -59,13 +59,9 @@ fn edit(from: &str, to: &str) -> String {
 #[test]
 fn every_bundled_scenario_validates() {
     let validator = validator();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no bundled scenario found");
+    // Every scenario `hpasim check scenarios/` finds, in subfolders too (seeds, e2e).
+    let files = hpasim::check::scenario_files(&root().join("scenarios")).unwrap();
+    assert!(files.len() >= 60, "{} bundled scenarios found", files.len());
     let mut failures = String::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();

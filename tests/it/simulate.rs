@@ -306,13 +306,16 @@ fn a_run_without_events_is_the_same_run() {
 /// decision's desiredReplicas unless an action or a write of KEDA's came between.
 #[test]
 fn every_bundled_scenario_runs_and_its_snapshots_replay_to_the_same_decision() {
-    let mut scenarios: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
+    // The top folder's scenarios, and Kubernetes' end-to-end tests transcribed (short runs
+    // that step through every behavior rule).
+    let mut scenarios: Vec<PathBuf> = ["scenarios", "scenarios/e2e"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root().join(d)).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     scenarios.sort();
-    assert!(scenarios.len() >= 6);
+    assert!(scenarios.len() >= 30);
     for file in scenarios {
         let out = tempfile::tempdir().unwrap();
         let snaps = out.path().join("snapshots");
