@@ -372,8 +372,9 @@ fn junit_has_a_suite_per_scenario_and_a_case_per_check_with_the_failure_text() {
         assert_eq!(s.attribute("failures"), Some(failures.to_string().as_str()));
         assert_eq!(s.attribute("skipped"), Some(skipped.to_string().as_str()));
         assert_eq!(s.attribute("errors"), Some("0"));
+        assert!(s.attribute("file").is_some(), "testsuite without its file");
         for c in &cases {
-            for attr in ["name", "classname", "file", "line"] {
+            for attr in ["name", "classname"] {
                 assert!(c.attribute(attr).is_some(), "testcase without {attr}");
             }
         }
@@ -387,10 +388,12 @@ fn junit_has_a_suite_per_scenario_and_a_case_per_check_with_the_failure_text() {
         failed.attribute("message"),
         Some("at 11:32: expected ready >= 6, got 2")
     );
-    let case = failed.parent().unwrap();
-    assert_eq!(
-        case.attribute("line"),
-        Some((first + 3).to_string().as_str())
+    // The check's own line leads the text, as a compiler prints a place.
+    let place = format!("{}:{}\n", mixed.display(), first + 3);
+    assert!(
+        failed.text().unwrap_or_default().starts_with(&place),
+        "{:?}",
+        failed.text()
     );
     let skipped = suites[0]
         .descendants()
@@ -536,4 +539,118 @@ fn seeds_in_the_file_set_the_runs_and_the_report_does_not_depend_on_the_thread_c
     );
     assert!(one.contains("passed 3/3 runs"), "{one}");
     assert_eq!(one, report("2"));
+}
+
+/// Jenkins xUnit's JUnit schema, as published (tests/fixtures/junit/README.md).
+fn junit_xsd() -> PathBuf {
+    root().join("tests/fixtures/junit/junit-10.xsd")
+}
+
+/// Validates `xml` against junit-10.xsd with libxml2's `xmllint`: `Ok`, or its complaints.
+/// xmllint is required, never skipped: without it this panics saying how to install it
+/// (`.ci/run` installs it), and anything but "validates" or "fails to validate" (a schema
+/// that does not compile, a file not read) panics too, so a rejection is the schema's.
+fn xmllint(xml: &Path) -> Result<(), String> {
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(junit_xsd())
+        .arg(xml)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run xmllint ({e}): the JUnit report is validated with libxml2's xmllint; \
+                 install it (Debian, Ubuntu: `apt-get install libxml2-utils`; macOS has it) \
+                 or run .ci/run, which installs it"
+            )
+        });
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    match out.status.code() {
+        Some(0) if said.contains("validates") => Ok(()),
+        Some(3) if said.contains("fails to validate") => Err(said),
+        _ => panic!(
+            "xmllint did not validate {}: {:?}\n{said}",
+            xml.display(),
+            out.status
+        ),
+    }
+}
+
+#[test]
+fn the_junit_report_is_valid_against_the_junit_schema_ci_servers_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every status the report has: PASS, FAIL, XFAIL (`skipped`) in one scenario; an
+    // xfail that holds (XPASS, a `failure`) under a name XML must escape; a golden
+    // divergence (its context rows in the text); two runs (the failing run's seed).
+    let (mixed, _) = scenario_with(dir.path(), "a-mixed.yaml", MIXED);
+    let xpass = "expect:\n- name: \"quotes \\\"<&>\\\" and ünïcode\"\n  at: \"10:00\"\n  ready: \"== 2\"\n  xfail: \"marked <wrongly> & 'quoted'\"\n";
+    let (xpass, _) = scenario_with(dir.path(), "b-xpass.yaml", xpass);
+    let golden = "golden: {file: golden/c.csv, columns: [spec_replicas]}\n";
+    let (golden, _) = scenario_with(dir.path(), "c-golden.yaml", golden);
+    std::fs::create_dir_all(dir.path().join("golden")).unwrap();
+    std::fs::write(
+        dir.path().join("golden/c.csv"),
+        "time_s,clock,spec_replicas\n0,10:00:00,2\n60,10:01:00,99\n120,10:02:00,2\n",
+    )
+    .unwrap();
+    let report = dir.path().join("junit.xml");
+    for runs in ["1", "2"] {
+        hpasim()
+            .args(["check", "--runs", runs])
+            .args([&mixed, &xpass, &golden])
+            .arg("--junit")
+            .arg(&report)
+            .assert()
+            .code(1);
+        let xml = std::fs::read_to_string(&report).unwrap();
+        for element in ["<testcase ", "<failure ", "<skipped ", "type=\"xpass\""] {
+            assert!(xml.contains(element), "no {element} in\n{xml}");
+        }
+        if let Err(e) = xmllint(&report) {
+            panic!("--runs {runs}: the report fails junit-10.xsd:\n{e}\n{xml}");
+        }
+        // All passing: a report of `testcase`s alone.
+        let filtered = dir.path().join("passing.xml");
+        hpasim()
+            .args(["check", "--runs", runs, "--filter", "never fewer"])
+            .arg(&mixed)
+            .arg("--junit")
+            .arg(&filtered)
+            .assert()
+            .code(0);
+        xmllint(&filtered).unwrap();
+    }
+    // The validator can fail: documents the schema refuses, each from the valid report.
+    let valid = std::fs::read_to_string(&report).unwrap();
+    // (what is changed, into what)
+    let broken = [
+        // `file` and `line` on a test case (this writer's first form).
+        (
+            "<testcase name=",
+            "<testcase file=\"a.yaml\" line=\"3\" name=",
+        ),
+        // `skipped` on the root (idem).
+        ("errors=\"0\">", "errors=\"0\" skipped=\"1\">"),
+        // A suite without its count of tests.
+        (
+            "<testsuite name=\"feastflow-lunch-rush\" tests=\"4\"",
+            "<testsuite name=\"feastflow-lunch-rush\"",
+        ),
+        // An element the schema does not know.
+        ("<skipped ", "<xfail "),
+    ];
+    for (from, to) in broken {
+        assert!(valid.contains(from), "{from} not in the report");
+        let path = dir.path().join("broken.xml");
+        let text = valid.replacen(from, to, 1);
+        let text = if to.starts_with("<xfail") {
+            text.replacen("</skipped>", "</xfail>", 1)
+        } else {
+            text
+        };
+        std::fs::write(&path, text).unwrap();
+        match xmllint(&path) {
+            Ok(()) => panic!("junit-10.xsd accepts {to}"),
+            Err(refused) => assert!(refused.contains("Schemas validity error"), "{refused}"),
+        }
+    }
 }
