@@ -654,3 +654,160 @@ fn the_junit_report_is_valid_against_the_junit_schema_ci_servers_read() {
         }
     }
 }
+
+/// `hpasim check ARGS` run in `dir` under bash, which reports its children's CPU time
+/// (`times`): that time (user and system, seconds), the exit code and the report.
+fn check_with_cpu_time(dir: &Path, args: &[&str]) -> (f64, i32, String) {
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#""$@" > report.txt; code=$?; times; exit $code"#)
+        .arg("bash")
+        .arg(assert_cmd::cargo::cargo_bin!("hpasim"))
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CI")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    // `times` prints the shell's user and system time, then its children's: `0m4.853s 0m1.716s`.
+    let times = String::from_utf8_lossy(&out.stdout).to_string();
+    let children = times.lines().nth(1).unwrap_or_else(|| panic!("{times:?}"));
+    let seconds = children
+        .split_whitespace()
+        .map(|t| {
+            let (m, s) = t.trim_end_matches('s').split_once('m').unwrap();
+            m.parse::<f64>().unwrap() * 60.0 + s.parse::<f64>().unwrap()
+        })
+        .sum();
+    let report = std::fs::read_to_string(dir.join("report.txt")).unwrap();
+    (seconds, out.status.code().unwrap_or(-1), report)
+}
+
+#[test]
+fn a_filter_chooses_the_checks_before_the_runs_and_a_scenario_with_none_is_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // An xfail expectation whose `ready` holds and whose `spec_replicas` does not: the
+    // expectation is an expected failure, its `ready` line a PASS, also when the filter
+    // chooses that line alone (it is judged with its expectation).
+    let pair = "- name: pair\n  at: \"12:10\"\n  ready: \">= 6\"\n  spec_replicas: \"== 2\"\n  xfail: \"known\"\n";
+    scenario_with(dir.path(), "a.yaml", &format!("{GOOD}{pair}"));
+    // The same rush over a week: a run that costs tens of times the 4-hour one.
+    let week = lunch_rush().replace("\nduration: 4h\n", "\nduration: 7d\n");
+    assert!(week.contains("duration: 7d"));
+    std::fs::write(
+        dir.path().join("week.yaml"),
+        format!("{week}expect:\n- name: a week\n  at: \"10:00\"\n  ready: \"== 2\"\n"),
+    )
+    .unwrap();
+    // (filter, what it prints: a.yaml's totals line, exit code)
+    let cases = [
+        (
+            "never fewer",
+            "2 checks in 1 scenario: 2 passed, 0 failed, 0 expected failures",
+        ),
+        (
+            "pair: ready",
+            "1 check in 1 scenario: 1 passed, 0 failed, 0 expected failures",
+        ),
+        (
+            "pair: spec",
+            "1 check in 1 scenario: 0 passed, 0 failed, 1 expected failures",
+        ),
+        (
+            "^feastflow-lunch-rush: summary",
+            "1 check in 1 scenario: 1 passed, 0 failed, 0 expected failures",
+        ),
+        (
+            "nothing has this",
+            "0 checks in 0 scenarios: 0 passed, 0 failed, 0 expected failures",
+        ),
+    ];
+    let (all_cpu, code, all) = check_with_cpu_time(dir.path(), &["a.yaml", "week.yaml"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("a week: ready == 2 at 10:00: got 2"), "{all}");
+    for (filter, totals) in cases {
+        let (cpu, code, filtered) =
+            check_with_cpu_time(dir.path(), &["a.yaml", "week.yaml", "--filter", filter]);
+        assert_eq!(code, 0, "{filter}: {filtered}");
+        assert!(
+            filtered.ends_with(&format!("{totals}\n")),
+            "{filter}: {filtered}"
+        );
+        // The lines are those of the unfiltered report, whatever the scenarios beside.
+        for line in filtered.lines().filter(|l| l.starts_with("  ")) {
+            assert!(all.contains(line), "{filter}: {line}");
+        }
+        let (_, _, alone) = check_with_cpu_time(dir.path(), &["a.yaml", "--filter", filter]);
+        assert_eq!(filtered, alone, "{filter}");
+        // The week, matching nothing, is not run: what is left costs a fraction of it.
+        assert!(
+            cpu * 4.0 < all_cpu,
+            "{filter}: {cpu:.2} s of CPU with the filter, {all_cpu:.2} s without it"
+        );
+    }
+    // A golden the filter leaves out is not judged: no `.new` written by --update.
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        format!("{}{GOLDEN}", lunch_rush()),
+    )
+    .unwrap();
+    let new = dir.path().join("golden/lunch.csv.new");
+    for (filter, written) in [("nothing has this", false), ("golden golden/lunch", true)] {
+        hpasim()
+            .current_dir(dir.path())
+            .args(["check", "b.yaml", "--update", "--filter", filter])
+            .assert()
+            .code(i32::from(written));
+        assert_eq!(new.exists(), written, "{filter}");
+    }
+}
+
+#[test]
+fn the_timeline_columns_known_before_a_run_are_those_every_bundled_scenario_writes() {
+    fn scenarios(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                scenarios(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                // A scenario has a workload; the HPA manifests and patches beside them do not.
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.lines().any(|l| l.starts_with("workload:")) {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    let mut files = vec![];
+    scenarios(&root().join("scenarios"), &mut files);
+    files.sort();
+    let (mut worker, mut metrics) = (false, 0);
+    for path in &files {
+        let sc = hpasim::scenario::load_scenario(path).unwrap_or_else(|e| panic!("{e}"));
+        let options = hpasim::sim::Options {
+            step: hpasim::core::Span::from_secs(1),
+            seed: None,
+            keep_snapshots: false,
+            keep_events: false,
+        };
+        let record = hpasim::sim::run(&sc, &options);
+        let judgement = hpasim::measure::judge_run(&record);
+        let csv = hpasim::report::timeline_csv(&record, &judgement.steps).unwrap();
+        let header = String::from_utf8(csv).unwrap();
+        let header: Vec<&str> = header.lines().next().unwrap().split(',').collect();
+        let known = hpasim::report::timeline_columns(&sc);
+        assert_eq!(known, header, "{}", path.display());
+        let figures: Vec<String> = hpasim::report::summary_figures(&record.summary, &judgement)
+            .unwrap()
+            .into_keys()
+            .collect();
+        let named = hpasim::sweep::trial::figure_names(&sc).unwrap();
+        assert_eq!(named, figures, "{}", path.display());
+        worker |= known.iter().any(|c| c == "queue_depth");
+        metrics = metrics.max(known.iter().filter(|c| c.ends_with("_actual")).count());
+    }
+    // The bundled scenarios cover a worker's columns and several metrics.
+    assert!(files.len() >= 41, "{} scenarios", files.len());
+    assert!(worker && metrics >= 2, "worker {worker}, metrics {metrics}");
+}
