@@ -11,7 +11,7 @@ mod output;
 mod plan;
 mod timeline;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use condition::{Agg, Cond, Op, Outcome, Test, apply, num, parse, percentile};
@@ -33,18 +33,6 @@ pub struct Observed {
     pub timeline: Timeline,
     /// summary.json's figures.
     pub figures: BTreeMap<String, f64>,
-}
-
-/// Runs `scenario` with `seed` and reads what it shows (the simulation and measurement
-/// are the layers below's; this reads their files' contents).
-pub fn observe(scenario: &Scenario, seed: u64) -> Result<Observed, Error> {
-    let options = crate::sim::Options {
-        step: Span::from_secs(1),
-        seed: Some(seed),
-        keep_snapshots: false,
-        keep_events: true,
-    };
-    judged(scenario, seed, &crate::sim::run(scenario, &options))
 }
 
 /// A run's record judged, and read as its files have it: the one place `check` calls the
@@ -138,31 +126,50 @@ pub enum GoldenMode {
     Accept,
 }
 
-/// Checks one loaded scenario: validates every expectation (names against a one-second
-/// probe run's header and figures), runs it `runs` times (seeds as `simulate --runs`),
-/// judges every check on every run and the golden on run 0.
+/// Checks one loaded scenario. First every expectation and the golden are validated, the
+/// names against the columns and figures a run of it has, known without running it
+/// ([`crate::report::timeline_columns`], [`crate::sweep::trial::figure_names`]). Then the
+/// checks whose `scenario name: title` `filter` matches (all, without one) are chosen: with
+/// none, and no chosen golden, the scenario is not run and has no case. Otherwise it runs
+/// `runs` times (seeds as `simulate --runs`); the chosen checks are judged on every run and
+/// the golden, when chosen, on run 0.
 pub fn check_scenario(
-    mut scenario: Scenario,
+    scenario: Scenario,
     runs: Option<u32>,
     golden_mode: GoldenMode,
+    filter: Option<&regex::Regex>,
 ) -> Result<ScenarioResult, Error> {
     let text = scenario.source.clone();
     let checks = plan(&scenario, &text)?;
     if let Some(g) = &scenario.file.golden {
         golden::validate(&scenario, &text, g)?;
     }
-    // The header depends on the run's metrics: read it off a one-second run, so a wrong
-    // name is refused before the real runs.
-    let end = scenario.end;
-    scenario.end = end.min(scenario.start.plus(Span::from_secs(1)));
-    let probe = observe(&scenario, scenario.seed);
-    scenario.end = end;
-    let probe = probe?;
-    check_names(&scenario, &checks, &probe.timeline.columns, &probe.figures)?;
+    let columns = crate::report::timeline_columns(&scenario);
+    let figures = crate::sweep::trial::figure_names(&scenario)?;
+    check_names(&scenario, &checks, &columns, &figures)?;
     if let Some(g) = &scenario.file.golden {
-        golden::check_columns(&scenario, &text, g, &probe.timeline.columns)?;
+        golden::check_columns(&scenario, &text, g, &columns)?;
     }
+    let name = scenario.file.name.clone();
+    let chosen = |title: &str| filter.is_none_or(|re| re.is_match(&format!("{name}: {title}")));
+    let keep: Vec<bool> = checks.iter().map(|c| chosen(&c.title())).collect();
+    // An `xfail` is settled over its whole expectation (`settle_xfail`): every condition
+    // of an expectation with a chosen one is judged, the others dropped after.
+    let entries: BTreeSet<usize> = (checks.iter().zip(&keep))
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c.entry)
+        .collect();
+    let golden = (scenario.file.golden.as_ref()).filter(|g| chosen(&golden::title(g)));
     let n = runs.or(scenario.file.seeds).unwrap_or(1).max(1);
+    let mut result = ScenarioResult {
+        path: scenario.path.clone(),
+        name: name.clone(),
+        runs: n,
+        cases: vec![],
+    };
+    if entries.is_empty() && golden.is_none() {
+        return Ok(result);
+    }
     let seeds: Vec<u64> = std::iter::once(scenario.seed)
         .chain((1..n).map(|k| crate::measure::derive_seed(scenario.seed, k)))
         .collect();
@@ -178,10 +185,18 @@ pub fn check_scenario(
         })
         .into_iter()
         .collect::<Result<_, _>>()?;
-    let mut cases: Vec<CaseResult> = checks.iter().map(|c| judge(c, &observed)).collect();
-    settle_xfail(&checks, &mut cases);
-    if let Some(g) = &scenario.file.golden {
-        cases.push(golden::judge(
+    let (judged, keep): (Vec<Check>, Vec<bool>) = (checks.iter().zip(keep))
+        .filter(|(c, _)| entries.contains(&c.entry))
+        .map(|(c, k)| (c.clone(), k))
+        .unzip();
+    let mut cases: Vec<CaseResult> = judged.iter().map(|c| judge(c, &observed)).collect();
+    settle_xfail(&judged, &mut cases);
+    result.cases = (cases.into_iter().zip(keep))
+        .filter(|(_, k)| *k)
+        .map(|(c, _)| c)
+        .collect();
+    if let Some(g) = golden {
+        result.cases.push(golden::judge(
             &scenario,
             &text,
             g,
@@ -189,12 +204,7 @@ pub fn check_scenario(
             golden_mode,
         )?);
     }
-    Ok(ScenarioResult {
-        path: scenario.path.clone(),
-        name: scenario.file.name.clone(),
-        runs: n,
-        cases,
-    })
+    Ok(result)
 }
 
 /// One run's outcome of one check.
@@ -297,15 +307,29 @@ fn when_text(w: When) -> String {
     }
 }
 
+impl Check {
+    /// `name: field condition when`: the report's line, the JUnit case and what
+    /// `--filter` matches (after `scenario name: `).
+    pub fn title(&self) -> String {
+        format!(
+            "{}: {} {} {}",
+            self.name,
+            self.field,
+            self.cond,
+            when_text(self.when)
+        )
+        .trim_end()
+        .to_string()
+    }
+}
+
 /// Judges one check on every run and combines the runs.
 pub fn judge(check: &Check, runs: &[Observed]) -> CaseResult {
     let outcomes: Vec<RunOutcome> = runs.iter().map(|r| evaluate(check, r)).collect();
     let passes = outcomes.iter().filter(|o| o.pass).count();
     let n = outcomes.len();
     let expected = format!("{} {}", check.field, check.cond);
-    let title = format!("{}: {expected} {}", check.name, when_text(check.when))
-        .trim_end()
-        .to_string();
+    let title = check.title();
     let rate = format!("passed {passes}/{n} runs");
     let seen = |o: &RunOutcome| match check.when {
         When::Eventually(a, _) if o.pass => {

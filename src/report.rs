@@ -35,6 +35,6 @@ pub use run_dir::{
 };
 pub use run_files::{
     EventsFile, EventsKept, RunOutput, SpreadReport, events_jsonl, summary_figures, summary_text,
-    timeline_csv, write_run,
+    timeline_columns, timeline_csv, timeline_header, write_run,
 };
 pub use run_report::{glossary, provenance, report_grids, verdict_reason};

@@ -26,7 +26,7 @@ pub mod serving;
 mod testing;
 mod traffic;
 
-pub use engine::{Options, clock, run, run_watched};
+pub use engine::{Options, clock, metric_names, run, run_watched};
 pub use queue::{JobRecord, JobSecond, JobTaken};
 pub use record::{
     Event, HpaEpoch, Marks, MetricValues, Record, RecordedPoll, RecordedSync, Row, RunSetting,

@@ -75,6 +75,11 @@ pub fn check_columns(
     Ok(())
 }
 
+/// The golden's case title (what `--filter` matches after `scenario name: `).
+pub fn title(g: &Golden) -> String {
+    format!("golden {} ({})", g.file, g.columns.join(", "))
+}
+
 fn every_ms(g: &Golden) -> i64 {
     g.every
         .map(|e| e.span().as_millis())
@@ -280,7 +285,7 @@ pub fn judge(
         }
         GoldenMode::Compare => {}
     }
-    let title = format!("golden {} ({})", g.file, g.columns.join(", "));
+    let title = title(g);
     let location = locate_golden(text);
     let note = if notes.is_empty() {
         String::new()

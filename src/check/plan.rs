@@ -2,7 +2,6 @@
 //! times inside the run, conditions parsed, then names against the timeline's header and
 //! the summary's figures. Errors name the file, the line and the field (exit 2).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::condition::{self, Agg, Cond, Test};
@@ -295,17 +294,18 @@ pub fn moment(sc: &Scenario, text: &str) -> Result<Time, String> {
     Ok(t)
 }
 
-/// Refuses a check whose column or figure the run does not have, naming the nearest.
+/// Refuses a check whose column (timeline.csv's header) or figure (summary.json's, by
+/// dotted name) the run does not have, naming the nearest.
 pub fn check_names(
     sc: &Scenario,
     checks: &[Check],
     columns: &[String],
-    figures: &BTreeMap<String, f64>,
+    figures: &[String],
 ) -> Result<(), Error> {
     for c in checks {
         let (known, what): (Vec<&str>, &str) = match c.when {
             When::Summary => (
-                figures.keys().map(String::as_str).collect(),
+                figures.iter().map(String::as_str).collect(),
                 "summary figure",
             ),
             _ => (

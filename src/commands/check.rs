@@ -88,18 +88,13 @@ pub fn check(args: &CheckArgs) -> Result<Checked, Error> {
                     message: "has no `expect:` or `golden:` to check".into(),
                 });
             }
-            check::check_scenario(scenario, args.runs, args.golden)
+            // The filter is applied before the runs: a scenario with no matching check
+            // is validated, not run.
+            check::check_scenario(scenario, args.runs, args.golden, filter.as_ref())
         })
         .collect();
     let mut results: Vec<ScenarioResult> = results.into_iter().collect::<Result<_, _>>()?;
-    if let Some(re) = &filter {
-        for r in &mut results {
-            let name = r.name.clone();
-            r.cases
-                .retain(|c| re.is_match(&format!("{name}: {}", c.title)));
-        }
-        results.retain(|r| !r.cases.is_empty());
-    }
+    results.retain(|r| !r.cases.is_empty());
     let failed = results.iter().any(|r| r.failures() > 0);
     if let Some(path) = &args.junit {
         crate::report::write_atomically(path, check::junit(&results).as_bytes())?;

@@ -136,45 +136,7 @@ fn write_timeline_csv(
     out: &mut dyn std::io::Write,
 ) -> Result<(), Error> {
     let mut w = csv::Writer::from_writer(out);
-    let mut header: Vec<String> = [
-        "time_s",
-        "clock",
-        "load_rps",
-        "spec_replicas",
-        "desired_replicas",
-        "ready",
-        "starting",
-        "pending",
-        "terminating",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for name in &record.metric_names {
-        let col = name.replace('/', "_");
-        header.push(format!("{col}_actual"));
-        header.push(format!("{col}_observed"));
-    }
-    if record.jobs.is_some() {
-        header.extend(WORKER_COLUMNS.iter().map(|s| s.to_string()));
-    }
-    header.extend(
-        [
-            "arrived",
-            "served",
-            "queued",
-            "failed",
-            "nodes",
-            "latency_p50_ms",
-            "latency_p95_ms",
-            "latency_p99_ms",
-            "slo_ok",
-            "cost_usd",
-            "span_s",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
+    let header = timeline_header(&record.metric_names, record.jobs.is_some());
     let csv_err = |e: csv::Error| Error::Output(format!("timeline.csv: {e}"));
     w.write_record(&header).map_err(csv_err)?;
     let none = StepFigures::default();
@@ -226,6 +188,61 @@ fn write_timeline_csv(
     }
     w.flush()
         .map_err(|e| Error::Output(format!("timeline.csv: {e}")))
+}
+
+/// timeline.csv's header for a run with these HPA metrics (`Record::metric_names`) and,
+/// with `worker`, a worker's queue columns: the one list [`timeline_csv`] writes and
+/// [`timeline_columns`] gives before a run.
+pub fn timeline_header(metric_names: &[String], worker: bool) -> Vec<String> {
+    let mut header: Vec<String> = [
+        "time_s",
+        "clock",
+        "load_rps",
+        "spec_replicas",
+        "desired_replicas",
+        "ready",
+        "starting",
+        "pending",
+        "terminating",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for name in metric_names {
+        let col = name.replace('/', "_");
+        header.push(format!("{col}_actual"));
+        header.push(format!("{col}_observed"));
+    }
+    if worker {
+        header.extend(WORKER_COLUMNS.iter().map(|s| s.to_string()));
+    }
+    header.extend(
+        [
+            "arrived",
+            "served",
+            "queued",
+            "failed",
+            "nodes",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "latency_p99_ms",
+            "slo_ok",
+            "cost_usd",
+            "span_s",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    header
+}
+
+/// The columns a run of `sc` writes to timeline.csv, without running it: the header
+/// depends only on the HPA's metrics at the start and on `workload.worker`.
+pub fn timeline_columns(sc: &crate::scenario::Scenario) -> Vec<String> {
+    timeline_header(
+        &crate::sim::metric_names(sc),
+        sc.file.workload.worker.is_some(),
+    )
 }
 
 /// A worker's timeline columns (`workload.worker`): jobs waiting, the oldest waiting

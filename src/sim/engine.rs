@@ -156,6 +156,15 @@ pub fn run_watched<'a>(sc: &'a Scenario, opts: &Options, watch: &'a mut dyn RunW
     sim.run(opts.step, seed)
 }
 
+/// The names of a run's HPA metrics, in the record's order (`Record::metric_names`, the
+/// timeline's `NAME_actual`/`NAME_observed` columns): the metrics as the run starts (a
+/// patch later does not rename the columns), known without running it.
+pub fn metric_names(sc: &Scenario) -> Vec<String> {
+    (sc.hpa.spec.effective_metrics().iter())
+        .map(MetricSpec::display_name)
+        .collect()
+}
+
 pub(super) fn pod_name(i: usize) -> String {
     format!("pod-{:05}", i + 1)
 }
@@ -191,7 +200,7 @@ impl<'a> Sim<'a> {
                 controller: sc.controller_flags(),
                 decision: None,
             },
-            metric_names: metric_specs.iter().map(MetricSpec::display_name).collect(),
+            metric_names: metric_names(sc),
             metric_specs,
             spec: sc.file.workload.initial_replicas,
             followed: sc.file.workload.initial_replicas,

@@ -372,8 +372,9 @@ fn junit_has_a_suite_per_scenario_and_a_case_per_check_with_the_failure_text() {
         assert_eq!(s.attribute("failures"), Some(failures.to_string().as_str()));
         assert_eq!(s.attribute("skipped"), Some(skipped.to_string().as_str()));
         assert_eq!(s.attribute("errors"), Some("0"));
+        assert!(s.attribute("file").is_some(), "testsuite without its file");
         for c in &cases {
-            for attr in ["name", "classname", "file", "line"] {
+            for attr in ["name", "classname"] {
                 assert!(c.attribute(attr).is_some(), "testcase without {attr}");
             }
         }
@@ -387,10 +388,12 @@ fn junit_has_a_suite_per_scenario_and_a_case_per_check_with_the_failure_text() {
         failed.attribute("message"),
         Some("at 11:32: expected ready >= 6, got 2")
     );
-    let case = failed.parent().unwrap();
-    assert_eq!(
-        case.attribute("line"),
-        Some((first + 3).to_string().as_str())
+    // The check's own line leads the text, as a compiler prints a place.
+    let place = format!("{}:{}\n", mixed.display(), first + 3);
+    assert!(
+        failed.text().unwrap_or_default().starts_with(&place),
+        "{:?}",
+        failed.text()
     );
     let skipped = suites[0]
         .descendants()
@@ -536,4 +539,275 @@ fn seeds_in_the_file_set_the_runs_and_the_report_does_not_depend_on_the_thread_c
     );
     assert!(one.contains("passed 3/3 runs"), "{one}");
     assert_eq!(one, report("2"));
+}
+
+/// Jenkins xUnit's JUnit schema, as published (tests/fixtures/junit/README.md).
+fn junit_xsd() -> PathBuf {
+    root().join("tests/fixtures/junit/junit-10.xsd")
+}
+
+/// Validates `xml` against junit-10.xsd with libxml2's `xmllint`: `Ok`, or its complaints.
+/// xmllint is required, never skipped: without it this panics saying how to install it
+/// (`.ci/run` installs it), and anything but "validates" or "fails to validate" (a schema
+/// that does not compile, a file not read) panics too, so a rejection is the schema's.
+fn xmllint(xml: &Path) -> Result<(), String> {
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(junit_xsd())
+        .arg(xml)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run xmllint ({e}): the JUnit report is validated with libxml2's xmllint; \
+                 install it (Debian, Ubuntu: `apt-get install libxml2-utils`; macOS has it) \
+                 or run .ci/run, which installs it"
+            )
+        });
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    match out.status.code() {
+        Some(0) if said.contains("validates") => Ok(()),
+        Some(3) if said.contains("fails to validate") => Err(said),
+        _ => panic!(
+            "xmllint did not validate {}: {:?}\n{said}",
+            xml.display(),
+            out.status
+        ),
+    }
+}
+
+#[test]
+fn the_junit_report_is_valid_against_the_junit_schema_ci_servers_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every status the report has: PASS, FAIL, XFAIL (`skipped`) in one scenario; an
+    // xfail that holds (XPASS, a `failure`) under a name XML must escape; a golden
+    // divergence (its context rows in the text); two runs (the failing run's seed).
+    let (mixed, _) = scenario_with(dir.path(), "a-mixed.yaml", MIXED);
+    let xpass = "expect:\n- name: \"quotes \\\"<&>\\\" and ünïcode\"\n  at: \"10:00\"\n  ready: \"== 2\"\n  xfail: \"marked <wrongly> & 'quoted'\"\n";
+    let (xpass, _) = scenario_with(dir.path(), "b-xpass.yaml", xpass);
+    let golden = "golden: {file: golden/c.csv, columns: [spec_replicas]}\n";
+    let (golden, _) = scenario_with(dir.path(), "c-golden.yaml", golden);
+    std::fs::create_dir_all(dir.path().join("golden")).unwrap();
+    std::fs::write(
+        dir.path().join("golden/c.csv"),
+        "time_s,clock,spec_replicas\n0,10:00:00,2\n60,10:01:00,99\n120,10:02:00,2\n",
+    )
+    .unwrap();
+    let report = dir.path().join("junit.xml");
+    for runs in ["1", "2"] {
+        hpasim()
+            .args(["check", "--runs", runs])
+            .args([&mixed, &xpass, &golden])
+            .arg("--junit")
+            .arg(&report)
+            .assert()
+            .code(1);
+        let xml = std::fs::read_to_string(&report).unwrap();
+        for element in ["<testcase ", "<failure ", "<skipped ", "type=\"xpass\""] {
+            assert!(xml.contains(element), "no {element} in\n{xml}");
+        }
+        if let Err(e) = xmllint(&report) {
+            panic!("--runs {runs}: the report fails junit-10.xsd:\n{e}\n{xml}");
+        }
+        // All passing: a report of `testcase`s alone.
+        let filtered = dir.path().join("passing.xml");
+        hpasim()
+            .args(["check", "--runs", runs, "--filter", "never fewer"])
+            .arg(&mixed)
+            .arg("--junit")
+            .arg(&filtered)
+            .assert()
+            .code(0);
+        xmllint(&filtered).unwrap();
+    }
+    // The validator can fail: documents the schema refuses, each from the valid report.
+    let valid = std::fs::read_to_string(&report).unwrap();
+    // (what is changed, into what)
+    let broken = [
+        // `file` and `line` on a test case (this writer's first form).
+        (
+            "<testcase name=",
+            "<testcase file=\"a.yaml\" line=\"3\" name=",
+        ),
+        // `skipped` on the root (idem).
+        ("errors=\"0\">", "errors=\"0\" skipped=\"1\">"),
+        // A suite without its count of tests.
+        (
+            "<testsuite name=\"feastflow-lunch-rush\" tests=\"4\"",
+            "<testsuite name=\"feastflow-lunch-rush\"",
+        ),
+        // An element the schema does not know.
+        ("<skipped ", "<xfail "),
+    ];
+    for (from, to) in broken {
+        assert!(valid.contains(from), "{from} not in the report");
+        let path = dir.path().join("broken.xml");
+        let text = valid.replacen(from, to, 1);
+        let text = if to.starts_with("<xfail") {
+            text.replacen("</skipped>", "</xfail>", 1)
+        } else {
+            text
+        };
+        std::fs::write(&path, text).unwrap();
+        match xmllint(&path) {
+            Ok(()) => panic!("junit-10.xsd accepts {to}"),
+            Err(refused) => assert!(refused.contains("Schemas validity error"), "{refused}"),
+        }
+    }
+}
+
+/// `hpasim check ARGS` run in `dir` under bash, which reports its children's CPU time
+/// (`times`): that time (user and system, seconds), the exit code and the report.
+fn check_with_cpu_time(dir: &Path, args: &[&str]) -> (f64, i32, String) {
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#""$@" > report.txt; code=$?; times; exit $code"#)
+        .arg("bash")
+        .arg(assert_cmd::cargo::cargo_bin!("hpasim"))
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CI")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    // `times` prints the shell's user and system time, then its children's: `0m4.853s 0m1.716s`.
+    let times = String::from_utf8_lossy(&out.stdout).to_string();
+    let children = times.lines().nth(1).unwrap_or_else(|| panic!("{times:?}"));
+    let seconds = children
+        .split_whitespace()
+        .map(|t| {
+            let (m, s) = t.trim_end_matches('s').split_once('m').unwrap();
+            m.parse::<f64>().unwrap() * 60.0 + s.parse::<f64>().unwrap()
+        })
+        .sum();
+    let report = std::fs::read_to_string(dir.join("report.txt")).unwrap();
+    (seconds, out.status.code().unwrap_or(-1), report)
+}
+
+#[test]
+fn a_filter_chooses_the_checks_before_the_runs_and_a_scenario_with_none_is_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // An xfail expectation whose `ready` holds and whose `spec_replicas` does not: the
+    // expectation is an expected failure, its `ready` line a PASS, also when the filter
+    // chooses that line alone (it is judged with its expectation).
+    let pair = "- name: pair\n  at: \"12:10\"\n  ready: \">= 6\"\n  spec_replicas: \"== 2\"\n  xfail: \"known\"\n";
+    scenario_with(dir.path(), "a.yaml", &format!("{GOOD}{pair}"));
+    // The same rush over a week: a run that costs tens of times the 4-hour one.
+    let week = lunch_rush().replace("\nduration: 4h\n", "\nduration: 7d\n");
+    assert!(week.contains("duration: 7d"));
+    std::fs::write(
+        dir.path().join("week.yaml"),
+        format!("{week}expect:\n- name: a week\n  at: \"10:00\"\n  ready: \"== 2\"\n"),
+    )
+    .unwrap();
+    // (filter, what it prints: a.yaml's totals line, exit code)
+    let cases = [
+        (
+            "never fewer",
+            "2 checks in 1 scenario: 2 passed, 0 failed, 0 expected failures",
+        ),
+        (
+            "pair: ready",
+            "1 check in 1 scenario: 1 passed, 0 failed, 0 expected failures",
+        ),
+        (
+            "pair: spec",
+            "1 check in 1 scenario: 0 passed, 0 failed, 1 expected failures",
+        ),
+        (
+            "^feastflow-lunch-rush: summary",
+            "1 check in 1 scenario: 1 passed, 0 failed, 0 expected failures",
+        ),
+        (
+            "nothing has this",
+            "0 checks in 0 scenarios: 0 passed, 0 failed, 0 expected failures",
+        ),
+    ];
+    let (all_cpu, code, all) = check_with_cpu_time(dir.path(), &["a.yaml", "week.yaml"]);
+    assert_eq!(code, 0, "{all}");
+    assert!(all.contains("a week: ready == 2 at 10:00: got 2"), "{all}");
+    for (filter, totals) in cases {
+        let (cpu, code, filtered) =
+            check_with_cpu_time(dir.path(), &["a.yaml", "week.yaml", "--filter", filter]);
+        assert_eq!(code, 0, "{filter}: {filtered}");
+        assert!(
+            filtered.ends_with(&format!("{totals}\n")),
+            "{filter}: {filtered}"
+        );
+        // The lines are those of the unfiltered report, whatever the scenarios beside.
+        for line in filtered.lines().filter(|l| l.starts_with("  ")) {
+            assert!(all.contains(line), "{filter}: {line}");
+        }
+        let (_, _, alone) = check_with_cpu_time(dir.path(), &["a.yaml", "--filter", filter]);
+        assert_eq!(filtered, alone, "{filter}");
+        // The week, matching nothing, is not run: what is left costs a fraction of it.
+        assert!(
+            cpu * 4.0 < all_cpu,
+            "{filter}: {cpu:.2} s of CPU with the filter, {all_cpu:.2} s without it"
+        );
+    }
+    // A golden the filter leaves out is not judged: no `.new` written by --update.
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        format!("{}{GOLDEN}", lunch_rush()),
+    )
+    .unwrap();
+    let new = dir.path().join("golden/lunch.csv.new");
+    for (filter, written) in [("nothing has this", false), ("golden golden/lunch", true)] {
+        hpasim()
+            .current_dir(dir.path())
+            .args(["check", "b.yaml", "--update", "--filter", filter])
+            .assert()
+            .code(i32::from(written));
+        assert_eq!(new.exists(), written, "{filter}");
+    }
+}
+
+#[test]
+fn the_timeline_columns_known_before_a_run_are_those_every_bundled_scenario_writes() {
+    fn scenarios(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                scenarios(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                // A scenario has a workload; the HPA manifests and patches beside them do not.
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.lines().any(|l| l.starts_with("workload:")) {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    let mut files = vec![];
+    scenarios(&root().join("scenarios"), &mut files);
+    files.sort();
+    let (mut worker, mut metrics) = (false, 0);
+    for path in &files {
+        let sc = hpasim::scenario::load_scenario(path).unwrap_or_else(|e| panic!("{e}"));
+        let options = hpasim::sim::Options {
+            step: hpasim::core::Span::from_secs(1),
+            seed: None,
+            keep_snapshots: false,
+            keep_events: false,
+        };
+        let record = hpasim::sim::run(&sc, &options);
+        let judgement = hpasim::measure::judge_run(&record);
+        let csv = hpasim::report::timeline_csv(&record, &judgement.steps).unwrap();
+        let header = String::from_utf8(csv).unwrap();
+        let header: Vec<&str> = header.lines().next().unwrap().split(',').collect();
+        let known = hpasim::report::timeline_columns(&sc);
+        assert_eq!(known, header, "{}", path.display());
+        let figures: Vec<String> = hpasim::report::summary_figures(&record.summary, &judgement)
+            .unwrap()
+            .into_keys()
+            .collect();
+        let named = hpasim::sweep::trial::figure_names(&sc).unwrap();
+        assert_eq!(named, figures, "{}", path.display());
+        worker |= known.iter().any(|c| c == "queue_depth");
+        metrics = metrics.max(known.iter().filter(|c| c.ends_with("_actual")).count());
+    }
+    // The bundled scenarios cover a worker's columns and several metrics.
+    assert!(files.len() >= 41, "{} scenarios", files.len());
+    assert!(worker && metrics >= 2, "worker {worker}, metrics {metrics}");
 }
