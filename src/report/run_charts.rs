@@ -303,7 +303,7 @@ pub fn write_charts_and_report(
         charts,
         scenario_yaml: sc.source.clone(),
         grids: report_grids(run, sc.start.as_secs_f64()),
-        glossary: glossary(),
+        glossary: glossary(run.record.jobs.is_some()),
         provenance: provenance(command_line),
     };
     let path = dir.join("report.html");
@@ -391,7 +391,7 @@ pub fn write_comparison(
             ),
             compare_svg(&data, options)?,
         )],
-        glossary: glossary(),
+        glossary: glossary(variants.iter().any(|v| v.record.jobs.is_some())),
         provenance: provenance(command_line),
         ..Default::default()
     };

@@ -895,3 +895,65 @@ fn the_report_explains_its_figures_and_how_it_was_made() {
         "the command line"
     );
 }
+
+/// Every figure a run's summary.json has (numbers and nulls, by the dotted names `check`
+/// and `sweep` use) is named in report.html's glossary: a server's, a worker's (the
+/// queue's `queue.*`), a priced-by-nodes run's; a server's glossary has no queue entries.
+#[test]
+fn the_glossary_names_every_figure_of_summary_json() {
+    fn figures(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+        for (key, v) in v.as_object().into_iter().flatten() {
+            let name = match prefix {
+                "" => key.clone(),
+                _ => format!("{prefix}.{key}"),
+            };
+            match v {
+                serde_json::Value::Number(_) | serde_json::Value::Null => out.push(name),
+                serde_json::Value::Object(_) if name != "shortAtStart" => figures(&name, v, out),
+                _ => {}
+            }
+        }
+    }
+    // A name is named when it stands as a word: neither it nor a longer name's tail.
+    let names = |text: &str, name: &str| {
+        text.match_indices(name).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + name.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '.')
+                && !after.is_some_and(char::is_alphanumeric)
+        })
+    };
+    for (scenario, worker) in [
+        ("feastflow-flash-sale", false),
+        ("voiceassist-worker-queue", true),
+        ("waddlebot-cluster-at-capacity", false),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        hpasim()
+            .arg("simulate")
+            .arg(root().join(format!("scenarios/{scenario}.yaml")))
+            .args(["--step", "60s", "--charts", "none", "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+        let glossary = html.split("<h2>What the figures mean</h2>").nth(1).unwrap();
+        let glossary = glossary.split("</dl>").next().unwrap();
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.path().join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        let mut all = vec![];
+        figures("", &summary, &mut all);
+        assert!(all.len() > 50, "{scenario}: {} figures", all.len());
+        assert_eq!(
+            all.iter().any(|n| n.starts_with("queue.")),
+            worker,
+            "{scenario}"
+        );
+        let missing: Vec<_> = all.iter().filter(|n| !names(glossary, n)).collect();
+        assert!(missing.is_empty(), "{scenario}: not explained: {missing:?}");
+        assert_eq!(glossary.contains("queue.waitP95S"), worker, "{scenario}");
+        assert_eq!(glossary.contains("<dt>job wait</dt>"), worker, "{scenario}");
+    }
+}
