@@ -92,6 +92,7 @@ pub fn report_grids(run: &RunOutput, start_s: f64) -> Vec<Grid> {
     let Some(slo) = &run.judgement.slo else {
         return grids;
     };
+    let unit = super::charts::LoadUnit::of(run.record).noun();
     let budget = |name: &str, b: &crate::measure::slo::Budget| {
         (
             name.to_string(),
@@ -113,8 +114,8 @@ pub fn report_grids(run: &RunOutput, start_s: f64) -> Vec<Grid> {
         grids.push(Grid {
             title: "SLO budgets".into(),
             columns: vec![
-                "requests allowed to miss".into(),
-                "requests that missed".into(),
+                format!("{unit} allowed to miss"),
+                format!("{unit} that missed"),
                 "budget spent".into(),
             ],
             rows,
@@ -144,7 +145,7 @@ pub fn report_grids(run: &RunOutput, start_s: f64) -> Vec<Grid> {
                     )
                 })
                 .collect(),
-            note: "Burn rate: the share of requests that missed in the window over the share allowed; above 1 the budget is spent faster than the objective allows.".into(),
+            note: format!("Burn rate: the share of {unit} that missed in the window over the share allowed; above 1 the budget is spent faster than the objective allows."),
         });
     }
     let e = &slo.episodes;
