@@ -279,7 +279,7 @@ const GLOSSARY: &[(&str, &str, &[&str])] = &[
     ),
     (
         "scale-ups, scale-downs",
-        "HPA syncs that changed the replica count up or down.",
+        "Changes of the Deployment's replicas up or down: the HPA syncs that rescaled and, with a ScaledObject, KEDA's own writes (activation from 0, scale to zero); syncs counts the HPA's syncs.",
         &["scaleUps", "scaleDowns", "syncs"],
     ),
     (
