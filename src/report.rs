@@ -18,9 +18,9 @@ mod run_report;
 
 pub use chart_data::timeline_data;
 pub use charts::{
-    Band, BandData, ChartFormat, ChartOptions, CompareData, LatencySeries, MAX_SIDE, MIN_HEIGHT,
-    MIN_WIDTH, MetricSeries, Theme, TimelineData, Variant, band_chart, band_svg, compare_chart,
-    compare_svg, timeline_chart, timeline_svg,
+    Band, BandData, ChartFormat, ChartOptions, CompareData, LatencySeries, LoadUnit, MAX_SIDE,
+    MIN_HEIGHT, MIN_WIDTH, MetricSeries, Theme, TimelineData, Variant, band_chart, band_svg,
+    compare_chart, compare_svg, timeline_chart, timeline_svg,
 };
 pub use comparison::{comparison_grid, grid_text, scenario_diff};
 pub use explain::explain_decision;

@@ -65,6 +65,7 @@ pub fn timeline_data(record: &Record) -> TimelineData {
         title: format!("{} · seed {}", summary.scenario, summary.seed),
         clock_offset_s: summary.start_s,
         load_rps: rows.iter().map(|r| r.load_rps).collect(),
+        load_unit: super::charts::LoadUnit::of(record),
         spec: rows.iter().map(|r| f64::from(r.spec)).collect(),
         desired: rows.iter().map(|r| f64::from(r.desired)).collect(),
         ready: rows.iter().map(|r| r.ready as f64).collect(),

@@ -80,6 +80,51 @@ pub const MIN_HEIGHT: u32 = 300;
 /// The largest side drawn (a bitmap of 10 000 x 10 000 is already 300 MB).
 pub const MAX_SIDE: u32 = 10_000;
 
+/// What a run's load counts: a server's requests or a worker's jobs (`workload.worker`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LoadUnit {
+    /// Requests per second.
+    #[default]
+    Requests,
+    /// Jobs arriving per second.
+    Jobs,
+}
+
+impl LoadUnit {
+    /// The unit of a run: jobs when it has a worker's queue.
+    pub fn of(record: &crate::sim::Record) -> LoadUnit {
+        if record.jobs.is_some() {
+            LoadUnit::Jobs
+        } else {
+            LoadUnit::Requests
+        }
+    }
+
+    /// The plural noun: "requests" or "jobs".
+    pub fn noun(self) -> &'static str {
+        match self {
+            LoadUnit::Requests => "requests",
+            LoadUnit::Jobs => "jobs",
+        }
+    }
+
+    /// The rate in words, as a legend line reads it.
+    pub fn per_second(self) -> &'static str {
+        match self {
+            LoadUnit::Requests => "requests per second",
+            LoadUnit::Jobs => "jobs per second",
+        }
+    }
+
+    /// The rate's short unit, as an axis reads it.
+    pub fn rate(self) -> &'static str {
+        match self {
+            LoadUnit::Requests => "rps",
+            LoadUnit::Jobs => "jobs/s",
+        }
+    }
+}
+
 /// One run, row by row: what the timeline chart draws. Every per-row vector is indexed
 /// like `times_s`; a shorter vector simply ends its line early.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -91,8 +136,10 @@ pub struct TimelineData {
     pub clock_offset_s: f64,
     /// Seconds since the start, one per row.
     pub times_s: Vec<f64>,
-    /// Requests per second.
+    /// Requests (a worker's jobs) arriving per second.
     pub load_rps: Vec<f64>,
+    /// What `load_rps` counts, as the load panel labels it.
+    pub load_unit: LoadUnit,
     /// The Deployment's spec.replicas.
     pub spec: Vec<f64>,
     /// The HPA's last desiredReplicas.
@@ -200,6 +247,8 @@ pub struct CompareData {
     pub since_start: bool,
     /// One colour each.
     pub variants: Vec<Variant>,
+    /// What the variants' load counts (jobs when every variant is a worker).
+    pub load_unit: LoadUnit,
 }
 
 /// One variant's run.

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::charts::{
-    Band, BandData, ChartOptions, CompareData, LatencySeries, TimelineData, Variant, band_chart,
-    band_svg, compare_chart, compare_svg, timeline_chart, timeline_svg,
+    Band, BandData, ChartOptions, CompareData, LatencySeries, LoadUnit, TimelineData, Variant,
+    band_chart, band_svg, compare_chart, compare_svg, timeline_chart, timeline_svg,
 };
 use super::comparison::{comparison_grid, scenario_diff};
 use super::html::{ReportData, Table, report_html};
@@ -150,6 +150,7 @@ pub fn report_tables(run: &RunOutput) -> Vec<Table> {
     let j = run.judgement;
     let row = |k: &str, v: String| (k.to_string(), v);
     let ms = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0} ms"));
+    let unit = LoadUnit::of(run.record).noun();
     let mut tables = vec![Table {
         title: "Cost".into(),
         rows: vec![
@@ -182,7 +183,7 @@ pub fn report_tables(run: &RunOutput) -> Vec<Table> {
                 row("episodes", slo.episodes.count.to_string()),
                 row("longest episode", format!("{} s", slo.episodes.longest_s)),
                 row(
-                    "requests that missed",
+                    &format!("{unit} that missed"),
                     format!("{:.3}%", slo.missed_fraction * 100.0),
                 ),
             ],
@@ -197,16 +198,20 @@ pub fn report_tables(run: &RunOutput) -> Vec<Table> {
             row("worst second p95", ms(j.latency.worst_p95_ms)),
         ],
     });
+    let mut replicas = vec![
+        row("peak", s.peak_replicas.to_string()),
+        row("mean", format!("{:.1}", s.mean_replicas)),
+        row("scale-ups", s.scale_ups.to_string()),
+        row("scale-downs", s.scale_downs.to_string()),
+        row("pods created", s.pods_created.to_string()),
+    ];
+    // A worker serves no requests: none fail (its jobs' fate is in `queue`).
+    if run.record.jobs.is_none() {
+        replicas.push(row("failed requests", format!("{:.0}", s.failed_requests)));
+    }
     tables.push(Table {
         title: "Replicas".into(),
-        rows: vec![
-            row("peak", s.peak_replicas.to_string()),
-            row("mean", format!("{:.1}", s.mean_replicas)),
-            row("scale-ups", s.scale_ups.to_string()),
-            row("scale-downs", s.scale_downs.to_string()),
-            row("pods created", s.pods_created.to_string()),
-            row("failed requests", format!("{:.0}", s.failed_requests)),
-        ],
+        rows: replicas,
     });
     let e = &j.elasticity;
     tables.push(Table {
@@ -303,7 +308,7 @@ pub fn write_charts_and_report(
         charts,
         scenario_yaml: sc.source.clone(),
         grids: report_grids(run, sc.start.as_secs_f64()),
-        glossary: glossary(),
+        glossary: glossary(run.record.jobs.is_some()),
         provenance: provenance(command_line),
     };
     let path = dir.join("report.html");
@@ -374,6 +379,11 @@ pub fn write_comparison(
                     .map(|l| l.threshold_s() * 1000.0),
             })
             .collect(),
+        load_unit: if variants.iter().all(|v| v.record.jobs.is_some()) {
+            LoadUnit::Jobs
+        } else {
+            LoadUnit::Requests
+        },
     };
     let mut written = compare_chart(&data, options, dir, "compare")?;
     let axis = if data.since_start {
@@ -391,7 +401,7 @@ pub fn write_comparison(
             ),
             compare_svg(&data, options)?,
         )],
-        glossary: glossary(),
+        glossary: glossary(variants.iter().any(|v| v.record.jobs.is_some())),
         provenance: provenance(command_line),
         ..Default::default()
     };

@@ -383,7 +383,7 @@ impl<'a> Sim<'a> {
                 self.scrape();
             }
             let sync_due = syncs.due(elapsed);
-            self.keda_poll_if_due(sync_due);
+            self.keda_poll_if_due(sync_due, &mut totals);
             if sync_due {
                 self.sync(&mut totals);
             }

@@ -5,6 +5,7 @@
 //! applies and records what it returns. It decides nothing itself.
 
 use super::engine::Sim;
+use super::observe::RunTotals;
 use super::pods::Stage;
 use super::record::{Event, RecordedPoll};
 use crate::core::{Decision, Time};
@@ -87,8 +88,10 @@ impl Sim<'_> {
 
     /// KEDA's poll when one is due (`startScaleLoop`, scale_handler.go:268: every
     /// pollingInterval from creation), run before the HPA sync of the same second
-    /// (`sync_due`): `RequestScale`'s write goes to the Deployment directly.
-    pub(super) fn keda_poll_if_due(&mut self, sync_due: bool) {
+    /// (`sync_due`): `RequestScale`'s write goes to the Deployment directly. A write that
+    /// changes the replicas counts in `totals` as a scale-up or scale-down, as the HPA's
+    /// do: whoever writes it, it is a change of the Deployment's replicas.
+    pub(super) fn keda_poll_if_due(&mut self, sync_due: bool, totals: &mut RunTotals) {
         let (Some(sk), Some(run)) = (&self.sc.keda, &self.keda) else {
             return;
         };
@@ -107,6 +110,11 @@ impl Sim<'_> {
         let poll = run.state.poll(keda, now, &readings, target);
         let from = self.spec;
         if let Some(set) = poll.set_replicas {
+            match set.cmp(&from) {
+                std::cmp::Ordering::Greater => totals.scale_ups += 1,
+                std::cmp::Ordering::Less => totals.scale_downs += 1,
+                std::cmp::Ordering::Equal => {}
+            }
             // scale_scaledobjects.go `updateScaleOnScaleTarget`: the scale subresource.
             self.spec = set;
             self.scale_changed();
@@ -292,7 +300,7 @@ mod tests {
         for s in 0..100 {
             sim.t = sc.start.plus(Span::from_secs(s));
             let before = sim.keda.as_ref().map(|k| k.next_poll);
-            sim.keda_poll_if_due(false);
+            sim.keda_poll_if_due(false, &mut RunTotals::default());
             if sim.keda.as_ref().map(|k| k.next_poll) != before {
                 polled.push(s);
             }

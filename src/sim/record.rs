@@ -193,9 +193,11 @@ pub struct Summary {
     pub start_s: f64,
     /// Controller syncs.
     pub syncs: usize,
-    /// Syncs that scaled up.
+    /// Changes of the Deployment's replicas upwards: HPA syncs that scaled up, and KEDA's
+    /// writes that raised them (activation from zero, up to minReplicaCount).
     pub scale_ups: usize,
-    /// Syncs that scaled down.
+    /// Changes downwards: HPA syncs that scaled down, and KEDA's writes that lowered them
+    /// (to zero or idleReplicaCount).
     pub scale_downs: usize,
     /// Highest spec.replicas.
     pub peak_replicas: i32,

@@ -92,9 +92,11 @@ fn every_bundled_scenario_draws_its_timeline() {
             svg.starts_with("<svg width=\"900\" height=\"600\""),
             "{name}"
         );
+        // The load in the run's unit: a worker's jobs, a server's requests.
+        let rate = d.load_unit.rate();
         for label in [
-            "load (rps)",
-            "rps",
+            format!("load ({rate})").as_str(),
+            rate,
             "Ready",
             "spec.replicas",
             "scenario clock",
@@ -384,6 +386,7 @@ fn compare_chart_gives_each_variant_its_colour() {
         clock_offset_s: sc.start.as_secs_f64(),
         since_start: false,
         variants: vec![variant("seed <1>", &a, true), variant("seed 2", &b, false)],
+        load_unit: hpasim::report::LoadUnit::Requests,
     };
     let out = tempfile::tempdir().unwrap();
     let files =
@@ -894,4 +897,115 @@ fn the_report_explains_its_figures_and_how_it_was_made() {
         html.contains("command: <code>hpasim simulate ") && html.contains("--step 60s"),
         "the command line"
     );
+}
+
+/// Every figure a run's summary.json has (numbers and nulls, by the dotted names `check`
+/// and `sweep` use) is named in report.html's glossary: a server's, a worker's (the
+/// queue's `queue.*`), a priced-by-nodes run's; a server's glossary has no queue entries.
+#[test]
+fn the_glossary_names_every_figure_of_summary_json() {
+    fn figures(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+        for (key, v) in v.as_object().into_iter().flatten() {
+            let name = match prefix {
+                "" => key.clone(),
+                _ => format!("{prefix}.{key}"),
+            };
+            match v {
+                serde_json::Value::Number(_) | serde_json::Value::Null => out.push(name),
+                serde_json::Value::Object(_) if name != "shortAtStart" => figures(&name, v, out),
+                _ => {}
+            }
+        }
+    }
+    // A name is named when it stands as a word: neither it nor a longer name's tail.
+    let names = |text: &str, name: &str| {
+        text.match_indices(name).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + name.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '.')
+                && !after.is_some_and(char::is_alphanumeric)
+        })
+    };
+    for (scenario, worker) in [
+        ("feastflow-flash-sale", false),
+        ("voiceassist-worker-queue", true),
+        ("waddlebot-cluster-at-capacity", false),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        hpasim()
+            .arg("simulate")
+            .arg(root().join(format!("scenarios/{scenario}.yaml")))
+            .args(["--step", "60s", "--charts", "none", "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+        let glossary = html.split("<h2>What the figures mean</h2>").nth(1).unwrap();
+        let glossary = glossary.split("</dl>").next().unwrap();
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.path().join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        let mut all = vec![];
+        figures("", &summary, &mut all);
+        assert!(all.len() > 50, "{scenario}: {} figures", all.len());
+        assert_eq!(
+            all.iter().any(|n| n.starts_with("queue.")),
+            worker,
+            "{scenario}"
+        );
+        let missing: Vec<_> = all.iter().filter(|n| !names(glossary, n)).collect();
+        assert!(missing.is_empty(), "{scenario}: not explained: {missing:?}");
+        assert_eq!(glossary.contains("queue.waitP95S"), worker, "{scenario}");
+        assert_eq!(glossary.contains("<dt>job wait</dt>"), worker, "{scenario}");
+    }
+}
+
+/// A run's load is counted in its own unit: a server's requests, a worker's jobs
+/// (`workload.worker`), on the timeline's load panel and in report.html's SLO rows; a
+/// worker's report has no failed-requests row (it serves no requests).
+#[test]
+fn the_load_is_labelled_in_the_runs_unit() {
+    for (scenario, unit, other) in [
+        ("feastflow-flash-sale", "requests", "jobs"),
+        ("voiceassist-worker-queue", "jobs", "requests"),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        hpasim()
+            .arg("simulate")
+            .arg(root().join(format!("scenarios/{scenario}.yaml")))
+            .args(["--step", "60s", "--charts", "svg", "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let svg = std::fs::read_to_string(out.path().join("timeline.svg")).unwrap();
+        let rate = if unit == "jobs" { "jobs/s" } else { "rps" };
+        assert!(has_text(&svg, &format!("{unit} per second")), "{scenario}");
+        assert!(has_text(&svg, &format!("load ({rate})")), "{scenario}");
+        assert!(
+            !has_text(&svg, &format!("{other} per second")),
+            "{scenario}"
+        );
+        let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+        // The figures and the charts; the glossary after them speaks of both kinds.
+        let html = html.split("<h2>Scenario</h2>").next().unwrap();
+        for label in [
+            format!("<th scope=\"row\">{unit} that missed</th>"),
+            format!("<th scope=\"col\">{unit} allowed to miss</th>"),
+            format!("<th scope=\"col\">{unit} that missed</th>"),
+            format!("{unit} per second"),
+        ] {
+            assert!(html.contains(&label), "{scenario}: no {label}");
+        }
+        assert!(!html.contains(&format!("{other} per second")), "{scenario}");
+        assert!(
+            !html.contains(&format!("{other} that missed")),
+            "{scenario}"
+        );
+        assert_eq!(
+            html.contains("<th scope=\"row\">failed requests</th>"),
+            unit == "requests",
+            "{scenario}"
+        );
+    }
 }

@@ -480,3 +480,64 @@ fn metric_name_from_before_keda_2_12_is_ignored_with_a_warning() {
         assert_eq!(Keda::compile(&so).is_err(), refused, "{key}");
     }
 }
+
+/// `scaleUps` and `scaleDowns` count every change of the Deployment's replicas, whoever
+/// writes it: the HPA's rescales and KEDA's own writes (activation from 0, scale to zero),
+/// each counted from the run's events.
+#[test]
+fn scale_counts_include_kedas_writes() {
+    // (edits, KEDA's writes up, KEDA's writes down)
+    let cases: [(&[(&str, &str)], usize, usize); 3] = [
+        // Activated at 120 s, to zero at 660 s.
+        (&[], 1, 1),
+        // Never active from 2 replicas: one write to zero.
+        (
+            &[
+                ("  initialReplicas: 0", "  initialReplicas: 2"),
+                ("height: 300", "height: 0"),
+            ],
+            0,
+            1,
+        ),
+        // A second burst at 12:00, after the first's scale to zero at 11:00: activated
+        // twice, to zero twice (the second at the first poll after 13:30 + 300 s).
+        (
+            &[(
+                "  queue: {shape: [{spike: {at: \"00:02:00\", duration: 4m, height: 300}}], delay: 0s}",
+                "  queue: {shape: [{spike: {at: \"00:02:00\", duration: 4m, height: 300}}, {spike: {at: \"00:12:00\", duration: 2m, height: 300}}], delay: 0s}",
+            )],
+            2,
+            2,
+        ),
+    ];
+    for (i, (edits, keda_ups, keda_downs)) in cases.into_iter().enumerate() {
+        let record = run(edits);
+        let (mut ups, mut downs, mut writes_up, mut writes_down) = (0, 0, 0, 0);
+        for e in &record.events {
+            let (from, to, keda) = match e {
+                hpasim::sim::Event::Decision { decision, .. } => {
+                    (decision.current_replicas, decision.desired_replicas, false)
+                }
+                hpasim::sim::Event::Keda {
+                    from,
+                    set_replicas: Some(to),
+                    ..
+                } => (*from, *to, true),
+                _ => continue,
+            };
+            if to > from {
+                ups += 1;
+                writes_up += usize::from(keda);
+            } else if to < from {
+                downs += 1;
+                writes_down += usize::from(keda);
+            }
+        }
+        assert_eq!((writes_up, writes_down), (keda_ups, keda_downs), "case {i}");
+        assert_eq!(
+            (record.summary.scale_ups, record.summary.scale_downs),
+            (ups, downs),
+            "case {i}"
+        );
+    }
+}

@@ -52,7 +52,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     let (plot, leg) = &panels[0];
     let spec = PanelSpec {
         y: y_range(d.variants.iter().flat_map(|v| v.load_rps.iter().copied())),
-        unit: "rps",
+        unit: d.load_unit.rate(),
         integer: false,
         bottom: false,
         top: l.gap,
@@ -79,10 +79,16 @@ pub(super) fn draw<DB: DrawingBackend>(
         let label = if d.variants.len() > 1 {
             "the same for all"
         } else {
-            "requests per second"
+            d.load_unit.per_second()
         };
         let items = [item(label, Swatch::Line(th.load.mix(1.0), 2))];
-        legend(leg, "load (rps)", &items, l.gap, &cx)?;
+        legend(
+            leg,
+            &format!("load ({})", d.load_unit.rate()),
+            &items,
+            l.gap,
+            &cx,
+        )?;
     } else {
         for (k, v) in d.variants.iter().enumerate() {
             let load = |i: usize| v.load_rps.get(i).copied();
@@ -95,7 +101,8 @@ pub(super) fn draw<DB: DrawingBackend>(
                 &cx,
             )?;
         }
-        legend(leg, "load (rps)", &names(1), l.gap, &cx)?;
+        let title = format!("load ({})", d.load_unit.rate());
+        legend(leg, &title, &names(1), l.gap, &cx)?;
     }
 
     let (plot, leg) = &panels[1];

@@ -112,7 +112,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     let failed = d.failed_rps.iter().any(|v| *v > 0.0);
     let spec = PanelSpec {
         y: y_range(d.load_rps.iter().chain(&d.failed_rps).copied()),
-        unit: "rps",
+        unit: d.load_unit.rate(),
         integer: false,
         bottom: last == 0,
         top: l.gap,
@@ -131,7 +131,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     action_lines(&mut c, &ax, &d.actions, spec.y, &cx)?;
     series(&mut c, &ax, times, load, Pen::new(th.load, 2), &cx)?;
     let mut items = vec![item(
-        "requests per second",
+        d.load_unit.per_second(),
         Swatch::Line(th.load.mix(1.0), 2),
     )];
     if failed {
@@ -141,7 +141,8 @@ pub(super) fn draw<DB: DrawingBackend>(
         series(&mut c, &ax, times, failed, Pen::new(th.failed, 1), &cx)?;
         items.push(item("failed per second", Swatch::Area(th.failed.mix(0.5))));
     }
-    legend(leg, "load (rps)", &items, l.gap, &cx)?;
+    let title = format!("load ({})", d.load_unit.rate());
+    legend(leg, &title, &items, l.gap, &cx)?;
 
     // Replicas, with the action labels in a strip above.
     let (plot, leg) = &panels[1];
