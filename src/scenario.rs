@@ -19,6 +19,7 @@ mod snapshot_file;
 pub mod traffic;
 pub mod worker;
 
+pub(crate) use hpa_patches::{check_patch_file, is_patch_file};
 pub use load_scenario::{
     BuildLoad, MAX_MANIFEST_BYTES, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario,
     read_manifest, scenario_from_text, scenario_value,

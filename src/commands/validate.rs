@@ -10,6 +10,8 @@ enum Kind {
     Snapshot,
     ScaledObjectSnapshot,
     Hpa,
+    /// A YAML or JSON list at the top: an RFC 6902 patch, if its entries are operations.
+    JsonPatch,
 }
 
 /// What `hpasim validate` found.
@@ -72,7 +74,8 @@ fn validate_one(path: &Path) -> Result<String, Error> {
         location: None,
         message: "cannot tell what this file is: a scenario has `duration` and `workload`, a \
                   snapshot `now` and `currentReplicas`, an HPA manifest `kind: \
-                  HorizontalPodAutoscaler` (or `List`)"
+                  HorizontalPodAutoscaler` (or `List`, or a patch of one), a JSON patch a \
+                  list of operations"
             .into(),
     })? {
         Kind::Scenario => {
@@ -116,8 +119,25 @@ fn validate_one(path: &Path) -> Result<String, Error> {
                 ),
             })
         }
+        // A `kubectl patch --type=json` file: checked as a patch.
+        Kind::JsonPatch if crate::scenario::is_patch_file(&text, path) => {
+            crate::scenario::check_patch_file(path)
+        }
+        Kind::JsonPatch => Err(Error::Input {
+            path: path.to_path_buf(),
+            location: None,
+            message: "a list, but not of JSON patch operations (each with `op` and `path`)".into(),
+        }),
         Kind::Hpa => {
-            let hpa = crate::scenario::load_hpa(path)?;
+            let hpa = match crate::scenario::load_hpa(path) {
+                Ok(hpa) => hpa,
+                // A kustomize overlay's patch: checked as a patch, not refused for what it
+                // leaves to the HPA it patches.
+                Err(_) if crate::scenario::is_patch_file(&text, path) => {
+                    return crate::scenario::check_patch_file(path);
+                }
+                Err(e) => return Err(e),
+            };
             Ok(format!(
                 "HorizontalPodAutoscaler, {} to {} replicas on {} metric(s)",
                 hpa.spec.min_replicas.unwrap_or(1),
@@ -144,6 +164,11 @@ fn kind_of(text: &str) -> Option<Kind> {
         Some(Kind::Snapshot)
     } else if text.contains("HorizontalPodAutoscaler") || top_level("items") {
         Some(Kind::Hpa)
+    } else if text
+        .lines()
+        .any(|l| l.starts_with("- ") || l.starts_with('['))
+    {
+        Some(Kind::JsonPatch)
     } else {
         None
     }

@@ -378,6 +378,309 @@ fn apply_one(hpa: &mut Value, r: &PatchRef, dir: &Path) -> Result<Applied, Error
     Ok(Applied { path, touched })
 }
 
+/// Whether a file reads as a patch of an HPA rather than a whole one (`hpasim validate`):
+/// one list of operations (RFC 6902: each entry has `op` or `path`), or documents that are
+/// all `kind: HorizontalPodAutoscaler`, one of them without `spec.scaleTargetRef` or
+/// `spec.maxReplicas` (what a kustomize overlay's patch leaves to its base).
+pub(crate) fn is_patch_file(text: &str, path: &Path) -> bool {
+    let Ok(docs) = split_documents(text, path) else {
+        return false;
+    };
+    if let [doc] = docs.as_slice()
+        && let Value::Array(ops) = &doc.value
+    {
+        return !ops.is_empty()
+            && ops
+                .iter()
+                .all(|op| op.get("op").is_some() || op.get("path").is_some());
+    }
+    let is_hpa =
+        |v: &Value| v.get("kind").and_then(Value::as_str) == Some("HorizontalPodAutoscaler");
+    !docs.is_empty()
+        && docs.iter().all(|d| is_hpa(&d.value))
+        && docs.iter().any(|d| {
+            d.value.pointer("/spec/scaleTargetRef").is_none()
+                || d.value.pointer("/spec/maxReplicas").is_none()
+        })
+}
+
+/// Checks a patch file on its own, as `hpasim validate` does for an overlay's patch: its
+/// operations well formed, and every field it writes one the HPA has, holding a value of
+/// the HPA's type for it (the HPA's required fields aside: a patch writes only what it
+/// changes; `null` deletes; `$patch` directives pass). The first field that is not is
+/// named with the file's line. Returns what the file patches, in a line.
+pub(crate) fn check_patch_file(path: &Path) -> Result<String, Error> {
+    let text = super::read_manifest(path)?;
+    let docs = split_documents(&text, path)?;
+    let fail = |places: &[(String, Location)], field: &str, message: String| Error::Input {
+        path: path.to_path_buf(),
+        location: locate(places, field),
+        message: if field.is_empty() {
+            message
+        } else {
+            format!("{field}: {message}")
+        },
+    };
+    let schema =
+        schemars::SchemaGenerator::default().into_root_schema_for::<HorizontalPodAutoscaler>();
+    let root = schema.as_value();
+    if let [doc] = docs.as_slice()
+        && let Value::Array(ops) = &doc.value
+    {
+        let places = places(doc);
+        for (i, op) in ops.iter().enumerate() {
+            check_op(root, op).map_err(|(f, m)| fail(&places, &format!("[{i}]{f}"), m))?;
+        }
+        return Ok(format!(
+            "JSON patch (RFC 6902) of a HorizontalPodAutoscaler, {} operation(s)",
+            ops.len()
+        ));
+    }
+    let mut names = vec![];
+    for doc in &docs {
+        let places = places(doc);
+        let Value::Object(map) = &doc.value else {
+            return Err(fail(
+                &places,
+                "",
+                "a strategic merge patch is a mapping".into(),
+            ));
+        };
+        let name = doc.value.pointer("/metadata/name").and_then(Value::as_str);
+        names.push(name.unwrap_or("(unnamed)").to_string());
+        // Identification, not content (as `apply_one` reads it).
+        let mut body = map.clone();
+        for key in ["apiVersion", "kind", "metadata"] {
+            body.remove(key);
+        }
+        check_value(root, root, &Value::Object(body), "").map_err(|(f, m)| fail(&places, &f, m))?;
+    }
+    Ok(format!(
+        "HorizontalPodAutoscaler patch (strategic merge) for {}",
+        names.join(", ")
+    ))
+}
+
+/// One RFC 6902 operation: a known `op`, a `path` (and `from`) the HPA has, a `value`
+/// where one is needed, of the type the HPA has there. The field is relative to the op.
+fn check_op(root: &Value, op: &Value) -> Result<(), PatchError> {
+    let field = |k: &str| op.get(k).and_then(Value::as_str);
+    let name = field("op").ok_or((
+        String::new(),
+        "each operation needs `op` (add, remove, replace, move, copy, test)".to_string(),
+    ))?;
+    let needs_value = match name {
+        "add" | "replace" | "test" => true,
+        "remove" | "move" | "copy" => false,
+        other => {
+            return Err((
+                ".op".into(),
+                format!("{other:?} is not an operation (add, remove, replace, move, copy, test)"),
+            ));
+        }
+    };
+    let target = field("path").ok_or((
+        String::new(),
+        format!("{name}: needs `path`, a JSON pointer such as /spec/maxReplicas"),
+    ))?;
+    let schema =
+        schema_at(root, target).map_err(|m| (".path".into(), format!("{name} {target}: {m}")))?;
+    if needs_value {
+        let value = op.get("value").ok_or((
+            ".value".to_string(),
+            format!("{name} {target}: needs `value`"),
+        ))?;
+        check_value(root, schema, value, &dotted(target))
+            .map_err(|(f, m)| (".value".into(), format!("{name} {target}: {f}: {m}")))?;
+    }
+    if matches!(name, "move" | "copy") {
+        let from =
+            field("from").ok_or((String::new(), format!("{name} {target}: needs `from`")))?;
+        schema_at(root, from).map_err(|m| (".from".into(), format!("{name} from {from}: {m}")))?;
+    }
+    Ok(())
+}
+
+/// The schemas a value may meet at `schema`: `$ref`s followed into the root's `$defs`,
+/// `anyOf`/`oneOf`/`allOf` opened, the `null` of an optional field left out.
+fn branches<'a>(root: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or("");
+        return (root.get("$defs").and_then(|d| d.get(name))).map_or(vec![], |d| branches(root, d));
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(list) = schema.get(key).and_then(Value::as_array) {
+            return list.iter().flat_map(|b| branches(root, b)).collect();
+        }
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("null") {
+        return vec![];
+    }
+    vec![schema]
+}
+
+/// The HPA's schema at a JSON pointer (`/spec/metrics/0/resource`), or why it has none.
+fn schema_at<'a>(root: &'a Value, pointer: &str) -> Result<&'a Value, String> {
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return Err("not a JSON pointer (one starts with /, as /spec/maxReplicas)".into());
+    };
+    let mut schema = root;
+    for token in rest.split('/') {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let index = token == "-" || token.parse::<usize>().is_ok();
+        let next = branches(root, schema).into_iter().find_map(|s| {
+            // A field the HPA carries without a schema (metadata) holds anything.
+            if s.get("type").is_none() && s.get("properties").is_none() {
+                return Some(s);
+            }
+            if let Some(p) = s.get("properties").and_then(|p| p.get(&token)) {
+                return Some(p);
+            }
+            match (s.get("items"), s.get("additionalProperties")) {
+                (Some(items), _) if index => Some(items),
+                (_, Some(more @ Value::Object(_))) => Some(more),
+                _ => None,
+            }
+        });
+        schema = next.ok_or_else(|| format!("the HPA has no field {}", dotted(pointer)))?;
+    }
+    Ok(schema)
+}
+
+/// Whether `value` is of JSON schema type `t`.
+fn is_type(value: &Value, t: &str) -> bool {
+    match t {
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "string" => value.is_string(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "null" => value.is_null(),
+        _ => true,
+    }
+}
+
+/// `value` (a patch's, at `field`) against the HPA's `schema`: known field names, JSON
+/// types, enumerated values, quantities that parse; `required` is not asked of a patch.
+fn check_value(root: &Value, schema: &Value, value: &Value, field: &str) -> Result<(), PatchError> {
+    // A patch deletes a field with null, whatever its type.
+    if value.is_null() {
+        return Ok(());
+    }
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or("");
+        if name == "Quantity"
+            && let Some(text) = value.as_str()
+        {
+            crate::core::Quantity::parse(text).map_err(|e| (field.to_string(), e.to_string()))?;
+        }
+        return match root.get("$defs").and_then(|d| d.get(name)) {
+            Some(def) => check_value(root, def, value, field),
+            None => Ok(()),
+        };
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(list) = schema.get(key).and_then(Value::as_array) {
+            let mut first = None;
+            for b in list {
+                match check_value(root, b, value, field) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => {
+                        if first.is_none() {
+                            first = Some(e);
+                        }
+                    }
+                }
+            }
+            // An enumeration written as one `const` a branch: name them all.
+            let consts: Vec<String> = (list.iter().filter_map(|b| b.get("const")))
+                .map(Value::to_string)
+                .collect();
+            if consts.len() == list.len() {
+                return Err((
+                    field.to_string(),
+                    format!("{value} is not one of {}", consts.join(", ")),
+                ));
+            }
+            return first.map_or(Ok(()), Err);
+        }
+    }
+    if let Some(c) = schema.get("const")
+        && c != value
+    {
+        return Err((field.to_string(), format!("{value} is not {c}")));
+    }
+    if let Some(list) = schema.get("allOf").and_then(Value::as_array) {
+        for b in list {
+            check_value(root, b, value, field)?;
+        }
+    }
+    if let Some(options) = schema.get("enum").and_then(Value::as_array)
+        && !options.contains(value)
+    {
+        let names: Vec<String> = (options.iter().filter(|o| !o.is_null()))
+            .map(Value::to_string)
+            .collect();
+        return Err((
+            field.to_string(),
+            format!("{value} is not one of {}", names.join(", ")),
+        ));
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    if !types.is_empty() && !types.iter().any(|t| is_type(value, t)) {
+        let wanted: Vec<&str> = types.into_iter().filter(|t| *t != "null").collect();
+        return Err((
+            field.to_string(),
+            format!(
+                "{value} is not of the HPA's type here ({})",
+                wanted.join(" or ")
+            ),
+        ));
+    }
+    match value {
+        Value::Object(map) => {
+            let known = schema.get("properties").and_then(Value::as_object);
+            for (key, v) in map {
+                // Strategic merge directives: `$patch`, `$setElementOrder/...`, `$retainKeys`.
+                if key.starts_with('$') {
+                    continue;
+                }
+                let here = join(field, key);
+                match (
+                    known.and_then(|p| p.get(key)),
+                    schema.get("additionalProperties"),
+                ) {
+                    (Some(s), _) => check_value(root, s, v, &here)?,
+                    (None, Some(Value::Bool(false))) => {
+                        let names: Vec<&str> =
+                            known.map_or(vec![], |p| p.keys().map(String::as_str).collect());
+                        return Err((
+                            here,
+                            format!("the HPA has no such field (here: {})", names.join(", ")),
+                        ));
+                    }
+                    (None, Some(more @ Value::Object(_))) => check_value(root, more, v, &here)?,
+                    _ => {}
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(s) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    check_value(root, s, v, &format!("{field}[{i}]"))?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// RFC 7386 `MergePatch(Target, Patch)`.
 pub fn merge_patch(target: Value, patch: &Value) -> Value {
     let Value::Object(p) = patch else {

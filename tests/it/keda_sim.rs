@@ -487,7 +487,8 @@ fn metric_name_from_before_keda_2_12_is_ignored_with_a_warning() {
 #[test]
 fn scale_counts_include_kedas_writes() {
     // (edits, KEDA's writes up, KEDA's writes down)
-    let cases: [(&[(&str, &str)], usize, usize); 3] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], usize, usize);
+    let cases: [Case; 3] = [
         // Activated at 120 s, to zero at 660 s.
         (&[], 1, 1),
         // Never active from 2 replicas: one write to zero.

@@ -262,3 +262,96 @@ fn a_bad_patch_is_refused_naming_its_file_line_and_field() {
         }
     }
 }
+
+/// `hpasim validate` on an overlay's patch files (a partial HPA per document, or an RFC
+/// 6902 list of operations) checks them as patches: the VoiceAssist overlays and the
+/// NeuroLake JSON patches pass; a field the HPA does not have, a value of the wrong type,
+/// an unknown enumerated value or operation is refused with the file, line and field.
+#[test]
+fn validate_checks_an_overlay_patch_as_a_patch() {
+    let overlays = "scenarios/seeds/voiceassist/k8s/performance/overlays";
+    let good = [
+        format!("{overlays}/dev/hpa-patch.yaml"),
+        format!("{overlays}/staging/hpa-patch.yaml"),
+        format!("{overlays}/prod/hpa-patch.yaml"),
+        "scenarios/seeds/neurolake/flapping-fix.json-patch.yaml".to_string(),
+        "scenarios/seeds/neurolake/queue-depth.json-patch.yaml".to_string(),
+    ];
+    for file in &good {
+        let out = crate::common::hpasim()
+            .args(["validate", file])
+            .current_dir(crate::common::root())
+            .assert()
+            .success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(text.contains(&format!("ok  {file}: ")), "{text}");
+        assert!(text.contains("patch"), "{file}: {text}");
+    }
+    let read = |f: &str| std::fs::read_to_string(crate::common::root().join(f)).unwrap();
+    let dev = read(&format!("{overlays}/dev/hpa-patch.yaml"));
+    let json = read("scenarios/seeds/neurolake/flapping-fix.json-patch.yaml");
+    // (file text, the line to change, what it becomes, the field named)
+    let cases = [
+        (
+            &dev,
+            "  maxReplicas: 3",
+            "  maxReplica: 3",
+            "spec.maxReplica",
+        ),
+        (
+            &dev,
+            "  minReplicas: 1",
+            "  minReplicas: one",
+            "spec.minReplicas",
+        ),
+        (
+            &dev,
+            "averageUtilization: 80}}",
+            "averageUtilization: 80, scale: 2}}",
+            "spec.metrics[0].resource.target.scale",
+        ),
+        (
+            &dev,
+            "{type: Utilization, averageUtilization: 80}",
+            "{type: Utilisation, averageUtilization: 80}",
+            "spec.metrics[0].resource.target.type",
+        ),
+        (
+            &json,
+            "stabilizationWindowSeconds, value: 600}",
+            "stabilizationWindowSecond, value: 600}",
+            "[0].path",
+        ),
+        (
+            &json,
+            "stabilizationWindowSeconds, value: 600}",
+            "stabilizationWindowSeconds, value: ten minutes}",
+            "[0].value",
+        ),
+        (
+            &json,
+            "{op: replace, path: /spec/metrics",
+            "{op: swap, path: /spec/metrics",
+            "[1].op",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (text, from, to, field) in cases {
+        assert!(text.contains(from), "{from}");
+        let bad = text.replacen(from, to, 1);
+        let line = bad.lines().position(|l| l.contains(to)).unwrap() + 1;
+        let path = dir.path().join("bad-patch.yaml");
+        std::fs::write(&path, &bad).unwrap();
+        let out = crate::common::hpasim()
+            .arg("validate")
+            .arg(&path)
+            .assert()
+            .code(2);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(
+            err.contains(&format!("bad-patch.yaml:{line}:")),
+            "{to}: line {line}: {err}"
+        );
+        assert!(err.contains(&format!("{field}:")), "{to}: {field}: {err}");
+    }
+}
