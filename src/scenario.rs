@@ -4,6 +4,7 @@
 //! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
 //! Imports only `core`, `keda`, `units` and `load` (and `error`, which every layer shares).
 
+mod deployment;
 pub mod expect;
 pub mod hpa_patches;
 mod load_scenario;
@@ -19,6 +20,7 @@ mod snapshot_file;
 pub mod traffic;
 pub mod worker;
 
+pub use deployment::describe_file as describe_deployments;
 pub use load_scenario::{
     BuildLoad, MAX_MANIFEST_BYTES, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario,
     read_manifest, scenario_from_text, scenario_value,

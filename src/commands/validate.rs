@@ -10,6 +10,8 @@ enum Kind {
     Snapshot,
     ScaledObjectSnapshot,
     Hpa,
+    /// A Deployment manifest (as `workload.deploymentFile` reads).
+    Deployment,
 }
 
 /// What `hpasim validate` found.
@@ -72,7 +74,7 @@ fn validate_one(path: &Path) -> Result<String, Error> {
         location: None,
         message: "cannot tell what this file is: a scenario has `duration` and `workload`, a \
                   snapshot `now` and `currentReplicas`, an HPA manifest `kind: \
-                  HorizontalPodAutoscaler` (or `List`)"
+                  HorizontalPodAutoscaler` (or `List`), a Deployment `kind: Deployment`"
             .into(),
     })? {
         Kind::Scenario => {
@@ -116,6 +118,7 @@ fn validate_one(path: &Path) -> Result<String, Error> {
                 ),
             })
         }
+        Kind::Deployment => Ok(crate::scenario::describe_deployments(&text, path)?.join("; ")),
         Kind::Hpa => {
             let hpa = crate::scenario::load_hpa(path)?;
             Ok(format!(
@@ -142,7 +145,18 @@ fn kind_of(text: &str) -> Option<Kind> {
         Some(Kind::ScaledObjectSnapshot)
     } else if top_level("currentReplicas") && top_level("now") {
         Some(Kind::Snapshot)
-    } else if text.contains("HorizontalPodAutoscaler") || top_level("items") {
+    } else if text.contains("HorizontalPodAutoscaler") {
+        Some(Kind::Hpa)
+    } else if text.lines().any(|l| {
+        let l = l.trim_start_matches([' ', '-', '{', '"']);
+        l.starts_with("kind")
+            && l[4..]
+                .trim_start_matches(['"', ':', ' '])
+                .starts_with("Deployment")
+    }) {
+        // A Deployment manifest, as `workload.deploymentFile` names one.
+        Some(Kind::Deployment)
+    } else if top_level("items") {
         Some(Kind::Hpa)
     } else {
         None
