@@ -4,6 +4,7 @@
 //! Must not simulate or decide anything: it hands checked values to `core` and `sim`.
 //! Imports only `core`, `keda`, `units` and `load` (and `error`, which every layer shares).
 
+mod deployment;
 pub mod expect;
 pub mod hpa_patches;
 mod load_scenario;
@@ -19,6 +20,7 @@ mod snapshot_file;
 pub mod traffic;
 pub mod worker;
 
+pub use deployment::describe_file as describe_deployments;
 pub(crate) use hpa_patches::{check_patch_file, is_patch_file};
 pub use load_scenario::{
     BuildLoad, MAX_MANIFEST_BYTES, Scenario, apply_patch, load_hpa, load_scenario, parse_scenario,

@@ -12,6 +12,8 @@ enum Kind {
     Hpa,
     /// A YAML or JSON list at the top: an RFC 6902 patch, if its entries are operations.
     JsonPatch,
+    /// A Deployment manifest (as `workload.deploymentFile` reads).
+    Deployment,
 }
 
 /// What `hpasim validate` found.
@@ -74,8 +76,8 @@ fn validate_one(path: &Path) -> Result<String, Error> {
         location: None,
         message: "cannot tell what this file is: a scenario has `duration` and `workload`, a \
                   snapshot `now` and `currentReplicas`, an HPA manifest `kind: \
-                  HorizontalPodAutoscaler` (or `List`, or a patch of one), a JSON patch a \
-                  list of operations"
+                  HorizontalPodAutoscaler` (or `List`, or a patch of one), a Deployment `kind: \
+                  Deployment`, a JSON patch a list of operations"
             .into(),
     })? {
         Kind::Scenario => {
@@ -119,6 +121,7 @@ fn validate_one(path: &Path) -> Result<String, Error> {
                 ),
             })
         }
+        Kind::Deployment => Ok(crate::scenario::describe_deployments(&text, path)?.join("; ")),
         // A `kubectl patch --type=json` file: checked as a patch.
         Kind::JsonPatch if crate::scenario::is_patch_file(&text, path) => {
             crate::scenario::check_patch_file(path)
@@ -162,7 +165,18 @@ fn kind_of(text: &str) -> Option<Kind> {
         Some(Kind::ScaledObjectSnapshot)
     } else if top_level("currentReplicas") && top_level("now") {
         Some(Kind::Snapshot)
-    } else if text.contains("HorizontalPodAutoscaler") || top_level("items") {
+    } else if text.contains("HorizontalPodAutoscaler") {
+        Some(Kind::Hpa)
+    } else if text.lines().any(|l| {
+        let l = l.trim_start_matches([' ', '-', '{', '"']);
+        l.starts_with("kind")
+            && l[4..]
+                .trim_start_matches(['"', ':', ' '])
+                .starts_with("Deployment")
+    }) {
+        // A Deployment manifest, as `workload.deploymentFile` names one.
+        Some(Kind::Deployment)
+    } else if top_level("items") {
         Some(Kind::Hpa)
     } else if text
         .lines()

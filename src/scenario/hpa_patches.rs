@@ -194,13 +194,14 @@ fn at_file(a: &Applied, message: String) -> Error {
 }
 
 /// One document of a multi-document YAML file, with the line it starts at (0-based).
-struct Doc {
-    value: Value,
-    text: String,
-    first_line: u64,
+pub(super) struct Doc {
+    pub(super) value: Value,
+    pub(super) text: String,
+    pub(super) first_line: u64,
 }
 
-fn split_documents(text: &str, path: &Path) -> Result<Vec<Doc>, Error> {
+/// The documents of a YAML file (`---` between them), blank ones left out.
+pub(super) fn split_documents(text: &str, path: &Path) -> Result<Vec<Doc>, Error> {
     let mut docs = vec![];
     let mut start = 0usize;
     let lines: Vec<&str> = text.split('\n').collect();

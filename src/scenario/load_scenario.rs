@@ -77,7 +77,7 @@ pub fn read_manifest(path: &Path) -> Result<String, Error> {
 
 /// The scenario file as an untyped value (for `hpasim sweep`, which sets fields in it): an
 /// `hpaFile` read into `hpa` (`FILE#NAME` picked from a `List`), a `scaledObjectFile` into
-/// `scaledObject`, and the HPA in the
+/// `scaledObject`, a `workload.deploymentFile` into `workload`, and the HPA in the
 /// `autoscaling/v2` shape, as [`load_scenario`] would read them.
 pub fn scenario_value(path: &Path) -> Result<serde_json::Value, Error> {
     let mut v: serde_json::Value = super::snapshot_file::parse_yaml(&read_manifest(path)?, path)?;
@@ -120,6 +120,7 @@ pub fn scenario_value(path: &Path) -> Result<serde_json::Value, Error> {
         })?;
     }
     super::hpa_patches::patch_scenario_value(&mut v, path)?;
+    super::deployment::inline(&mut v, path)?;
     Ok(v)
 }
 
@@ -149,13 +150,28 @@ pub fn scenario_from_text(
 ) -> Result<Scenario, Error> {
     // Owned, as the file's text was: the checks below read it by reference.
     let text = source.to_owned();
-    let file: ScenarioFile = super::snapshot_file::parse_with_hpa_at(&text, path, "hpa")?;
+    let mut file: ScenarioFile = super::snapshot_file::parse_with_hpa_at(&text, path, "hpa")?;
     let fail = |field: &str, message: String| Error::Input {
         path: path.to_path_buf(),
         location: super::snapshot_file::locate_field(&text, field),
         message: format!("{field}: {message}"),
     };
     let base = path.parent().unwrap_or(Path::new("."));
+    // The team's Deployment, merged into `workload` before anything reads it.
+    let deployment = match file.workload.deployment_file {
+        Some(_) => {
+            let written: serde_json::Value = super::snapshot_file::parse_yaml(&text, path)?;
+            super::deployment::merge(&mut file, &written, base, &fail)?
+        }
+        None => None,
+    };
+    if file.workload.initial_replicas.is_none() {
+        return Err(fail(
+            "workload.initialReplicas",
+            "missing: give `initialReplicas:` (the replicas at the start), or a `deploymentFile:`"
+                .into(),
+        ));
+    }
     let keda = super::scaled_object::read_scaled_object(&file, path, &text, &fail)?;
 
     // An HPA read from `hpaFile`: its errors name that file, at the field's line there.
@@ -208,22 +224,35 @@ pub fn scenario_from_text(
             location: super::snapshot_file::locate_field(hpa_text, inner),
             message: format!("{inner}: {message}"),
         },
-        _ => fail(field, message),
+        // A field the Deployment gave: at its line in the manifest.
+        _ => match deployment.as_ref().map(|d| d.blame(field, &message)) {
+            Some(Ok(e)) => e,
+            Some(Err(f)) => fail(&f, message),
+            None => fail(field, message),
+        },
     };
     check_hpa(&hpa).map_err(|e| fail(&e.field, e.message))?;
     let w = &file.workload;
-    if w.initial_replicas < 0 {
+    if w.replicas() < 0 {
         return Err(fail(
             "workload.initialReplicas",
-            format!("{} is negative", w.initial_replicas),
+            format!("{} is negative", w.replicas()),
         ));
     }
     let operator =
         super::scale_target::check(w.kind, w.operator_delay).map_err(|(f, m)| fail(&f, m))?;
     let pod = &w.pod;
     let node_cpu = (file.capacity.as_ref()).and_then(|c| c.node.get("cpu").map(|q| q.milli()));
-    let pod_spec =
+    let mut pod_spec =
         super::pod_spec::PodSpec::resolve(pod, node_cpu).map_err(|(f, m)| fail(&f, m))?;
+    if let Some(name) = deployment
+        .as_ref()
+        .and_then(|d| d.single_container.as_ref())
+    {
+        // The one-container fields, on the Deployment's container: a ContainerResource
+        // metric names it as on the cluster.
+        pod_spec.rename_single(name);
+    }
     if pod.concurrency == Some(0) {
         return Err(fail(
             "workload.pod.concurrency",
@@ -301,6 +330,20 @@ pub fn scenario_from_text(
         ));
     }
     let mut warnings: Vec<String> = keda.iter().flat_map(|k| k.warnings.clone()).collect();
+    if let Some(d) = &deployment {
+        warnings.extend(d.warnings.iter().cloned());
+        let hpa_place = match (&keda, &hpa_file) {
+            (Some(_), _) => "the ScaledObject's spec.scaleTargetRef".to_string(),
+            (None, Some((p, t))) => {
+                match super::snapshot_file::locate_field(t, "spec.scaleTargetRef") {
+                    Some(at) => format!("{}:{} spec.scaleTargetRef", p.display(), at.line),
+                    None => format!("{} spec.scaleTargetRef", p.display()),
+                }
+            }
+            (None, None) => "hpa.spec.scaleTargetRef".to_string(),
+        };
+        warnings.extend(d.target_warning(hpa.spec.scale_target_ref.as_ref(), &hpa_place));
+    }
     let mut metric_shapes = BTreeMap::new();
     for (name, d) in &file.metrics {
         let field = format!("metrics.{name}");
@@ -537,7 +580,7 @@ fn check_limits(
     let span_of = |seconds: u32| crate::core::Span::from_secs(i64::from(seconds));
     at_most("duration", file.duration.span(), MAX_RUN_SECONDS)?;
     let w = &file.workload;
-    pods("workload.initialReplicas", w.initial_replicas.into())?;
+    pods("workload.initialReplicas", w.replicas().into())?;
     pods(
         "hpa.spec.minReplicas",
         hpa.spec.min_replicas.unwrap_or(1).into(),

@@ -112,10 +112,24 @@ pub struct ScenarioFile {
 /// The Deployment.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+// `initialReplicas`, or a Deployment manifest that gives (or defaults) it.
+#[schemars(extend("anyOf" = [{"required": ["initialReplicas"]}, {"required": ["deploymentFile"]}]))]
 pub struct Workload {
+    /// The team's Deployment manifest (`apps/v1`, YAML or JSON), relative to the scenario
+    /// file's folder; `deploy.yaml#web` for the one named `web` in a `List` or among
+    /// several YAML documents (`---`). It gives `initialReplicas` (`spec.replicas`), the
+    /// containers' requests and limits, pod-level resources, the startup and readiness
+    /// probes and `terminationGracePeriodSeconds`; the scenario gives what a manifest
+    /// cannot say (what a request costs, start-up times). A field both give is refused
+    /// (see the README's "Workloads from a Deployment manifest").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_file: Option<String>,
     /// Replicas (`spec.replicas`) at the start, all of them Ready; at most 10,000.
+    /// Required unless `deploymentFile` is given (then its `spec.replicas`, else 1, as the
+    /// API server defaults it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(max = 10_000))]
-    pub initial_replicas: i32,
+    pub initial_replicas: Option<i32>,
     /// One pod: its resources and what a request costs it.
     pub pod: PodModel,
     /// How a new pod comes up.
@@ -137,6 +151,14 @@ pub struct Workload {
     /// queue, and each Ready pod takes jobs from it (absent: the pods serve requests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker: Option<Worker>,
+}
+
+impl Workload {
+    /// The replicas at the start: `initialReplicas` as the scenario was loaded (from the
+    /// Deployment when it gives them, else 1, when a `deploymentFile` is given).
+    pub fn replicas(&self) -> i32 {
+        self.initial_replicas.unwrap_or(1)
+    }
 }
 
 /// A queue worker, as a Celery, RQ or SQS consumer Deployment runs: jobs wait in one FIFO

@@ -327,6 +327,16 @@ impl PodSpec {
         })
     }
 
+    /// Names the one container of a pod written with the one-container fields (`app` by
+    /// default) as its Deployment does.
+    pub fn rename_single(&mut self, name: &str) {
+        if let [c] = self.containers.as_mut_slice() {
+            c.name = name.to_string();
+            c.cpu_key = format!("{name}/cpu");
+            c.memory_key = format!("{name}/memory");
+        }
+    }
+
     /// Several containers or pod-level requests: samples per container, requests per
     /// container (else the one container `app`, as a one-container pod always was).
     pub fn is_plain(&self) -> bool {

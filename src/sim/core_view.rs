@@ -170,10 +170,12 @@ impl Sim<'_> {
         let memory = memory.filter(|_| self.served("memory", true));
         let metrics = &mut entry.metrics;
         if self.sc.pod.is_plain() {
+            // The one container's keys: `app/cpu`, or its name in the Deployment's.
+            let one = &self.sc.pod.containers[0];
             set_sample(metrics, "cpu", cpu.clone());
-            set_sample(metrics, "app/cpu", cpu);
+            set_sample(metrics, &one.cpu_key, cpu);
             set_sample(metrics, "memory", memory.clone());
-            set_sample(metrics, "app/memory", memory);
+            set_sample(metrics, &one.memory_key, memory);
         } else {
             // metrics-server reports each container; the pod's usage is their sum
             // (`getResourceMetricsForPods` sums the containers' milli-values).

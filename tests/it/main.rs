@@ -10,6 +10,7 @@ mod common;
 mod charts;
 mod check;
 mod cli;
+mod deployment;
 mod fuzz_corpus;
 mod hardening;
 mod keda;
