@@ -140,6 +140,42 @@ pub fn read_input(path: &Path, limit: u64) -> Result<String, Error> {
 const PRODUCT_STEP_MS: i64 = 1000;
 
 impl Node {
+    /// Whether `other` is this node: the same shapes and factors to the bit, the same
+    /// traces (the same shared samples, not merely equal ones). A "no" for equal nodes
+    /// only costs a memo its hit; a "yes" is never wrong.
+    fn is_same(&self, other: &Node) -> bool {
+        let all = |a: &[Node], b: &[Node]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.is_same(y))
+        };
+        match (self, other) {
+            // Debug prints each f64 to the bit that matters (it tells -0.0 from 0.0).
+            (Node::Shape(a), Node::Shape(b)) => format!("{a:?}") == format!("{b:?}"),
+            (Node::Trace(a), Node::Trace(b)) => Arc::ptr_eq(a, b),
+            (Node::Sum(a), Node::Sum(b)) | (Node::Product(a), Node::Product(b)) => all(a, b),
+            (
+                Node::Repeat {
+                    every,
+                    per_period,
+                    of,
+                },
+                Node::Repeat {
+                    every: e,
+                    per_period: p,
+                    of: o,
+                },
+            ) => every == e && per_period.to_bits() == p.to_bits() && of.is_same(o),
+            (
+                Node::Transform { scale, shift, of },
+                Node::Transform {
+                    scale: s,
+                    shift: h,
+                    of: o,
+                },
+            ) => scale.to_bits() == s.to_bits() && shift == h && of.is_same(o),
+            _ => false,
+        }
+    }
+
     /// An upper bound on [`Node::rate`]: what the limits on the load's peak are checked on.
     fn peak(&self) -> f64 {
         match self {
@@ -297,6 +333,14 @@ impl Load {
     /// is written; the scenario bounds this too, so no run meets an infinite rate.
     pub fn peak(&self) -> f64 {
         self.root.peak()
+    }
+
+    /// Whether `other` is this load: the same entries (a trace the same shared samples, as
+    /// a scenario's copies share them) and the same noise. Runs on the same seed then draw
+    /// the same rates and arrivals every second.
+    pub fn is_same(&self, other: &Load) -> bool {
+        self.root.is_same(&other.root)
+            && format!("{:?}", self.noise) == format!("{:?}", other.noise)
     }
 
     /// Whether any entry asks for noise.

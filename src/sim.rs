@@ -22,11 +22,12 @@ mod replicaset;
 mod scale_target;
 mod seeds;
 pub mod serving;
+mod shared;
 #[cfg(test)]
 mod testing;
 mod traffic;
 
-pub use engine::{Options, clock, metric_names, run, run_watched};
+pub use engine::{Options, clock, metric_names, run, run_sharing, run_watched};
 pub use queue::{JobRecord, JobSecond, JobTaken};
 pub use record::{
     Event, HpaEpoch, Marks, MetricValues, Record, RecordedPoll, RecordedSync, Row, RunSetting,
@@ -34,3 +35,4 @@ pub use record::{
 };
 pub use seeds::run_seeds;
 pub use serving::ServingModel;
+pub use shared::Shared;

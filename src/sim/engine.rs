@@ -21,6 +21,7 @@ use super::pods::{Pod, Scrape, Stage};
 use super::record::{Event, HpaEpoch, Marks, Record, RecordedSync, Row, RunWatch, SecondFigures};
 use super::replicaset::{Nodes, pods_per_node};
 use super::serving::ServingModel;
+use super::shared::{Draw, Shared};
 use crate::core::api::MetricSpec;
 use crate::core::snapshot::History;
 use crate::core::{Reading, Snapshot, Span, Time};
@@ -143,7 +144,15 @@ pub(super) struct Sim<'a> {
 /// Runs a scenario to its end.
 pub fn run(sc: &Scenario, opts: &Options) -> Record {
     let seed = opts.seed.unwrap_or(sc.seed);
-    Sim::new(sc, opts, seed).run(opts.step, seed)
+    Sim::new(sc, opts, seed).run(opts.step, seed, None)
+}
+
+/// Runs a scenario to its end as [`run`] does, sharing with the thread's other runs what
+/// they have in common (see [`Shared`]): the same record. Hand the record back with
+/// [`Shared::keep`] once it is read.
+pub fn run_sharing(sc: &Scenario, opts: &Options, shared: &mut Shared) -> Record {
+    let seed = opts.seed.unwrap_or(sc.seed);
+    Sim::new(sc, opts, seed).run(opts.step, seed, Some(shared))
 }
 
 /// Runs a scenario to its end, handing each event to `watch` as it happens instead of
@@ -153,7 +162,7 @@ pub fn run_watched<'a>(sc: &'a Scenario, opts: &Options, watch: &'a mut dyn RunW
     let seed = opts.seed.unwrap_or(sc.seed);
     let mut sim = Sim::new(sc, opts, seed);
     sim.watch = Some(watch);
-    sim.run(opts.step, seed)
+    sim.run(opts.step, seed, None)
 }
 
 /// The names of a run's HPA metrics, in the record's order (`Record::metric_names`, the
@@ -340,7 +349,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn run(mut self, step: Span, seed: u64) -> Record {
+    fn run(mut self, step: Span, seed: u64, mut shared: Option<&mut Shared>) -> Record {
         let sc = self.sc;
         let start = sc.start.as_millis();
         let mut scrapes = Every::from(sc.file.metrics_server.resolution.span().as_millis(), 0);
@@ -355,7 +364,17 @@ impl<'a> Sim<'a> {
         let capacity_at_target = self.capacity_at_target(1.0);
 
         let mut timeline = vec![];
-        let mut seconds = Vec::with_capacity(((sc.end.as_millis() - start) / 1000) as usize);
+        let length_s = ((sc.end.as_millis() - start) / 1000) as usize;
+        let mut seconds = match &mut shared {
+            Some(shared) => shared.seconds(length_s),
+            None => Vec::with_capacity(length_s),
+        };
+        // The seconds' rates and arrivals: remembered from a run of the same load and
+        // seed, else drawn (and remembered when shared).
+        let mut draws = match &shared {
+            Some(shared) => shared.draws(&sc.load, seed, sc.start, sc.end),
+            None => Draw::Drawing(Vec::new()),
+        };
         let mut acc = StepTotals::default();
         let mut open: Option<Row> = None;
         let mut last_queued = 0.0;
@@ -396,9 +415,18 @@ impl<'a> Sim<'a> {
             }
 
             // Serving for [now, now + 1s).
-            let (rate, mut arrivals) =
-                sc.load
-                    .rate_and_arrivals(now, SECOND, &mut self.rng_arrivals);
+            let (rate, mut arrivals) = match &mut draws {
+                Draw::Remembered(seconds) => seconds[(elapsed / 1000) as usize],
+                Draw::Drawing(drawn) => {
+                    let d = sc
+                        .load
+                        .rate_and_arrivals(now, SECOND, &mut self.rng_arrivals);
+                    if shared.is_some() {
+                        drawn.push(d);
+                    }
+                    d
+                }
+            };
             let mut steady = self.settled.pods.len();
             let ready = self.count(Stage::Ready) as i64;
             warming_pods.clear();
@@ -496,6 +524,13 @@ impl<'a> Sim<'a> {
             watch.progress(total, total);
         }
 
+        let drawn = match draws {
+            Draw::Drawing(drawn) => Some(drawn),
+            Draw::Remembered(_) => None,
+        };
+        if let (Some(shared), Some(drawn)) = (shared, drawn) {
+            shared.remember(&sc.load, seed, sc.start, sc.end, drawn);
+        }
         let summary = self.summary(totals, surges.finish(), seed);
         Record {
             timeline,

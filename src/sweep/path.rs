@@ -132,7 +132,7 @@ pub fn set(root: &mut Value, steps: &[Step], value: Value) -> Result<(), String>
                     .ok_or_else(|| format!("{key:?} is under a value that is not a mapping"))?;
                 let entry = map.entry(key.clone()).or_insert(Value::Null);
                 if last {
-                    *entry = value;
+                    *entry = as_held(entry, value);
                     return Ok(());
                 }
                 entry
@@ -146,7 +146,7 @@ pub fn set(root: &mut Value, steps: &[Step], value: Value) -> Result<(), String>
                     .get_mut(*i)
                     .ok_or_else(|| format!("[{i}] is past the end of a list of {len}"))?;
                 if last {
-                    *entry = value;
+                    *entry = as_held(entry, value);
                     return Ok(());
                 }
                 entry
@@ -154,6 +154,18 @@ pub fn set(root: &mut Value, steps: &[Step], value: Value) -> Result<(), String>
         };
     }
     Ok(())
+}
+
+/// `value` in the type of the field it replaces: a number or boolean where the scenario
+/// holds a string becomes that string, as the scenario would write it (KEDA's trigger
+/// metadata takes only strings, `threshold: '1000'`; a quantity written `"100"` reads
+/// the same either way). Elsewhere the value as it is.
+fn as_held(held: &Value, value: Value) -> Value {
+    match (held, value) {
+        (Value::String(_), Value::Number(n)) => Value::String(n.to_string()),
+        (Value::String(_), Value::Bool(b)) => Value::String(b.to_string()),
+        (_, value) => value,
+    }
 }
 
 #[cfg(test)]

@@ -164,11 +164,15 @@ thread_local! {
     /// What a worker thread's judgements share (see [`crate::measure::run::Reuse`]).
     static REUSE: std::cell::RefCell<crate::measure::run::Reuse> =
         std::cell::RefCell::new(crate::measure::run::Reuse::across_runs());
+    /// What a worker thread's runs share (see [`crate::sim::Shared`]).
+    static SHARED: std::cell::RefCell<crate::sim::Shared> =
+        std::cell::RefCell::new(crate::sim::Shared::default());
 }
 
 /// Simulates a scenario on each seed and judges each run: the one place a sweep runs
 /// the simulator and the measurement. Runs keep no events and write nothing.
 pub fn evaluate(scenario: &Scenario, seeds: &[u64]) -> Result<Figures, Error> {
+    use rayon::prelude::*;
     let options = crate::sim::Options {
         // The timeline is not written, and the summary's figures come from every second
         // whatever the step: an hour's rows instead of a second's spare their memory.
@@ -177,15 +181,35 @@ pub fn evaluate(scenario: &Scenario, seeds: &[u64]) -> Result<Figures, Error> {
         keep_snapshots: false,
         keep_events: false,
     };
-    let runs = crate::sim::run_seeds(scenario, &options, seeds, |_, record| {
-        // Each worker thread judges with its own reuse: the configurations it runs meet
-        // the same seconds of the shared trace again, and their latency is remembered.
-        let judgement = REUSE.with(|reuse| match reuse.try_borrow_mut() {
-            Ok(mut reuse) => crate::measure::run::judge_run_reusing(&record, &mut reuse),
-            Err(_) => crate::measure::judge_run(&record),
-        });
-        crate::report::summary_figures(&record.summary, &judgement)
-    });
+    // As `crate::sim::run_seeds`, each run sharing its thread's draws and buffers.
+    let runs: Vec<_> = seeds
+        .par_iter()
+        .map(|&seed| {
+            let options = crate::sim::Options {
+                seed: Some(seed),
+                ..options.clone()
+            };
+            SHARED.with(|shared| {
+                let mut fresh = crate::sim::Shared::default();
+                let mut borrowed = shared.try_borrow_mut();
+                let shared = match &mut borrowed {
+                    Ok(shared) => &mut **shared,
+                    Err(_) => &mut fresh,
+                };
+                let record = crate::sim::run_sharing(scenario, &options, shared);
+                // Each worker thread judges with its own reuse: the configurations it runs
+                // meet the same seconds of the shared trace again, and their latency is
+                // remembered.
+                let judgement = REUSE.with(|reuse| match reuse.try_borrow_mut() {
+                    Ok(mut reuse) => crate::measure::run::judge_run_reusing(&record, &mut reuse),
+                    Err(_) => crate::measure::judge_run(&record),
+                });
+                let figures = crate::report::summary_figures(&record.summary, &judgement);
+                shared.keep(record);
+                figures
+            })
+        })
+        .collect();
     let mut figures = Figures::new();
     for (k, run) in runs.into_iter().enumerate() {
         for (name, v) in run? {

@@ -814,3 +814,50 @@ fn a_step_belongs_to_the_scan_it_follows() {
         &["-D 2", "a second -D", "-P minReplicas 1 3"],
     );
 }
+
+#[test]
+fn a_keda_triggers_threshold_is_swept_as_the_string_keda_takes() {
+    // KEDA's metadata values are strings (`threshold: '1000'`): each value is written as
+    // one, and a lower threshold per pod asks for more pods (a higher cost).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sc = root().join("scenarios/neurolake-keda-idle-nights.yaml");
+    let path = "scaledObject.spec.triggers[0].metadata.threshold";
+    let (code, stdout, stderr) = run(&[
+        sc.to_str().unwrap(),
+        "-L",
+        path,
+        "250,4000",
+        "--jobs",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let rows = csv_rows(&out.join("trials.csv"));
+    let cost = |threshold: &str| -> f64 {
+        let row = (rows.iter())
+            .find(|r| r[path] == threshold)
+            .unwrap_or_else(|| panic!("no row for threshold {threshold}: {rows:?}"));
+        assert_eq!(row["valid"], "true", "{row:?}");
+        row["worst(cost.totalUsd)"].parse().unwrap()
+    };
+    // (threshold, dearer than at the scenario's 1000)
+    let baseline = (rows.iter())
+        .find(|r| r["baseline"] == "true")
+        .map(|r| r["worst(cost.totalUsd)"].parse::<f64>().unwrap())
+        .expect("the baseline's row");
+    for (threshold, dearer) in [("250", true), ("4000", false)] {
+        assert_eq!(
+            cost(threshold) > baseline,
+            dearer,
+            "threshold {threshold}: {} against {baseline}",
+            cost(threshold)
+        );
+    }
+    let best = std::fs::read_to_string(out.join("best-scenario.yaml")).unwrap_or_default();
+    assert!(
+        !best.contains("threshold: 250") && !best.contains("threshold: 4000"),
+        "written as strings: {best}"
+    );
+}
