@@ -78,3 +78,37 @@ fn one_week_poisson_per_second_pass_only(bencher: divan::Bencher) {
     let opts = week_options(true);
     bencher.bench(|| run(divan::black_box(&sc), &opts));
 }
+
+/// Two hours of a Deployment asking for `n` pods on a full cluster (3 nodes of 4 pods, no
+/// autoscaler): all but 12 wait Pending the whole run. Creating and binding them must cost
+/// in proportion to `n` (the README's "Limits": per pod a second), not `n²`.
+#[divan::bench(sample_count = 3, args = [1_000, 3_000, 10_000])]
+fn two_hours_pods_pending_on_a_full_cluster(bencher: divan::Bencher, n: u32) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("pending.yaml");
+    let yaml = format!(
+        r#"name: pending
+duration: 2h
+hpa:
+  spec:
+    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: d}}
+    minReplicas: {n}
+    maxReplicas: {n}
+    metrics:
+    - type: Resource
+      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 60}}}}
+workload:
+  initialReplicas: 4
+  pod:
+    requests: {{cpu: 500m, memory: 256Mi}}
+    cpuPerRequest: 20m
+capacity: {{node: {{cpu: "2", memory: 8Gi}}, nodes: 3}}
+load:
+- constant: {{rps: 100}}
+"#
+    );
+    std::fs::write(&path, yaml).expect("write scenario");
+    let sc = load_scenario(&path).expect("scenario loads");
+    let opts = Options::default();
+    bencher.bench(|| run(divan::black_box(&sc), &opts));
+}

@@ -15,8 +15,11 @@ use crate::core::Time;
 /// reads, so they cost nothing per second and reach the core as one counted entry.
 pub(super) struct SettledGroup {
     /// Settled pods: Ready, warm, past the controller's cpu initialization period, their
-    /// samples those of the warm pods.
+    /// samples those of the warm pods. Changed only by `join` and `leave`.
     pub(super) pods: Vec<usize>,
+    /// Each pod's place in `pods` (by pod index; `NOT_SETTLED` when it is not there), so
+    /// that a pod leaves without a search: deleting n settled pods costs n, not n².
+    slot: Vec<usize>,
     /// The CPU integral shared by every warm pod (millicore-milliseconds); a pod's own
     /// integral is this plus its offset.
     pub(super) integral: f64,
@@ -38,6 +41,7 @@ impl SettledGroup {
     pub(super) fn new(baseline_milli: f64) -> SettledGroup {
         SettledGroup {
             pods: vec![],
+            slot: vec![],
             integral: 0.0,
             parts: [0.0; 3],
             cpu_milli: baseline_milli,
@@ -47,7 +51,33 @@ impl SettledGroup {
             entry: None,
         }
     }
+
+    /// Pod `i` joins the group, last.
+    pub(super) fn join(&mut self, i: usize) {
+        if self.slot.len() <= i {
+            self.slot.resize(i + 1, NOT_SETTLED);
+        }
+        self.slot[i] = self.pods.len();
+        self.pods.push(i);
+    }
+
+    /// Pod `i` leaves the group, the last one taking its place (as `swap_remove` does);
+    /// false when it was not in it.
+    pub(super) fn leave(&mut self, i: usize) -> bool {
+        let Some(k) = self.slot.get(i).copied().filter(|&k| k != NOT_SETTLED) else {
+            return false;
+        };
+        self.slot[i] = NOT_SETTLED;
+        self.pods.swap_remove(k);
+        if let Some(&moved) = self.pods.get(k) {
+            self.slot[moved] = k;
+        }
+        true
+    }
 }
+
+/// A pod's slot when it is not settled.
+const NOT_SETTLED: usize = usize::MAX;
 
 /// The scrape a window ending at `now` starts from: the newest one at least `window`
 /// before `now`.
@@ -296,7 +326,7 @@ impl Sim<'_> {
             if settles {
                 p.scrapes.clear();
                 self.tracked.swap_remove(idx);
-                self.settled.pods.push(i);
+                self.settled.join(i);
                 continue;
             }
             p.scrapes.push(Scrape {
@@ -314,10 +344,9 @@ impl Sim<'_> {
     /// A settled pod leaves the group (it is being deleted): its own scrape history and
     /// sample are the warm pods' ones, from when it joined them.
     pub(super) fn unsettle(&mut self, i: usize) {
-        let Some(k) = self.settled.pods.iter().position(|&j| j == i) else {
+        if !self.settled.leave(i) {
             return;
-        };
-        self.settled.pods.swap_remove(k);
+        }
         let p = &mut self.pods[i];
         let (off, from) = (p.steady_offset.unwrap_or(0.0), p.steady_from);
         let parts_off = p.steady_parts_offset;
@@ -420,5 +449,28 @@ mod tests {
         for (t, f) in [(100, 2.0), (130, 1.5), (160, 1.0), (1000, 1.0)] {
             assert_eq!(sim.warm_factor(&p, at(t)), f, "at {t}");
         }
+    }
+
+    #[test]
+    fn the_settled_group_knows_each_pods_place_after_any_leaves() {
+        let mut group = SettledGroup::new(0.0);
+        for i in [4, 7, 1, 9, 3] {
+            group.join(i);
+        }
+        // (pod leaving, in the group, the group after, as `swap_remove` leaves it)
+        let cases: [(usize, bool, &[usize]); 5] = [
+            (7, true, &[4, 3, 1, 9]),
+            (7, false, &[4, 3, 1, 9]),
+            (9, true, &[4, 3, 1]),
+            (4, true, &[1, 3]),
+            (0, false, &[1, 3]),
+        ];
+        for (i, was, after) in cases {
+            assert_eq!(group.leave(i), was, "pod {i}");
+            assert_eq!(group.pods, after, "after pod {i} left");
+        }
+        group.join(7);
+        assert!(group.leave(3) && group.leave(1) && group.leave(7));
+        assert!(group.pods.is_empty());
     }
 }

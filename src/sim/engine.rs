@@ -99,8 +99,14 @@ pub(super) struct Sim<'a> {
     /// it (at once for a Deployment).
     pub(super) followed: i32,
     pub(super) pods: Vec<Pod>,
-    /// Live pods followed one by one: all but the settled ones.
+    /// Live pods followed one by one: all but the settled ones (and, until `forget_gone`,
+    /// pods gone since it last ran).
     pub(super) tracked: Vec<usize>,
+    /// Some pod of `tracked` is gone.
+    pub(super) tracked_gone: bool,
+    /// Pods looked at by the event-driven bookkeeping (binding, the ReplicaSet, dropping
+    /// gone pods): what the tests hold to a linear growth, the per-second passes aside.
+    pub(super) pod_visits: u64,
     /// Warm Ready pods that cost nothing per second and reach the core as one entry.
     pub(super) settled: SettledGroup,
     /// Live pods in each stage (indexed by `Stage as usize`).
@@ -215,6 +221,8 @@ impl<'a> Sim<'a> {
             followed: sc.file.workload.replicas(),
             pods: vec![],
             tracked: vec![],
+            tracked_gone: false,
+            pod_visits: 0,
             settled: SettledGroup::new(serving.baseline_milli),
             stage_counts: [0; 6],
             queue: BinaryHeap::new(),
@@ -232,6 +240,8 @@ impl<'a> Sim<'a> {
                 provisioning: 0,
                 pods_per_node: pods_per_node(sc),
                 unbound: VecDeque::new(),
+                bound: 0,
+                waiting: 0,
             },
             series: Series::for_metrics(&sc.file.metrics),
             events: vec![],
@@ -291,6 +301,9 @@ impl<'a> Sim<'a> {
     pub(super) fn add_pod(&mut self, p: Pod) -> usize {
         let i = self.pods.len();
         self.stage_counts[p.stage as usize] += 1;
+        if p.holds_node() {
+            self.nodes.bound += 1;
+        }
         self.pods.push(p);
         self.tracked.push(i);
         i
@@ -306,6 +319,7 @@ impl<'a> Sim<'a> {
     }
 
     pub(super) fn pod_event(&mut self, i: usize, stage: Stage) {
+        self.nodes.stage_changes(&self.pods[i], stage);
         self.stage_counts[self.pods[i].stage as usize] -= 1;
         self.stage_counts[stage as usize] += 1;
         self.pods[i].stage = stage;
@@ -347,6 +361,19 @@ impl<'a> Sim<'a> {
             self.queue.pop();
             self.handle(at, due);
         }
+        self.forget_gone();
+    }
+
+    /// Pods gone since the last call leave `tracked`, the others keeping their order (as
+    /// if each had left when it went): one pass, whatever the number gone. Run before
+    /// anything that reads `tracked` by position (the scrape, the snapshot, the serving).
+    pub(super) fn forget_gone(&mut self) {
+        if !std::mem::take(&mut self.tracked_gone) {
+            return;
+        }
+        self.pod_visits += self.tracked.len() as u64;
+        let pods = &self.pods;
+        self.tracked.retain(|&i| pods[i].stage != Stage::Gone);
     }
 
     fn run(mut self, step: Span, seed: u64, mut shared: Option<&mut Shared>) -> Record {

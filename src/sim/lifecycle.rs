@@ -174,7 +174,9 @@ impl Sim<'_> {
         p.gone_at = Some(at);
         p.entry = None;
         self.pod_event(i, Stage::Gone);
-        self.tracked.retain(|&k| k != i);
+        // It leaves `tracked` at the next `forget_gone`, with every pod gone meanwhile, in
+        // one pass: n pods gone at once cost n, not n².
+        self.tracked_gone = true;
         self.bind_waiting();
     }
 

@@ -22,8 +22,28 @@ pub(super) struct Nodes {
     pub(super) provisioning: u32,
     /// Pods one node holds, by the pod's requests.
     pub(super) pods_per_node: u32,
-    /// Pods waiting for room, in creation order.
+    /// Pods waiting for room, in creation order. A pod deleted while it waits stays until
+    /// it reaches the front, where it is dropped: each pod enters and leaves once.
     pub(super) unbound: VecDeque<usize>,
+    /// Pods holding a node's room (bound, or on their way to their node, and not gone),
+    /// kept up to date at each change so that binding a pod does not count them all.
+    pub(super) bound: u64,
+    /// Pending pods without room: those of `unbound` still Pending.
+    pub(super) waiting: u64,
+}
+
+impl Nodes {
+    /// Keeps the counters in step with a pod's change of stage: a pod that leaves Pending
+    /// without room (it is deleted) stops waiting; one that holds room and is gone frees
+    /// it.
+    pub(super) fn stage_changes(&mut self, p: &Pod, to: Stage) {
+        if p.stage == Stage::Pending && to != Stage::Pending && !p.reserved {
+            self.waiting -= 1;
+        }
+        if to == Stage::Gone && p.holds_node() {
+            self.bound -= 1;
+        }
+    }
 }
 
 /// Pods a node holds: the fewest by any resource the pod requests and the node offers.
@@ -176,6 +196,7 @@ impl Sim<'_> {
     /// target keeps its pods at (`followed`: spec.replicas once the operator has acted).
     pub(super) fn reconcile(&mut self) {
         let active: Vec<usize> = self.live().filter(|&i| self.pods[i].is_active()).collect();
+        self.pod_visits += (self.tracked.len() + self.settled.pods.len()) as u64;
         let n = active.len() as i32;
         let target = self.followed;
         if n < target {
@@ -189,6 +210,7 @@ impl Sim<'_> {
                 self.delete(i);
             }
         }
+        self.forget_gone();
     }
 
     fn create_pod(&mut self) {
@@ -208,29 +230,23 @@ impl Sim<'_> {
         let i = self.add_pod(p);
         self.pod_event(i, Stage::Pending);
         self.nodes.unbound.push_back(i);
+        self.nodes.waiting += 1;
         self.bind_waiting();
         self.maybe_provision();
     }
 
-    fn bound_pods(&self) -> u64 {
-        (self
-            .tracked
-            .iter()
-            .filter(|&&i| self.pods[i].holds_node())
-            .count()
-            + self.settled.pods.len()) as u64
-    }
-
-    /// Binds waiting pods while nodes have room (FIFO).
+    /// Binds waiting pods while nodes have room (FIFO). Each pass looks at the pods it
+    /// binds or drops and at one more: creating n pods costs n passes, not n².
     pub(super) fn bind_waiting(&mut self) {
         while let Some(&i) = self.nodes.unbound.front() {
+            self.pod_visits += 1;
             if self.pods[i].stage != Stage::Pending {
                 self.nodes.unbound.pop_front();
                 continue;
             }
             let room = match self.nodes.usable {
                 None => true,
-                Some(n) => self.bound_pods() < n as u64 * self.nodes.pods_per_node as u64,
+                Some(n) => self.nodes.bound < n as u64 * self.nodes.pods_per_node as u64,
             };
             if !room {
                 break;
@@ -238,6 +254,8 @@ impl Sim<'_> {
             self.nodes.unbound.pop_front();
             let at = self.t.plus(self.pods[i].delays[0]);
             self.pods[i].reserved = true;
+            self.nodes.bound += 1;
+            self.nodes.waiting -= 1;
             self.schedule(at, Due::Bind(i));
         }
     }
@@ -247,9 +265,7 @@ impl Sim<'_> {
         let Some(c) = &self.sc.file.capacity else {
             return;
         };
-        let waiting = (self.nodes.unbound.iter())
-            .filter(|&&i| self.pods[i].stage == Stage::Pending)
-            .count() as u64;
+        let waiting = self.nodes.waiting;
         if waiting == 0 {
             return;
         }
@@ -286,7 +302,107 @@ impl Sim<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::engine::Options;
     use crate::sim::testing;
+
+    /// Pods holding a node's room, and Pending pods waiting for it, counted the slow way.
+    fn room_by_scan(sim: &Sim) -> (u64, u64) {
+        let bound = sim.pods.iter().filter(|p| p.holds_node()).count() as u64;
+        let waiting = (sim.nodes.unbound.iter())
+            .filter(|&&i| sim.pods[i].stage == Stage::Pending)
+            .count() as u64;
+        (bound, waiting)
+    }
+
+    /// Runs the ReplicaSet and the pods' events, without serving, from second `from` to
+    /// `to`, asking at each second of `plan` for its replicas.
+    fn drive(
+        sim: &mut Sim,
+        from: i64,
+        to: i64,
+        plan: &[(i64, i32)],
+        each: &mut dyn FnMut(&Sim, i64),
+    ) {
+        for s in from..to {
+            sim.t = sim.sc.start.plus(Span::from_secs(s));
+            sim.handle_due();
+            if s % 15 == 0 {
+                sim.scrape();
+            }
+            if let Some(&(_, n)) = plan.iter().find(|p| p.0 == s) {
+                sim.spec = n;
+                sim.followed = n;
+                sim.reconcile();
+            }
+            each(sim, s);
+        }
+    }
+
+    #[test]
+    fn the_room_counters_agree_with_a_count_of_the_pods_at_every_second() {
+        let sc = testing::scenario(
+            "    scheduling: {fixed: 2s}\n    imagePull: {fixed: 3s}\n    appStart: {fixed: 1s}",
+            "capacity: {nodes: 1, maxNodes: 4, provisionDelay: 30s, node: {cpu: '2'}}",
+        );
+        let mut sim = Sim::new(&sc, &Options::default(), 1);
+        // (second, replicas asked for): up past the nodes, down to Pending pods only and
+        // to none, up again while pods terminate.
+        let plan = [
+            (1, 12),
+            (20, 3),
+            (25, 20),
+            (60, 1),
+            (61, 9),
+            (200, 0),
+            (210, 16),
+            (400, 2),
+        ];
+        let mut settled = 0;
+        drive(&mut sim, 0, 600, &plan, &mut |sim, s| {
+            assert_eq!(
+                (sim.nodes.bound, sim.nodes.waiting),
+                room_by_scan(sim),
+                "(bound, waiting) at {s} s"
+            );
+            assert!(
+                sim.tracked
+                    .iter()
+                    .all(|&i| sim.pods[i].stage != Stage::Gone),
+                "a gone pod left in tracked at {s} s"
+            );
+            settled = settled.max(sim.settled.pods.len());
+        });
+        assert!(
+            settled > 0,
+            "some pods settle, and leave the group when deleted"
+        );
+        assert_eq!(sim.nodes.usable, Some(4), "nodes were added");
+    }
+
+    #[test]
+    fn waiting_pods_cost_the_bookkeeping_the_same_each_however_many_wait() {
+        // The pods the ReplicaSet, the scheduler and the dropping of gone pods look at, per
+        // pod asked for: n pods created with room for 4, run a minute, then all deleted
+        // but one. Quadratic work would show as visits growing with n.
+        let mut per_pod = vec![];
+        for n in [100, 1_000, 10_000] {
+            let sc = testing::scenario(
+                "    appStart: {fixed: 1s}",
+                "capacity: {nodes: 1, node: {cpu: '2'}}",
+            );
+            let mut sim = Sim::new(&sc, &Options::default(), 1);
+            drive(&mut sim, 0, 120, &[(1, n), (61, 1)], &mut |_, _| {});
+            assert_eq!(sim.count(Stage::Pending), 0);
+            assert_eq!(sim.pods.len(), n as usize);
+            let visits = sim.pod_visits as f64 / f64::from(n);
+            assert!(visits <= 5.0, "{n} pods: {} visits", sim.pod_visits);
+            per_pod.push(visits);
+        }
+        assert!(
+            per_pod[2] <= per_pod[0] * 1.1,
+            "visits per pod grow with the pods: {per_pod:?}"
+        );
+    }
 
     #[test]
     fn a_node_holds_as_many_pods_as_its_scarcest_resource_allows() {

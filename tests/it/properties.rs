@@ -10,6 +10,16 @@ use hpasim::core::{Decision, Snapshot, decide};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+/// `PROPTEST_CASES` when it is set (a longer hunt: `PROPTEST_CASES=20000 cargo test
+/// --release --test it properties::`), else `default`: a test that names its own count
+/// would otherwise ignore the variable.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn parse(v: &Value) -> Result<Snapshot, hpasim::Error> {
     hpasim::scenario::parse_snapshot(&v.to_string(), Path::new("generated.json"))
 }
@@ -169,7 +179,7 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(2000), ..ProptestConfig::default() })]
 
     /// No input that parses makes the core panic; the result stays within [min, max]
     /// except where the controller itself leaves it (a target at 0 with minReplicas > 0).
@@ -284,7 +294,7 @@ fn run_chain(behavior: Value, loads: &[u32], start: i32) -> Vec<(i64, i32, i32)>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(300), ..ProptestConfig::default() })]
 
     /// Each rescale stays within its Pods policy, counted from the replicas at the start of
     /// its period (t − P, t]: added net of removed never exceeds the scale-up policy at a
@@ -462,7 +472,7 @@ fn non_finite_in(yaml: &str) -> Option<&str> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(96), failure_persistence: None, .. ProptestConfig::default() })]
 
     #[test]
     fn a_generated_scenario_runs_with_finite_figures_or_is_refused(v in scenario(), trace in trace_text()) {
