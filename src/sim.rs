@@ -22,6 +22,7 @@ mod replicaset;
 mod scale_target;
 mod seeds;
 pub mod serving;
+mod statefulset;
 #[cfg(test)]
 mod testing;
 mod traffic;
