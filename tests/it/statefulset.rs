@@ -217,8 +217,8 @@ fn a_bad_or_misplaced_stateful_set_field_exits_2_naming_file_line_and_field() {
             .assert()
             .code(2);
         let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-        // The field is on the line after `initialReplicas` (line 20).
-        let place = format!("{}:21", file.display());
+        // The field is on the line after `initialReplicas` (line 19).
+        let place = format!("{}:20:", file.display());
         assert!(
             err.contains(&place) && err.contains(says),
             "{more:?}: {err}"
