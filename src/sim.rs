@@ -23,6 +23,7 @@ mod scale_target;
 mod seeds;
 pub mod serving;
 mod shared;
+mod statefulset;
 #[cfg(test)]
 mod testing;
 mod traffic;

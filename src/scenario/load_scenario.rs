@@ -39,6 +39,9 @@ pub struct Scenario {
     pub pod: super::pod_spec::PodSpec,
     /// `kind: Custom`: the operator's delay, none for `never`; absent for a Deployment.
     pub operator: Option<Option<crate::core::Span>>,
+    /// The HPA scales a StatefulSet: its name, pod management policy and minReadySeconds;
+    /// absent for a Deployment or a custom resource.
+    pub stateful: Option<super::scale_target::StatefulSetTarget>,
     /// What the run will show that the user may not expect (an HPA metric nothing serves):
     /// simulated, not refused; `simulate` prints them.
     pub warnings: Vec<String>,
@@ -241,6 +244,13 @@ pub fn scenario_from_text(
     }
     let operator =
         super::scale_target::check(w.kind, w.operator_delay).map_err(|(f, m)| fail(&f, m))?;
+    let stateful = super::scale_target::check_stateful(
+        hpa.spec.scale_target_ref.as_ref(),
+        w.kind,
+        w.pod_management_policy,
+        w.min_ready_seconds,
+    )
+    .map_err(|(f, m)| fail(&f, m))?;
     let pod = &w.pod;
     let node_cpu = (file.capacity.as_ref()).and_then(|c| c.node.get("cpu").map(|q| q.milli()));
     let mut pod_spec =
@@ -488,6 +498,7 @@ pub fn scenario_from_text(
         keda,
         pod: pod_spec,
         operator,
+        stateful,
         file,
     })
 }

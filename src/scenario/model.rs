@@ -147,6 +147,16 @@ pub struct Workload {
     /// the scale's `status.replicas`: the pods the operator keeps.
     #[serde(default)]
     pub operator_delay: Option<super::scale_target::OperatorDelay>,
+    /// When the HPA scales a StatefulSet (`scaleTargetRef.kind: StatefulSet`): how its
+    /// controller creates and deletes pods, `OrderedReady` (default: one at a time, in
+    /// ordinal order, each once the ones below are Ready; scale-down from the highest
+    /// ordinal, each once the previous is gone) or `Parallel` (all at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_management_policy: Option<super::scale_target::PodManagementPolicy>,
+    /// For a StatefulSet: seconds a pod must have been Ready to be available (default 0);
+    /// `OrderedReady` creates the next pod, or deletes the next, only then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_ready_seconds: Option<u32>,
     /// The pods are queue workers, not servers: the `load` is jobs per second put on a
     /// queue, and each Ready pod takes jobs from it (absent: the pods serve requests).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -78,6 +78,9 @@ pub(super) enum Due {
     Gone(usize),
     /// A custom resource's operator makes the pods follow its replicas.
     Operator,
+    /// The StatefulSet controller looks again: a pod's `minReadySeconds` have passed
+    /// (the controller's `enqueueSSAfter`).
+    StatefulSet,
 }
 
 /// The simulation's state between seconds. Fields are shared with the sibling files, each
@@ -145,6 +148,8 @@ pub(super) struct Sim<'a> {
     pub(super) jobs: Option<super::queue::Jobs>,
     /// How often long-lived client connections are re-established (`traffic.rebalance`).
     pub(super) rebalance: Option<Span>,
+    /// The StatefulSet's pods by ordinal, when the HPA scales one.
+    pub(super) stateful: Option<super::statefulset::Ordinals>,
 }
 
 /// Runs a scenario to its end.
@@ -257,6 +262,7 @@ impl<'a> Sim<'a> {
             rebalance: (sc.file.traffic.as_ref())
                 .and_then(|t| t.rebalance)
                 .map(|r| r.every.span()),
+            stateful: sc.stateful.as_ref().map(|_| Default::default()),
         };
         sim.timeline_names.clone_from(&sim.metric_names);
         sim.hpa_epochs.push(sim.hpa_epoch());
@@ -275,11 +281,12 @@ impl<'a> Sim<'a> {
         sim.settled.scrapes.push_back(before);
         for _ in 0..sim.spec {
             let i = sim.pods.len();
-            let mut p = Pod::steady(pod_name(i), sc.start);
+            let mut p = Pod::steady(sim.new_pod_name(i as u32), sc.start);
             p.steady_offset = Some(0.0);
             p.steady_from = Some(before.at);
             p.scrapes.push(before);
-            sim.add_pod(p);
+            let i = sim.add_pod(p);
+            sim.ordinal_created(i as u32, i);
         }
         for (i, a) in sc.actions.iter().enumerate() {
             sim.schedule(a.at.0, Due::Action(i));

@@ -13,6 +13,7 @@ impl Sim<'_> {
         match due {
             Due::Action(k) => self.action(k),
             Due::Operator => self.operator_acts(),
+            Due::StatefulSet => self.reconcile(),
             Due::NodeUp => self.node_up(at),
             Due::Bind(i) => {
                 if self.pods[i].stage != Stage::Pending {
@@ -161,6 +162,7 @@ impl Sim<'_> {
         // Long-lived connections reach it only at the clients' next reconnection.
         p.connected = rebalance.is_none();
         self.pod_event(i, Stage::Ready);
+        self.stateful_pod_changed(i);
     }
 
     /// The pod's process has exited: it leaves the node and the lists.
@@ -178,6 +180,7 @@ impl Sim<'_> {
         // one pass: n pods gone at once cost n, not n².
         self.tracked_gone = true;
         self.bind_waiting();
+        self.stateful_pod_changed(i);
     }
 
     /// Deletion: not Ready at once; a pod whose container never started is gone at once,

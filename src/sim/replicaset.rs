@@ -136,7 +136,7 @@ impl Sim<'_> {
         let a = self.sc.actions[k].clone();
         let t = self.secs(self.t);
         let text = if let Some(n) = a.scale {
-            let text = format!("scale the Deployment {} -> {n}", self.spec);
+            let text = format!("scale the {} {} -> {n}", self.target_kind(), self.spec);
             self.spec = n;
             self.scale_changed();
             text
@@ -195,13 +195,16 @@ impl Sim<'_> {
     /// The ReplicaSet: create or delete pods until the active ones match the replicas the
     /// target keeps its pods at (`followed`: spec.replicas once the operator has acted).
     pub(super) fn reconcile(&mut self) {
+        if self.stateful.is_some() {
+            return self.reconcile_stateful_set();
+        }
         let active: Vec<usize> = self.live().filter(|&i| self.pods[i].is_active()).collect();
         self.pod_visits += (self.tracked.len() + self.settled.pods.len()) as u64;
         let n = active.len() as i32;
         let target = self.followed;
         if n < target {
             for _ in n..target {
-                self.create_pod();
+                self.create_pod(pod_name(self.pods.len()));
             }
         } else if n > target {
             let mut ranked = active;
@@ -213,8 +216,9 @@ impl Sim<'_> {
         self.forget_gone();
     }
 
-    fn create_pod(&mut self) {
-        let mut p = Pod::new(pod_name(self.pods.len()), self.t);
+    /// A new Pending pod, its start-up delays drawn: its index.
+    pub(super) fn create_pod(&mut self, name: String) -> usize {
+        let mut p = Pod::new(name, self.t);
         let s = &self.sc.file.workload.startup;
         for (k, d) in [
             &s.scheduling,
@@ -233,6 +237,7 @@ impl Sim<'_> {
         self.nodes.waiting += 1;
         self.bind_waiting();
         self.maybe_provision();
+        i
     }
 
     /// Binds waiting pods while nodes have room (FIFO). Each pass looks at the pods it

@@ -24,5 +24,6 @@ mod realism;
 mod schema;
 mod simulate;
 mod snapshot_schema;
+mod statefulset;
 mod sweep;
 mod worker;
