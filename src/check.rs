@@ -102,7 +102,7 @@ pub struct ScenarioResult {
     pub path: PathBuf,
     /// Its name.
     pub name: String,
-    /// Runs made.
+    /// Runs made (0 when `--filter` chose none of its checks).
     pub runs: u32,
     /// One per check, in file order; the golden last.
     pub cases: Vec<CaseResult>,
@@ -168,6 +168,8 @@ pub fn check_scenario(
         cases: vec![],
     };
     if entries.is_empty() && golden.is_none() {
+        // Nothing chosen: validated above, not run.
+        result.runs = 0;
         return Ok(result);
     }
     let seeds: Vec<u64> = std::iter::once(scenario.seed)

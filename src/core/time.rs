@@ -98,7 +98,18 @@ impl serde::de::Visitor<'_> for SecondsVisitor {
         self.visit_f64(v as f64)
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
-        seconds_to_millis(v).ok_or_else(|| E::custom(format!("{v} is not {}", self.0)))
+        seconds_to_millis(v).ok_or_else(|| {
+            if v.is_finite() {
+                // A number, only too far from 0: say so, in a form that stays short (1e300
+                // written out is 301 digits).
+                E::custom(format!(
+                    "{v:e} is beyond the limit of {MAX_SECONDS:e} seconds either way (about 1000 years); expected {}",
+                    self.0
+                ))
+            } else {
+                E::custom(format!("{v} is not {}", self.0))
+            }
+        })
     }
 }
 

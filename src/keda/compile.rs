@@ -692,7 +692,13 @@ fn external_trigger(
         return Err(invalid(
             format!("{path}.metadata.{target_key}"),
             format!(
-                "{target_value} makes a target of {target} (KEDA keeps 3 decimals), which the API server refuses in the HPA; expected 0.001 or more"
+                // 1e-300 in full is 300 zeros: the exponent form for what is that small.
+                "{} makes a target of {target} (KEDA keeps 3 decimals), which the API server refuses in the HPA; expected 0.001 or more",
+                if target_value != 0.0 && target_value.abs() < 1e-6 {
+                    format!("{target_value:e}")
+                } else {
+                    target_value.to_string()
+                }
             ),
         ));
     }

@@ -27,9 +27,11 @@ pub(crate) fn parse_prometheus(text: &str, path: &Path) -> Result<Samples, Error
         .deserialize(&mut de)
         .and_then(|r| de.end().map(|()| r))
         .map_err(|e| {
+            // serde_json counts columns from 1, but says 0 for an error before the first
+            // character of a line (a value of the wrong type at the very start): column 1.
             let location = (e.line() > 0).then(|| Location {
                 line: e.line() as u64,
-                column: e.column() as u64,
+                column: (e.column() as u64).max(1),
             });
             let message = e.to_string();
             let message = match message.rfind(" at line ") {
@@ -318,7 +320,17 @@ impl<'de> Visitor<'de> for SampleVisitor {
                 "{field}: {e}; expected [<unix seconds>, \"<value>\"]"
             ))
         };
-        let time: f64 = seq.next_element()?.ok_or_else(|| pair("empty"))?;
+        // Prometheus writes the time as a number; a string there is named as such, not as
+        // a Rust type ("expected f64").
+        let time: f64 = match seq.next_element::<serde_json::Value>()? {
+            None => return Err(pair("empty")),
+            Some(serde_json::Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
+            Some(other) => {
+                return Err(de::Error::custom(format!(
+                    "{field}: time {other} is not a number; expected [<unix seconds>, \"<value>\"]"
+                )));
+            }
+        };
         let value: String = seq.next_element()?.ok_or_else(|| pair("no value"))?;
         if seq.next_element::<IgnoredAny>()?.is_some() {
             return Err(pair("more than two items"));
@@ -327,8 +339,9 @@ impl<'de> Visitor<'de> for SampleVisitor {
             .filter(|t| t.is_finite() && t.abs() < 1e11)
             .map(|t| (t * 1000.0).round() as i64)
             .ok_or_else(|| {
+                // In the exponent form: 1e300 written out is 301 digits.
                 de::Error::custom(format!(
-                    "{field}: time {time} is not a Unix time in seconds"
+                    "{field}: time {time:e} is not a Unix time in seconds (at most 1e11)"
                 ))
             })?;
         let value =
@@ -389,5 +402,32 @@ mod tests {
         );
         let e = parse("{\"status\":").unwrap_err();
         assert!(e.contains("not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_time_is_named_as_written_short_and_at_a_column_from_1() {
+        let values = |v: &str| {
+            format!(
+                r#"{{"status":"success","data":{{"resultType":"matrix","result":[{{"metric":{{}},"values":[{v}]}}]}}}}"#
+            )
+        };
+        // (the file, the start of the error, what it says)
+        for (text, at, want) in [
+            (
+                values(r#"[0,"1"],[1e300,"2"]"#),
+                "q.json:1:",
+                "values[1]: time 1e300 is not a Unix time in seconds",
+            ),
+            (
+                values(r#"["0","1"]"#),
+                "q.json:1:",
+                "values[0]: time \"0\" is not a number; expected [<unix seconds>",
+            ),
+            ("[]".to_string(), "q.json:1:1:", "expected the JSON object"),
+        ] {
+            let e = parse(&text).unwrap_err();
+            assert!(e.starts_with(at) && e.contains(want), "{text}: {e}");
+            assert!(e.len() < 300 && !e.contains("f64"), "{e}");
+        }
     }
 }

@@ -401,9 +401,10 @@ fn not_a_deployment(v: &Value, origin: &Origin) -> Error {
         // Same template, but not the same pods: created one at a time, each waiting for the
         // one before to be Ready (OrderedReady), and removed from the highest ordinal.
         "StatefulSet" => "a StatefulSet's pods start one at a time, each after the one before is Ready, \
-                          and go from the highest ordinal: hpasim simulates a Deployment's, which its \
-                          ReplicaSet creates and deletes all at once. Write the workload in the \
-                          scenario (`initialReplicas`, `workload.pod`) to simulate it as a Deployment"
+                          and go from the highest ordinal: `deploymentFile` does not read its \
+                          manifest yet. Name the StatefulSet in the HPA's scaleTargetRef and write \
+                          the pod in the scenario (`initialReplicas`, `workload.pod`, \
+                          `workload.podManagementPolicy`): the run follows the StatefulSet controller"
             .to_string(),
         other => format!("{other:?} is not a Deployment (apps/v1); `deploymentFile` reads a Deployment"),
     };

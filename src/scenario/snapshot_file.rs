@@ -279,12 +279,35 @@ fn plain_yaml_error(text: &str, at: &Location, message: String) -> String {
         && matches!(kind, "i32" | "i64" | "u32" | "u64")
     {
         let value = value_at(text, at);
+        let field = same_line.unwrap_or("value");
+        // A whole number the type cannot hold (`minReplicas: 3000000000`) is out of range,
+        // not "not a whole number" (a negative one for a count says "0 or more" below).
+        let digits = value.strip_prefix(['-', '+']).unwrap_or(&value);
+        let whole = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| {
+            value.parse::<i128>().unwrap_or(if value.starts_with('-') {
+                i128::MIN
+            } else {
+                i128::MAX
+            })
+        });
+        let (lo, hi): (i128, i128) = match kind {
+            "i32" => (i32::MIN.into(), i32::MAX.into()),
+            "i64" => (i64::MIN.into(), i64::MAX.into()),
+            "u32" => (0, u32::MAX.into()),
+            _ => (0, u64::MAX.into()),
+        };
+        if let Some(v) = whole
+            && (v > hi || (v < lo && lo < 0))
+        {
+            return format!(
+                "{field}: {value} is out of range; expected a whole number from {lo} to {hi}"
+            );
+        }
         let what = if kind.starts_with('u') {
             "a whole number, 0 or more, such as 3"
         } else {
             "a whole number such as 3"
         };
-        let field = same_line.unwrap_or("value");
         // A line indented further than the key continues a plain value: the usual slip.
         let key_column = places.get(field).map_or(at.column, |l| l.column);
         let next = text.lines().nth(at.line as usize).unwrap_or("");
@@ -298,6 +321,25 @@ fn plain_yaml_error(text: &str, at: &Location, message: String) -> String {
             String::new()
         };
         return format!("{field}: {value} is not a whole number; expected {what}{hint}");
+    }
+    if let Some(kind) = message.strip_prefix("data did not match any variant of untagged enum ") {
+        // A field of several forms: say which forms, not the Rust type that holds them.
+        let value = value_at(text, at);
+        let forms = match kind.trim() {
+            "PatchRef" => "a patch file's path, or {path: FILE, type: strategic|merge|json}",
+            "OperatorDelay" => "a duration with its unit (\"30s\", \"2m\") or `never`",
+            "Condition" => {
+                "a condition: \"[AGGREGATOR] OP NUMBER\" (e.g. \">= 6\", \"min >= 2\"), a number, or {eq: X, abs: A, rel: R}"
+            }
+            _ => "one of the forms `hpasim schema` lists for this field",
+        };
+        let field = same_line.or(exact).unwrap_or("value");
+        // A scalar is shown; a flow mapping or list would be cut at its first comma.
+        return if value.is_empty() || value.starts_with(['{', '[']) {
+            format!("{field}: not any form this field takes; expected {forms}")
+        } else {
+            format!("{field}: {value} is not any form this field takes; expected {forms}")
+        };
     }
     if message.contains("did not find expected")
         || message.contains("mapping values are not allowed")

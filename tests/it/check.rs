@@ -3,6 +3,8 @@
 
 use crate::common::{hpasim, root};
 
+use hpasim::check::GoldenMode;
+
 use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
@@ -546,10 +548,32 @@ fn junit_xsd() -> PathBuf {
     root().join("tests/fixtures/junit/junit-10.xsd")
 }
 
+/// Whether libxml2's `xmllint` can validate here. `.ci/run` installs it and sets
+/// `HPASIM_REQUIRE_XMLLINT=1`, so CI never passes unvalidated; a developer's machine
+/// without it (the README's test command needs only Rust) skips the schema half of the
+/// test, saying so, and keeps its other assertions.
+fn xmllint_available() -> bool {
+    let found = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("HPASIM_REQUIRE_XMLLINT").is_none(),
+            "HPASIM_REQUIRE_XMLLINT is set but xmllint cannot run: install it (Debian, \
+             Ubuntu: `apt-get install libxml2-utils`; macOS has it)"
+        );
+        eprintln!(
+            "xmllint not found: the JUnit report is not validated against junit-10.xsd here \
+             (`apt-get install libxml2-utils`; .ci/run validates it)"
+        );
+    }
+    found
+}
+
 /// Validates `xml` against junit-10.xsd with libxml2's `xmllint`: `Ok`, or its complaints.
-/// xmllint is required, never skipped: without it this panics saying how to install it
-/// (`.ci/run` installs it), and anything but "validates" or "fails to validate" (a schema
-/// that does not compile, a file not read) panics too, so a rejection is the schema's.
+/// Anything but "validates" or "fails to validate" (a schema that does not compile, a file
+/// not read) panics, so a rejection is the schema's.
 fn xmllint(xml: &Path) -> Result<(), String> {
     let out = std::process::Command::new("xmllint")
         .args(["--noout", "--nonet", "--schema"])
@@ -577,6 +601,7 @@ fn xmllint(xml: &Path) -> Result<(), String> {
 
 #[test]
 fn the_junit_report_is_valid_against_the_junit_schema_ci_servers_read() {
+    let validate = xmllint_available();
     let dir = tempfile::tempdir().unwrap();
     // Every status the report has: PASS, FAIL, XFAIL (`skipped`) in one scenario; an
     // xfail that holds (XPASS, a `failure`) under a name XML must escape; a golden
@@ -605,7 +630,7 @@ fn the_junit_report_is_valid_against_the_junit_schema_ci_servers_read() {
         for element in ["<testcase ", "<failure ", "<skipped ", "type=\"xpass\""] {
             assert!(xml.contains(element), "no {element} in\n{xml}");
         }
-        if let Err(e) = xmllint(&report) {
+        if validate && let Err(e) = xmllint(&report) {
             panic!("--runs {runs}: the report fails junit-10.xsd:\n{e}\n{xml}");
         }
         // All passing: a report of `testcase`s alone.
@@ -617,7 +642,9 @@ fn the_junit_report_is_valid_against_the_junit_schema_ci_servers_read() {
             .arg(&filtered)
             .assert()
             .code(0);
-        xmllint(&filtered).unwrap();
+        if validate {
+            xmllint(&filtered).unwrap();
+        }
     }
     // The validator can fail: documents the schema refuses, each from the valid report.
     let valid = std::fs::read_to_string(&report).unwrap();
@@ -640,6 +667,9 @@ fn the_junit_report_is_valid_against_the_junit_schema_ci_servers_read() {
     ];
     for (from, to) in broken {
         assert!(valid.contains(from), "{from} not in the report");
+        if !validate {
+            continue;
+        }
         let path = dir.path().join("broken.xml");
         let text = valid.replacen(from, to, 1);
         let text = if to.starts_with("<xfail") {
@@ -655,33 +685,16 @@ fn the_junit_report_is_valid_against_the_junit_schema_ci_servers_read() {
     }
 }
 
-/// `hpasim check ARGS` run in `dir` under bash, which reports its children's CPU time
-/// (`times`): that time (user and system, seconds), the exit code and the report.
-fn check_with_cpu_time(dir: &Path, args: &[&str]) -> (f64, i32, String) {
-    let out = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(r#""$@" > report.txt; code=$?; times; exit $code"#)
-        .arg("bash")
-        .arg(assert_cmd::cargo::cargo_bin!("hpasim"))
+/// `hpasim check ARGS` run in `dir`: the exit code and the report.
+fn check_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = hpasim()
         .arg("check")
         .args(args)
         .current_dir(dir)
-        .env_remove("CI")
-        .env_remove("GITHUB_STEP_SUMMARY")
         .output()
         .unwrap();
-    // `times` prints the shell's user and system time, then its children's: `0m4.853s 0m1.716s`.
-    let times = String::from_utf8_lossy(&out.stdout).to_string();
-    let children = times.lines().nth(1).unwrap_or_else(|| panic!("{times:?}"));
-    let seconds = children
-        .split_whitespace()
-        .map(|t| {
-            let (m, s) = t.trim_end_matches('s').split_once('m').unwrap();
-            m.parse::<f64>().unwrap() * 60.0 + s.parse::<f64>().unwrap()
-        })
-        .sum();
-    let report = std::fs::read_to_string(dir.join("report.txt")).unwrap();
-    (seconds, out.status.code().unwrap_or(-1), report)
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    (out.status.code().unwrap_or(-1), report)
 }
 
 #[test]
@@ -692,12 +705,12 @@ fn a_filter_chooses_the_checks_before_the_runs_and_a_scenario_with_none_is_not_r
     // chooses that line alone (it is judged with its expectation).
     let pair = "- name: pair\n  at: \"12:10\"\n  ready: \">= 6\"\n  spec_replicas: \"== 2\"\n  xfail: \"known\"\n";
     scenario_with(dir.path(), "a.yaml", &format!("{GOOD}{pair}"));
-    // The same rush over a week: a run that costs tens of times the 4-hour one.
-    let week = lunch_rush().replace("\nduration: 4h\n", "\nduration: 7d\n");
-    assert!(week.contains("duration: 7d"));
+    // Another scenario beside it, which none of the filters below chooses.
+    let other = lunch_rush().replace("name: feastflow-lunch-rush", "name: other");
+    assert!(other.contains("name: other"));
     std::fs::write(
-        dir.path().join("week.yaml"),
-        format!("{week}expect:\n- name: a week\n  at: \"10:00\"\n  ready: \"== 2\"\n"),
+        dir.path().join("other.yaml"),
+        format!("{other}expect:\n- name: the other\n  at: \"10:00\"\n  ready: \"== 2\"\n"),
     )
     .unwrap();
     // (filter, what it prints: a.yaml's totals line, exit code)
@@ -723,12 +736,14 @@ fn a_filter_chooses_the_checks_before_the_runs_and_a_scenario_with_none_is_not_r
             "0 checks in 0 scenarios: 0 passed, 0 failed, 0 expected failures",
         ),
     ];
-    let (all_cpu, code, all) = check_with_cpu_time(dir.path(), &["a.yaml", "week.yaml"]);
+    let (code, all) = check_in(dir.path(), &["a.yaml", "other.yaml"]);
     assert_eq!(code, 0, "{all}");
-    assert!(all.contains("a week: ready == 2 at 10:00: got 2"), "{all}");
+    assert!(
+        all.contains("the other: ready == 2 at 10:00: got 2"),
+        "{all}"
+    );
     for (filter, totals) in cases {
-        let (cpu, code, filtered) =
-            check_with_cpu_time(dir.path(), &["a.yaml", "week.yaml", "--filter", filter]);
+        let (code, filtered) = check_in(dir.path(), &["a.yaml", "other.yaml", "--filter", filter]);
         assert_eq!(code, 0, "{filter}: {filtered}");
         assert!(
             filtered.ends_with(&format!("{totals}\n")),
@@ -738,13 +753,20 @@ fn a_filter_chooses_the_checks_before_the_runs_and_a_scenario_with_none_is_not_r
         for line in filtered.lines().filter(|l| l.starts_with("  ")) {
             assert!(all.contains(line), "{filter}: {line}");
         }
-        let (_, _, alone) = check_with_cpu_time(dir.path(), &["a.yaml", "--filter", filter]);
+        let (_, alone) = check_in(dir.path(), &["a.yaml", "--filter", filter]);
         assert_eq!(filtered, alone, "{filter}");
-        // The week, matching nothing, is not run: what is left costs a fraction of it.
-        assert!(
-            cpu * 4.0 < all_cpu,
-            "{filter}: {cpu:.2} s of CPU with the filter, {all_cpu:.2} s without it"
-        );
+        // The other scenario, matching nothing, is validated and not run.
+        let scenario = hpasim::scenario::load_scenario(&dir.path().join("other.yaml")).unwrap();
+        let re = regex::Regex::new(filter).unwrap();
+        let result = hpasim::check::check_scenario(scenario, None, GoldenMode::Compare, Some(&re));
+        assert_eq!(result.unwrap().runs, 0, "{filter}");
+    }
+    // ... and run when the filter chooses one of its checks.
+    {
+        let scenario = hpasim::scenario::load_scenario(&dir.path().join("other.yaml")).unwrap();
+        let re = regex::Regex::new("the other").unwrap();
+        let result = hpasim::check::check_scenario(scenario, None, GoldenMode::Compare, Some(&re));
+        assert_eq!(result.unwrap().runs, 1);
     }
     // A golden the filter leaves out is not judged: no `.new` written by --update.
     std::fs::write(

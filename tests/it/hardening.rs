@@ -529,6 +529,52 @@ fn a_snapshot_error_names_the_line_of_its_own_field() {
     }
 }
 
+/// A time or length in seconds beyond the format's limit (about 1000 years) is named as
+/// too far, in a short form, at its line: not as "not a number", nor in 301 digits.
+#[test]
+fn a_time_beyond_its_limit_is_refused_as_too_far_in_a_short_form() {
+    let base = pods_metric_snapshot(
+        "  - name: a\n    metrics: {cpu: {value: 1, timestamp: 590, window: 30}}\n",
+    );
+    // (from, to, where, message)
+    for (from, to, at, want) in [
+        (
+            "now: 600",
+            "now: 1e300",
+            "snap.yaml:1:6:",
+            "now: 1e300 is beyond the limit of 3.2e10 seconds",
+        ),
+        (
+            "now: 600",
+            "now: -9223372036854775808",
+            "snap.yaml:1:6:",
+            "now: -9.223372036854776e18 is beyond the limit",
+        ),
+        (
+            "window: 30",
+            "window: 4e10",
+            "snap.yaml:14:",
+            "pods[0].metrics.cpu.window: 4e10 is beyond the limit",
+        ),
+        (
+            "timestamp: 590",
+            "timestamp: .inf",
+            "snap.yaml:14:",
+            "pods[0].metrics.cpu.timestamp: non-finite float `.inf` rejected",
+        ),
+    ] {
+        assert!(base.contains(from), "{from}");
+        let text = base.replacen(from, to, 1);
+        let e = hpasim::scenario::parse_snapshot(&text, Path::new("snap.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(at) && e.contains(want) && e.len() < 300,
+            "{to}: {e}"
+        );
+    }
+}
+
 #[test]
 fn files_that_are_not_what_they_must_be_are_refused_by_name_and_place() {
     let with_trace = |entry: &str| edited("- constant: {rps: 10}", entry);
@@ -633,6 +679,38 @@ fn parse_errors_name_the_field_path_and_what_to_write() {
                 "cpuPerRequest: 5m\n    concurrency: -2",
             ),
             "workload.pod.concurrency: -2 is not a whole number; expected a whole number, 0 or more",
+        ),
+        // A whole number its field's type cannot hold is out of range, not "not whole".
+        // A field of several forms names the forms, not the Rust enum behind them.
+        (
+            edited(
+                "cpuPerRequest: 5m",
+                "cpuPerRequest: 5m\n  kind: Custom\n  operatorDelay: soon",
+            ),
+            "scenario.yaml:17:18: workload.operatorDelay: soon is not any form this field takes; expected a duration with its unit",
+        ),
+        (
+            format!("{BASE}hpaPatches:\n- {{type: json, patch: []}}\n"),
+            "hpaPatches[0]: not any form this field takes; expected a patch file's path, or {path: FILE, type: strategic|merge|json}",
+        ),
+        (
+            edited("minReplicas: 1", "minReplicas: 3000000000"),
+            "scenario.yaml:6:18: hpa.spec.minReplicas: 3000000000 is out of range; expected a whole number from -2147483648 to 2147483647",
+        ),
+        (
+            edited("minReplicas: 1", "minReplicas: -3000000000"),
+            "hpa.spec.minReplicas: -3000000000 is out of range; expected a whole number from -2147483648 to 2147483647",
+        ),
+        (
+            edited("duration: 10m", "duration: 10m\nseed: 18446744073709551616"),
+            "scenario.yaml:3:7: seed: 18446744073709551616 is out of range; expected a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            edited(
+                "initialReplicas: 1",
+                "initialReplicas: 99999999999999999999999999999999999999999",
+            ),
+            "workload.initialReplicas: 99999999999999999999999999999999999999999 is out of range; expected a whole number from -2147483648 to 2147483647",
         ),
     ];
     for (scenario, want) in cases {

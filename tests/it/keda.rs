@@ -182,6 +182,15 @@ fn refused_scaled_objects_name_the_field() {
             "target of 0",
         ),
         (
+            // As small as a number goes: named in its exponent form, not 300 zeros.
+            base(
+                "",
+                "  - type: prometheus\n    metadata: {serverAddress: x, query: q, threshold: '1e-300'}\n",
+            ),
+            "spec.triggers[0].metadata.threshold",
+            "1e-300 makes a target of 0",
+        ),
+        (
             base("  minReplicaCount: 2\n  idleReplicaCount: 2\n", prom),
             "spec.idleReplicaCount",
             "must be less than MinReplicaCount=2",

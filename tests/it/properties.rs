@@ -494,6 +494,9 @@ proptest! {
                     keep_events: true,
                 };
                 let record = hpasim::sim::run(&sc, &options);
+                // The timeline's rows and the per-second figures too (timeline.csv, charts).
+                let rows = format!("{:?}{:?}", record.timeline, record.seconds);
+                prop_assert!(!rows.contains("NaN") && !rows.contains("inf"), "non-finite in the timeline of\n{}", v);
                 let judgement = hpasim::measure::judge_run(&record);
                 for yaml in [
                     hpasim::report::render(&record.summary, hpasim::report::Format::Yaml).unwrap(),
