@@ -1,4 +1,5 @@
-//! `hpasim validate`: checks scenarios, snapshots and HPA manifests without running them.
+//! `hpasim validate`: checks scenarios, snapshots, HPA manifests and patches, and Deployment
+//! manifests without running them.
 
 use std::path::{Path, PathBuf};
 
