@@ -371,53 +371,76 @@ fn from_total_order_key(key: i64) -> f64 {
     f64::from_bits(total_order_key(f64::from_bits(key as u64)) as u64)
 }
 
-/// A second in [`typical`]'s search: its value's [`total_order_key`] and its arrivals.
-/// Sixteen bytes, so that a pass over a day's seconds reads little memory.
+/// A value's [`total_order_key`] and the arrivals of its second: what [`typical`]'s
+/// search sorts (sixteen bytes, so sorting moves little memory).
 #[derive(Clone, Copy, Debug)]
 struct Weighted {
     key: i64,
     arrivals: f64,
 }
 
-/// [`typical`]'s buffer, kept across a thread's runs: the seconds being searched.
+/// A second with a latency and arrivals: its p50's, p95's and p99's keys, its arrivals.
+#[derive(Clone, Copy, Debug)]
+struct Ranked {
+    keys: [i64; 3],
+    arrivals: f64,
+}
+
+/// [`typical`]'s buffers, kept across a thread's runs.
 #[derive(Default)]
 struct Orders {
-    seconds: Vec<Weighted>,
+    /// The seconds with a latency and arrivals, in time order.
+    seconds: Vec<Ranked>,
+    /// A sample of them, then the seconds near the median (or all, to sort them).
+    sample: Vec<Weighted>,
+    band: Vec<Weighted>,
 }
+
+/// Seconds a sample for [`weighted_median_in_band`] takes, about.
+const SAMPLE: usize = 1024;
+
+/// The share of the sample's arrivals either side of its weighted median that the band
+/// spans: a 1,024-second sample's median is off by a few hundredths at most, far less
+/// than this (a band that misses only costs a sort).
+const BAND_HALF_WIDTH: f64 = 0.08;
 
 /// The request-weighted medians (ms) of the seconds' p50, p95 and p99: for each, the
 /// first value at which the seconds taken in increasing order (ties in time order) carry
 /// half the arrivals, the sums added in that order.
 ///
-/// A weighted selection ([`weighted_median_by_selection`]) finds it in linear time when
-/// rounding cannot change the answer, which it proves; otherwise (a sum within rounding
-/// of the half at a value's edge, sums out of range) the seconds are sorted and summed
-/// as the rule says ([`weighted_median_by_sort`]). Either way the answer is the rule's,
-/// to the bit.
+/// [`weighted_median_in_band`] finds it from a few thousand seconds when rounding cannot
+/// change the answer, which it proves; otherwise (the half within rounding of a value's
+/// edge, sums out of range, a sample that misled) all the seconds are sorted and summed
+/// as the rule says ([`weighted_median_by_sort`]). Either way the answer is the rule's, to
+/// the bit.
 fn typical(
     latencies: &[Option<Latency>],
     outcomes: &[SecondOutcome],
     orders: &mut Orders,
 ) -> [Option<f64>; 3] {
-    let seconds = &mut orders.seconds;
-    // The seconds with a latency and arrivals, in time order, keyed by percentile `k`.
-    let fill = |seconds: &mut Vec<Weighted>, k: usize| {
-        seconds.clear();
-        seconds.extend(latencies.iter().zip(outcomes).filter_map(|(l, o)| {
-            let l = l.as_ref()?;
-            let ms = [l.p50_s, l.p95_s, l.p99_s][k] * 1000.0;
-            (o.arrivals > 0.0).then_some(Weighted {
-                key: total_order_key(ms),
-                arrivals: o.arrivals,
-            })
-        }));
-    };
+    let Orders {
+        seconds,
+        sample,
+        band,
+    } = orders;
+    seconds.clear();
+    seconds.extend(latencies.iter().zip(outcomes).filter_map(|(l, o)| {
+        let l = l.as_ref()?;
+        let key = |s: f64| total_order_key(s * 1000.0);
+        (o.arrivals > 0.0).then_some(Ranked {
+            keys: [key(l.p50_s), key(l.p95_s), key(l.p99_s)],
+            arrivals: o.arrivals,
+        })
+    }));
+    let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
     [0, 1, 2].map(|k| {
-        fill(seconds, k);
-        weighted_median_by_selection(seconds).or_else(|| {
-            // The selection reordered them: time order again, for the sort's ties.
-            fill(seconds, k);
-            weighted_median_by_sort(seconds)
+        weighted_median_in_band(seconds, k, total, sample, band).or_else(|| {
+            band.clear();
+            band.extend(seconds.iter().map(|s| Weighted {
+                key: s.keys[k],
+                arrivals: s.arrivals,
+            }));
+            weighted_median_by_sort(band)
         })
     })
 }
@@ -434,103 +457,93 @@ fn weighted_median_by_sort(seconds: &mut [Weighted]) -> Option<f64> {
     })
 }
 
-/// The rule's answer found by a weighted quickselect (expected linear time), or None
-/// when rounding might make the sorted sums answer otherwise (or the search took too
-/// long): the caller then sorts. Arrivals are positive (the seconds without are left
-/// out).
+/// The rule's answer for percentile `k` of `seconds` (their arrivals summing to
+/// `total`), found by sorting only the seconds near the weighted median; None when
+/// rounding might make the rule's sums answer otherwise, or the band missed: the caller
+/// then sorts them all. Arrivals are positive (the seconds without are left out).
 ///
-/// Why it is the rule's answer: the selection ends on a value `v` with `below`, the
+/// A sample (every `n / SAMPLE`-th second) gives two values bracketing the weighted
+/// median; one pass sums the arrivals under the lower and collects the seconds between
+/// the two (the band), which are sorted and summed on from there.
+///
+/// Why it is the rule's answer: the search ends on a value `v` with `under`, the
 /// arrivals of the seconds under `v`, and `upto`, those at or under `v`, both summed in
 /// some order. The rule's sums (in sorted order, up to the last second under `v` and up
 /// to the last second at `v`, against half its total) are the same sets of terms summed
 /// in another order. Any order of adding `n` non-negative terms is within
 /// `(n-1)u / (1-(n-1)u)` of their exact sum, relative to the total, `u = 2^-53` (Higham,
 /// *Accuracy and Stability of Numerical Algorithms*, 2nd ed., §4.2); the running sum
-/// only grows (rounding is monotonic). So if `below` is short of half the total by
-/// more than a few such bounds, the rule's running sum is still under half before `v`;
-/// if `upto` passes half by as much, it reaches half within `v`'s seconds: the rule's
-/// answer is `v`. Halving is exact for totals far from the subnormal range, which is
-/// checked.
-fn weighted_median_by_selection(seconds: &mut [Weighted]) -> Option<f64> {
+/// only grows (rounding is monotonic). So if `under` is short of half the total by more
+/// than a few such bounds, the rule's running sum is still under half before `v`; if
+/// `upto` passes half by as much, it reaches half within `v`'s seconds: the rule's answer
+/// is `v`. Halving is exact for totals far from the subnormal range, which is checked.
+fn weighted_median_in_band(
+    seconds: &[Ranked],
+    k: usize,
+    total: f64,
+    sample: &mut Vec<Weighted>,
+    band: &mut Vec<Weighted>,
+) -> Option<f64> {
     let n = seconds.len();
-    if n == 0 {
-        return None;
-    }
-    let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
-    if !total.is_finite() || total < f64::MIN_POSITIVE * 4.0 {
+    if n == 0 || !total.is_finite() || total < f64::MIN_POSITIVE * 4.0 {
         return None;
     }
     let half = total / 2.0;
     // 4(n+1) ulps of the total: over twice the error of any of the four sums compared
-    // (`below`, `upto`, the rule's running sums and totals), each at most (n-1)u of it.
+    // (`under`, `upto`, the rule's running sums and totals), each at most (n-1)u of it.
     let margin = total * (n as f64 + 1.0) * f64::EPSILON * 2.0;
-    // Pivots at pseudo-random places (a fixed xorshift: the same answer on every run),
-    // so no order of the seconds (a day's cycle is nearly sorted) makes the search slow;
-    // past `budget` seconds visited it gives up and the caller sorts.
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut random = |len: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % len as u64) as usize
+    let at = |s: &Ranked| Weighted {
+        key: s.keys[k],
+        arrivals: s.arrivals,
     };
-    let mut budget = 16 * n + 1024;
-    let (mut lo, mut hi) = (0, n);
-    // The arrivals of the seconds left of `lo`, all under every value in `lo..hi`.
-    let mut below = 0.0;
-    while lo < hi && budget >= hi - lo {
-        budget -= hi - lo;
-        let part = &mut seconds[lo..hi];
-        let pivot = median_of_three(
-            part[random(part.len())].key,
-            part[random(part.len())].key,
-            part[random(part.len())].key,
-        );
-        let (less, equal, less_arrivals, equal_arrivals) = partition(part, pivot);
-        let under = below + less_arrivals;
-        let upto = under + equal_arrivals;
-        if under >= half {
-            hi = lo + less;
-        } else if upto >= half {
-            let clear = under + margin < half && upto >= half + margin;
-            return clear.then_some(from_total_order_key(pivot));
-        } else {
-            below = upto;
-            lo += less + equal;
+
+    sample.clear();
+    sample.extend(seconds.iter().step_by((n / SAMPLE).max(1)).map(at));
+    sample.sort_unstable_by_key(|s| s.key);
+    let sample_total: f64 = sample.iter().map(|s| s.arrivals).sum();
+    let quantile = |q: f64| {
+        let mut seen = 0.0;
+        let i = sample.iter().position(|s| {
+            seen += s.arrivals;
+            seen >= sample_total * q
+        });
+        sample[i.unwrap_or(sample.len() - 1)].key
+    };
+    let (low, high) = (
+        quantile(0.5 - BAND_HALF_WIDTH),
+        quantile(0.5 + BAND_HALF_WIDTH),
+    );
+
+    band.clear();
+    let mut under = 0.0;
+    for s in seconds {
+        let key = s.keys[k];
+        if key < low {
+            under += s.arrivals;
+        } else if key <= high {
+            band.push(at(s));
         }
     }
+    band.sort_unstable_by_key(|s| s.key);
+    let mut i = 0;
+    while i < band.len() {
+        if under + margin >= half {
+            // The half lies under the band, or too near this value's lower edge.
+            return None;
+        }
+        let key = band[i].key;
+        let mut upto = under;
+        while i < band.len() && band[i].key == key {
+            upto += band[i].arrivals;
+            i += 1;
+        }
+        if upto >= half {
+            return (upto >= half + margin).then_some(from_total_order_key(key));
+        }
+        under = upto;
+    }
+    // The half lies over the band.
     None
-}
-
-fn median_of_three(a: i64, b: i64, c: i64) -> i64 {
-    a.max(b).min(a.min(b).max(c))
-}
-
-/// Reorders `part` into the seconds under `pivot`, at it, and over it (Dijkstra's three
-/// ways); returns how many are under, how many at, and their arrivals.
-fn partition(part: &mut [Weighted], pivot: i64) -> (usize, usize, f64, f64) {
-    let (mut lt, mut i, mut gt) = (0, 0, part.len());
-    let (mut less_arrivals, mut equal_arrivals) = (0.0, 0.0);
-    while i < gt {
-        let s = part[i];
-        match s.key.cmp(&pivot) {
-            std::cmp::Ordering::Less => {
-                part.swap(lt, i);
-                lt += 1;
-                i += 1;
-                less_arrivals += s.arrivals;
-            }
-            std::cmp::Ordering::Equal => {
-                i += 1;
-                equal_arrivals += s.arrivals;
-            }
-            std::cmp::Ordering::Greater => {
-                gt -= 1;
-                part.swap(i, gt);
-            }
-        }
-    }
-    (lt, gt - lt, less_arrivals, equal_arrivals)
 }
 
 fn summarize_latency(
@@ -627,7 +640,7 @@ mod tests {
         format!("{j:?}")
     }
 
-    /// The rule of [`typical`] as it was first written (and ran until the selection):
+    /// The rule of [`typical`] as it was first written (and ran until the search in a band):
     /// each percentile's seconds sorted by (value, second) with their figures, the total
     /// and the running sum added in that order.
     fn typical_by_full_sort(
@@ -683,17 +696,29 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
 
-        /// The selection gives the full sort's answer to the bit, whatever the seconds:
+        /// The band gives the full sort's answer to the bit, whatever the seconds:
         /// ties in value, seconds without latency or arrivals, whole and fractional
         /// arrivals, tiny and huge ones (sums that overflow), extreme values.
         #[test]
-        fn typical_by_selection_is_the_full_sorts_answer(
+        fn typical_is_the_full_sorts_answer(
             seconds in proptest::collection::vec(
                 (0u8..255, 0.0f64..1.0, 0u8..255, 0.0f64..1.0, 0.0f64..1.0, 0.0f64..1.0),
                 0..400,
             ),
             arrival_kinds in 0u8..255,
+            // Runs longer than the sample, some with the heavy seconds off its stride.
+            repeat in proptest::prop_oneof![3 => proptest::strategy::Just(1usize), 1 => 2usize..40],
         ) {
+            let seconds: Vec<_> = seconds
+                .iter()
+                .cycle()
+                .take(seconds.len() * repeat)
+                .enumerate()
+                .map(|(i, &(kind, value, a_kind, x, d95, d99))| {
+                    let off_stride = repeat > 1 && i % 3 != 0 && arrival_kinds % 3 == 0;
+                    (kind, value, a_kind, if off_stride { x * 0.5 + 0.5 } else { x }, d95, d99)
+                })
+                .collect();
             let mut latencies = vec![];
             let mut outcomes = vec![];
             for (i, &(kind, value, a_kind, x, d95, d99)) in seconds.iter().enumerate() {
@@ -718,43 +743,61 @@ mod tests {
     }
 
     #[test]
-    fn the_selection_answers_when_sure_and_leaves_the_edge_to_the_sort() {
-        let at = |key: i64, arrivals: f64| Weighted { key, arrivals };
-        // (seconds, the selection's answer): None where the half falls on a value's edge
+    fn the_band_answers_when_sure_and_leaves_the_edge_to_the_sort() {
+        let at = |value: f64, arrivals: f64| Ranked {
+            keys: [total_order_key(value); 3],
+            arrivals,
+        };
+        // (seconds, the band's answer): None where the half falls on a value's edge
         // (within rounding of the running sum there), so the sort decides.
-        let cases: Vec<(Vec<Weighted>, Option<f64>)> = vec![
+        let cases: Vec<(Vec<Ranked>, Option<f64>)> = vec![
             (vec![], None),
-            (vec![at(total_order_key(3.0), 1.0)], Some(3.0)),
+            (vec![at(3.0, 1.0)], Some(3.0)),
             // Half of 2 reached exactly at the first value's end: the sort's to say.
-            (
-                vec![at(total_order_key(2.0), 1.0), at(total_order_key(1.0), 1.0)],
-                None,
-            ),
-            (
-                vec![at(total_order_key(2.0), 1.0), at(total_order_key(1.0), 1.5)],
-                Some(1.0),
-            ),
-            (
-                vec![at(total_order_key(2.0), 1.5), at(total_order_key(1.0), 1.0)],
-                Some(2.0),
-            ),
+            (vec![at(2.0, 1.0), at(1.0, 1.0)], None),
+            (vec![at(2.0, 1.0), at(1.0, 1.5)], Some(1.0)),
+            (vec![at(2.0, 1.5), at(1.0, 1.0)], Some(2.0)),
             // A sum that overflows.
+            (vec![at(1.0, f64::MAX), at(2.0, f64::MAX)], None),
+            // A total in the subnormal range.
+            (vec![at(1.0, 5e-324)], None),
+            // The sample (every 4th second) sees only the light low seconds: the band
+            // sits under the half.
             (
-                vec![
-                    at(total_order_key(1.0), f64::MAX),
-                    at(total_order_key(2.0), f64::MAX),
-                ],
+                (0..4096)
+                    .map(|i| {
+                        if i % 4 == 0 {
+                            at(1.0, 1.0)
+                        } else {
+                            at(2.0 + i as f64, 100.0)
+                        }
+                    })
+                    .collect(),
                 None,
             ),
-            // A total in the subnormal range.
-            (vec![at(total_order_key(1.0), 5e-324)], None),
         ];
-        for (mut seconds, want) in cases {
-            let by_sort = weighted_median_by_sort(&mut seconds.clone());
-            let got = weighted_median_by_selection(&mut seconds);
-            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{seconds:?}");
+        for (seconds, want) in cases {
+            let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
+            let (mut sample, mut band) = (vec![], vec![]);
+            let got = weighted_median_in_band(&seconds, 1, total, &mut sample, &mut band);
+            assert_eq!(
+                got.map(f64::to_bits),
+                want.map(f64::to_bits),
+                "{:?}",
+                &seconds[..seconds.len().min(4)]
+            );
+            let mut all: Vec<Weighted> = seconds
+                .iter()
+                .map(|s| Weighted {
+                    key: s.keys[1],
+                    arrivals: s.arrivals,
+                })
+                .collect();
             if let Some(got) = got {
-                assert_eq!(Some(got.to_bits()), by_sort.map(f64::to_bits));
+                assert_eq!(
+                    Some(got.to_bits()),
+                    weighted_median_by_sort(&mut all).map(f64::to_bits)
+                );
             }
         }
     }
