@@ -133,6 +133,7 @@ pub struct Reuse {
     whole_demand: Vec<f64>,
     ready: Vec<f64>,
     orders: Orders,
+    slo: slo::SloBuffers,
 }
 
 impl Reuse {
@@ -265,15 +266,17 @@ fn judge_outcomes(
 ) -> Judgement {
     let setting = &record.setting;
     let Reuse {
-        across_runs,
         paid,
         demand,
         whole_demand,
         ready,
         orders,
+        slo: slo_buffers,
         ..
     } = reuse;
-    let slo = objectives.as_ref().map(|o| slo::judge(o, outcomes));
+    let slo = objectives
+        .as_ref()
+        .map(|o| slo::judge_reusing(o, outcomes, slo_buffers));
     let prices = setting.cost.clone().unwrap_or_else(default_cost);
     let pod = PodPrice::from_requests(setting.requests.get("cpu"), setting.requests.get("memory"));
     refill(paid, record.seconds.iter().map(|s| f64::from(s.paid)));
@@ -284,9 +287,11 @@ fn judge_outcomes(
     refill(ready, record.seconds.iter().map(|s| f64::from(s.ready)));
     let elasticity = elasticity(whole_demand, ready, 1.0);
 
-    let steps = steps(record, latencies, outcomes, objectives.as_ref(), &so_far);
+    // The SLO's per-second verdicts, when it has judged this run.
+    let bad = slo.is_some().then(|| slo_buffers.bad());
+    let steps = steps(record, latencies, bad, &so_far);
     Judgement {
-        latency: summarize_latency(queue, latencies, outcomes, orders, *across_runs),
+        latency: summarize_latency(queue, latencies, outcomes, orders),
         slo,
         cost,
         elasticity,
@@ -309,12 +314,13 @@ fn default_cost() -> Cost {
     }
 }
 
-/// The timeline's rows: each covers the seconds of its step, from its second on.
+/// The timeline's rows: each covers the seconds of its step, from its second on. `bad`
+/// holds the SLO's per-second verdicts (true: [`slo::second_ok`] failed), when the
+/// scenario declares objectives.
 fn steps(
     record: &Record,
     latencies: &[Option<Latency>],
-    outcomes: &[SecondOutcome],
-    objectives: Option<&Slo>,
+    bad: Option<&[bool]>,
     so_far: &[f64],
 ) -> Vec<StepFigures> {
     record
@@ -341,8 +347,7 @@ fn steps(
                 p50_ms,
                 p95_ms,
                 p99_ms,
-                slo_ok: objectives
-                    .map(|o| outcomes[span.clone()].iter().all(|s| slo::second_ok(o, s))),
+                slo_ok: bad.map(|bad| !bad[span.clone()].contains(&true)),
                 cost_so_far_usd: span
                     .end
                     .checked_sub(1)
@@ -360,89 +365,185 @@ fn total_order_key(x: f64) -> i64 {
     bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
-/// A second in [`typical`]'s sort: its place in the order being sorted for (the value's
-/// [`total_order_key`], then the second), its arrivals and its p50, p95 and p99 in ms.
-/// It carries its figures so that the sums and the next sort read memory in order.
-#[derive(Clone, Copy)]
-struct Ranked {
-    key: (i64, usize),
-    arrivals: f64,
-    ms: [f64; 3],
+/// The value whose [`total_order_key`] is `key`: the transformation is its own inverse
+/// (it flips the low 63 bits of negative values and keeps the sign bit).
+fn from_total_order_key(key: i64) -> f64 {
+    f64::from_bits(total_order_key(f64::from_bits(key as u64)) as u64)
 }
 
-/// [`typical`]'s buffers: the seconds being sorted and, across runs, the order in which
-/// the last run's seconds sorted by p50 (the next run's nearly follows it).
+/// A value's [`total_order_key`] and the arrivals of its second: what [`typical`]'s
+/// search sorts (sixteen bytes, so sorting moves little memory).
+#[derive(Clone, Copy, Debug)]
+struct Weighted {
+    key: i64,
+    arrivals: f64,
+}
+
+/// A second with a latency and arrivals: its p50's, p95's and p99's keys, its arrivals.
+#[derive(Clone, Copy, Debug)]
+struct Ranked {
+    keys: [i64; 3],
+    arrivals: f64,
+}
+
+/// [`typical`]'s buffers, kept across a thread's runs.
 #[derive(Default)]
 struct Orders {
-    ranked: Vec<Ranked>,
-    /// The last run's seconds in p50 order, when runs share them (else empty).
-    previous: Vec<usize>,
-    placed: Vec<bool>,
+    /// The seconds with a latency and arrivals, in time order.
+    seconds: Vec<Ranked>,
+    /// A sample of them, then the seconds near the median (or all, to sort them).
+    sample: Vec<Weighted>,
+    band: Vec<Weighted>,
 }
+
+/// Seconds a sample for [`weighted_median_in_band`] takes, about.
+const SAMPLE: usize = 1024;
+
+/// The share of the sample's arrivals either side of its weighted median that the band
+/// spans: a 1,024-second sample's median is off by a few hundredths at most, far less
+/// than this (a band that misses only costs a sort).
+const BAND_HALF_WIDTH: f64 = 0.08;
 
 /// The request-weighted medians (ms) of the seconds' p50, p95 and p99: for each, the
 /// first value at which the seconds taken in increasing order (ties in time order) carry
-/// half the arrivals, the sums added in that order. The keys include the second, so each
-/// sort has one answer whatever order it starts from: p50's starts from the last run's
-/// p50 order when `remember` (a sweep's neighbouring runs sort nearly alike), else from
-/// time order; p95's and p99's from the order before, which they nearly follow; a stable
-/// sort then merges a few long runs.
+/// half the arrivals, the sums added in that order.
+///
+/// [`weighted_median_in_band`] finds it from a few thousand seconds when rounding cannot
+/// change the answer, which it proves; otherwise (the half within rounding of a value's
+/// edge, sums out of range, a sample that misled) all the seconds are sorted and summed
+/// as the rule says ([`weighted_median_by_sort`]). Either way the answer is the rule's, to
+/// the bit.
 fn typical(
     latencies: &[Option<Latency>],
     outcomes: &[SecondOutcome],
     orders: &mut Orders,
-    remember: bool,
 ) -> [Option<f64>; 3] {
     let Orders {
-        ranked: order,
-        previous,
-        placed,
+        seconds,
+        sample,
+        band,
     } = orders;
-    let rank = |i: usize| {
-        let l = latencies.get(i)?.as_ref()?;
-        let arrivals = outcomes.get(i)?.arrivals;
-        (arrivals > 0.0).then_some(Ranked {
-            key: (0, i),
-            arrivals,
-            ms: [l.p50_s * 1000.0, l.p95_s * 1000.0, l.p99_s * 1000.0],
+    seconds.clear();
+    seconds.extend(latencies.iter().zip(outcomes).filter_map(|(l, o)| {
+        let l = l.as_ref()?;
+        let key = |s: f64| total_order_key(s * 1000.0);
+        (o.arrivals > 0.0).then_some(Ranked {
+            keys: [key(l.p50_s), key(l.p95_s), key(l.p99_s)],
+            arrivals: o.arrivals,
         })
-    };
-    order.clear();
-    placed.clear();
-    placed.resize(latencies.len(), false);
-    for &i in previous.iter() {
-        if let Some(r) = rank(i) {
-            order.push(r);
-            placed[i] = true;
-        }
-    }
-    let nearly_sorted = !order.is_empty();
-    order.extend(
-        (0..latencies.len())
-            .filter(|&i| !placed[i])
-            .filter_map(rank),
-    );
+    }));
+    let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
     [0, 1, 2].map(|k| {
-        for r in order.iter_mut() {
-            r.key.0 = total_order_key(r.ms[k]);
-        }
-        if k == 0 && !nearly_sorted {
-            // From time order: a pattern-defeating quicksort beats merging short runs.
-            order.sort_unstable_by_key(|r| r.key);
-        } else {
-            order.sort_by_key(|r| r.key);
-        }
-        if k == 0 && remember {
-            previous.clear();
-            previous.extend(order.iter().map(|r| r.key.1));
-        }
-        let total: f64 = order.iter().map(|r| r.arrivals).sum();
-        let mut seen = 0.0;
-        order.iter().find_map(|r| {
-            seen += r.arrivals;
-            (seen >= total / 2.0).then_some(r.ms[k])
+        weighted_median_in_band(seconds, k, total, sample, band).or_else(|| {
+            band.clear();
+            band.extend(seconds.iter().map(|s| Weighted {
+                key: s.keys[k],
+                arrivals: s.arrivals,
+            }));
+            weighted_median_by_sort(band)
         })
     })
+}
+
+/// The rule of [`typical`] as written: a stable sort by value (ties keep time order),
+/// the total and the running sum added in that order. `seconds` in time order.
+fn weighted_median_by_sort(seconds: &mut [Weighted]) -> Option<f64> {
+    seconds.sort_by_key(|s| s.key);
+    let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
+    let mut seen = 0.0;
+    seconds.iter().find_map(|s| {
+        seen += s.arrivals;
+        (seen >= total / 2.0).then_some(from_total_order_key(s.key))
+    })
+}
+
+/// The rule's answer for percentile `k` of `seconds` (their arrivals summing to
+/// `total`), found by sorting only the seconds near the weighted median; None when
+/// rounding might make the rule's sums answer otherwise, or the band missed: the caller
+/// then sorts them all. Arrivals are positive (the seconds without are left out).
+///
+/// A sample (every `n / SAMPLE`-th second) gives two values bracketing the weighted
+/// median; one pass sums the arrivals under the lower and collects the seconds between
+/// the two (the band), which are sorted and summed on from there.
+///
+/// Why it is the rule's answer: the search ends on a value `v` with `under`, the
+/// arrivals of the seconds under `v`, and `upto`, those at or under `v`, both summed in
+/// some order. The rule's sums (in sorted order, up to the last second under `v` and up
+/// to the last second at `v`, against half its total) are the same sets of terms summed
+/// in another order. Any order of adding `n` non-negative terms is within
+/// `(n-1)u / (1-(n-1)u)` of their exact sum, relative to the total, `u = 2^-53` (Higham,
+/// *Accuracy and Stability of Numerical Algorithms*, 2nd ed., §4.2); the running sum
+/// only grows (rounding is monotonic). So if `under` is short of half the total by more
+/// than a few such bounds, the rule's running sum is still under half before `v`; if
+/// `upto` passes half by as much, it reaches half within `v`'s seconds: the rule's answer
+/// is `v`. Halving is exact for totals far from the subnormal range, which is checked.
+fn weighted_median_in_band(
+    seconds: &[Ranked],
+    k: usize,
+    total: f64,
+    sample: &mut Vec<Weighted>,
+    band: &mut Vec<Weighted>,
+) -> Option<f64> {
+    let n = seconds.len();
+    if n == 0 || !total.is_finite() || total < f64::MIN_POSITIVE * 4.0 {
+        return None;
+    }
+    let half = total / 2.0;
+    // 4(n+1) ulps of the total: over twice the error of any of the four sums compared
+    // (`under`, `upto`, the rule's running sums and totals), each at most (n-1)u of it.
+    let margin = total * (n as f64 + 1.0) * f64::EPSILON * 2.0;
+    let at = |s: &Ranked| Weighted {
+        key: s.keys[k],
+        arrivals: s.arrivals,
+    };
+
+    sample.clear();
+    sample.extend(seconds.iter().step_by((n / SAMPLE).max(1)).map(at));
+    sample.sort_unstable_by_key(|s| s.key);
+    let sample_total: f64 = sample.iter().map(|s| s.arrivals).sum();
+    let quantile = |q: f64| {
+        let mut seen = 0.0;
+        let i = sample.iter().position(|s| {
+            seen += s.arrivals;
+            seen >= sample_total * q
+        });
+        sample[i.unwrap_or(sample.len() - 1)].key
+    };
+    let (low, high) = (
+        quantile(0.5 - BAND_HALF_WIDTH),
+        quantile(0.5 + BAND_HALF_WIDTH),
+    );
+
+    band.clear();
+    let mut under = 0.0;
+    for s in seconds {
+        let key = s.keys[k];
+        if key < low {
+            under += s.arrivals;
+        } else if key <= high {
+            band.push(at(s));
+        }
+    }
+    band.sort_unstable_by_key(|s| s.key);
+    let mut i = 0;
+    while i < band.len() {
+        if under + margin >= half {
+            // The half lies under the band, or too near this value's lower edge.
+            return None;
+        }
+        let key = band[i].key;
+        let mut upto = under;
+        while i < band.len() && band[i].key == key {
+            upto += band[i].arrivals;
+            i += 1;
+        }
+        if upto >= half {
+            return (upto >= half + margin).then_some(from_total_order_key(key));
+        }
+        under = upto;
+    }
+    // The half lies over the band.
+    None
 }
 
 fn summarize_latency(
@@ -450,10 +551,8 @@ fn summarize_latency(
     latencies: &[Option<Latency>],
     outcomes: &[SecondOutcome],
     orders: &mut Orders,
-    remember: bool,
 ) -> LatencySummary {
-    let [typical_p50_ms, typical_p95_ms, typical_p99_ms] =
-        typical(latencies, outcomes, orders, remember);
+    let [typical_p50_ms, typical_p95_ms, typical_p99_ms] = typical(latencies, outcomes, orders);
     // The worst p95 and p99 (the first second of each maximum) in one pass.
     let worse = |m: Option<(usize, f64)>, i: usize, x: f64| match m {
         Some((_, best)) if best >= x => m,
@@ -539,6 +638,189 @@ mod tests {
     /// Every figure, to the last bit (Debug prints each f64 so that it reads back).
     fn exactly(j: &Judgement) -> String {
         format!("{j:?}")
+    }
+
+    /// The rule of [`typical`] as it was first written (and ran until the search in a band):
+    /// each percentile's seconds sorted by (value, second) with their figures, the total
+    /// and the running sum added in that order.
+    fn typical_by_full_sort(
+        latencies: &[Option<Latency>],
+        outcomes: &[SecondOutcome],
+    ) -> [Option<f64>; 3] {
+        let mut order: Vec<((i64, usize), f64, [f64; 3])> = (0..latencies.len())
+            .filter_map(|i| {
+                let l = latencies.get(i)?.as_ref()?;
+                let arrivals = outcomes.get(i)?.arrivals;
+                let ms = [l.p50_s * 1000.0, l.p95_s * 1000.0, l.p99_s * 1000.0];
+                (arrivals > 0.0).then_some(((0, i), arrivals, ms))
+            })
+            .collect();
+        [0, 1, 2].map(|k| {
+            for r in order.iter_mut() {
+                r.0.0 = total_order_key(r.2[k]);
+            }
+            order.sort_by_key(|r| r.0);
+            let total: f64 = order.iter().map(|r| r.1).sum();
+            let mut seen = 0.0;
+            order.iter().find_map(|r| {
+                seen += r.1;
+                (seen >= total / 2.0).then_some(r.2[k])
+            })
+        })
+    }
+
+    /// A second's arrivals, drawn from `pick`: whole, fractional, zero, tiny, huge.
+    fn arrivals_of(kind: u8, x: f64) -> f64 {
+        match kind % 8 {
+            0 => (x * 1000.0).floor(),
+            1 | 2 => x * 6000.0,
+            3 => 0.0,
+            4 => x * 1e-300,
+            5 => 5e-324,
+            6 => 1.0 + x * 1e-12,
+            _ => (x * 10.0).floor() / 10.0 + 0.1,
+        }
+    }
+
+    /// A second's latency (ms) from `value`: from a few values (ties), or any, with
+    /// zeros of both signs and infinities.
+    fn ms_of(kind: u8, value: f64) -> f64 {
+        match kind % 6 {
+            0 => (value * 4.0).floor(),
+            1 => value * 500.0,
+            2 => [0.0, -0.0, f64::INFINITY, f64::MAX, 5e-324][(value * 5.0) as usize % 5],
+            _ => 10.0 + (value * 3.0).floor() * 0.1,
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The band gives the full sort's answer to the bit, whatever the seconds:
+        /// ties in value, seconds without latency or arrivals, whole and fractional
+        /// arrivals, tiny and huge ones (sums that overflow), extreme values.
+        #[test]
+        fn typical_is_the_full_sorts_answer(
+            seconds in proptest::collection::vec(
+                (0u8..255, 0.0f64..1.0, 0u8..255, 0.0f64..1.0, 0.0f64..1.0, 0.0f64..1.0),
+                0..400,
+            ),
+            arrival_kinds in 0u8..255,
+            // Runs longer than the sample, some with the heavy seconds off its stride.
+            repeat in proptest::prop_oneof![3 => proptest::strategy::Just(1usize), 1 => 2usize..40],
+        ) {
+            let seconds: Vec<_> = seconds
+                .iter()
+                .cycle()
+                .take(seconds.len() * repeat)
+                .enumerate()
+                .map(|(i, &(kind, value, a_kind, x, d95, d99))| {
+                    let off_stride = repeat > 1 && i % 3 != 0 && arrival_kinds % 3 == 0;
+                    (kind, value, a_kind, if off_stride { x * 0.5 + 0.5 } else { x }, d95, d99)
+                })
+                .collect();
+            let mut latencies = vec![];
+            let mut outcomes = vec![];
+            for (i, &(kind, value, a_kind, x, d95, d99)) in seconds.iter().enumerate() {
+                let p50 = ms_of(kind, value) / 1000.0;
+                latencies.push((kind % 11 != 0).then_some(Latency {
+                    p50_s: p50,
+                    p95_s: p50 + ms_of(kind / 3, d95) / 1000.0,
+                    p99_s: p50 + ms_of(kind / 5, d99) / 1000.0,
+                }));
+                // One kind of arrivals for a whole run, or a mix.
+                let kind = if arrival_kinds % 2 == 0 { arrival_kinds / 2 } else { a_kind };
+                outcomes.push(SecondOutcome {
+                    arrivals: arrivals_of(kind, x) * if i % 7 == 0 { 1e300 } else { 1.0 },
+                    ..SecondOutcome::default()
+                });
+            }
+            let bits = |a: [Option<f64>; 3]| a.map(|v| v.map(f64::to_bits));
+            let expected = bits(typical_by_full_sort(&latencies, &outcomes));
+            let got = bits(typical(&latencies, &outcomes, &mut Orders::default()));
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
+
+    #[test]
+    fn the_band_answers_when_sure_and_leaves_the_edge_to_the_sort() {
+        let at = |value: f64, arrivals: f64| Ranked {
+            keys: [total_order_key(value); 3],
+            arrivals,
+        };
+        // (seconds, the band's answer): None where the half falls on a value's edge
+        // (within rounding of the running sum there), so the sort decides.
+        let cases: Vec<(Vec<Ranked>, Option<f64>)> = vec![
+            (vec![], None),
+            (vec![at(3.0, 1.0)], Some(3.0)),
+            // Half of 2 reached exactly at the first value's end: the sort's to say.
+            (vec![at(2.0, 1.0), at(1.0, 1.0)], None),
+            (vec![at(2.0, 1.0), at(1.0, 1.5)], Some(1.0)),
+            (vec![at(2.0, 1.5), at(1.0, 1.0)], Some(2.0)),
+            // A sum that overflows.
+            (vec![at(1.0, f64::MAX), at(2.0, f64::MAX)], None),
+            // A total in the subnormal range.
+            (vec![at(1.0, 5e-324)], None),
+            // The sample (every 4th second) sees only the light low seconds: the band
+            // sits under the half.
+            (
+                (0..4096)
+                    .map(|i| {
+                        if i % 4 == 0 {
+                            at(1.0, 1.0)
+                        } else {
+                            at(2.0 + i as f64, 100.0)
+                        }
+                    })
+                    .collect(),
+                None,
+            ),
+        ];
+        for (seconds, want) in cases {
+            let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
+            let (mut sample, mut band) = (vec![], vec![]);
+            let got = weighted_median_in_band(&seconds, 1, total, &mut sample, &mut band);
+            assert_eq!(
+                got.map(f64::to_bits),
+                want.map(f64::to_bits),
+                "{:?}",
+                &seconds[..seconds.len().min(4)]
+            );
+            let mut all: Vec<Weighted> = seconds
+                .iter()
+                .map(|s| Weighted {
+                    key: s.keys[1],
+                    arrivals: s.arrivals,
+                })
+                .collect();
+            if let Some(got) = got {
+                assert_eq!(
+                    Some(got.to_bits()),
+                    weighted_median_by_sort(&mut all).map(f64::to_bits)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn total_order_keys_read_back_to_the_same_bits() {
+        for x in [
+            0.0,
+            -0.0,
+            1.5,
+            -1.5,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            5e-324,
+            -5e-324,
+            f64::NAN,
+            -f64::NAN,
+        ] {
+            assert_eq!(
+                from_total_order_key(total_order_key(x)).to_bits(),
+                x.to_bits()
+            );
+        }
     }
 
     #[test]

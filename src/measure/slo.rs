@@ -98,7 +98,11 @@ struct Verdicts {
 }
 
 fn verdicts(slo: &Slo, s: &SecondOutcome) -> Verdicts {
-    let c = counts(s);
+    verdicts_of(slo, s, &counts(s))
+}
+
+/// As [`verdicts`], with the second's [`counts`] already made.
+fn verdicts_of(slo: &Slo, s: &SecondOutcome, c: &Counts) -> Verdicts {
     let share = |x: f64| {
         if c.arrivals > 0.0 {
             x / c.arrivals
@@ -279,20 +283,43 @@ fn episodes(bad: &[bool]) -> Episodes {
     }
 }
 
+/// [`judge_reusing`]'s per-second buffers, kept across a thread's runs (a day of seconds
+/// is some 2 MB: allocating it afresh each run costs page faults). After a judgement,
+/// [`SloBuffers::bad`] holds its per-second verdicts.
+#[derive(Default)]
+pub struct SloBuffers {
+    /// Prefix sums of arrivals, missed and failed requests, for the rolling windows.
+    prefix: Vec<(f64, f64, f64)>,
+    bad: Vec<bool>,
+}
+
+impl SloBuffers {
+    /// The last judged run's seconds: true where [`second_ok`] failed.
+    pub fn bad(&self) -> &[bool] {
+        &self.bad
+    }
+}
+
 /// Judges a run, one [`SecondOutcome`] per simulated second (definitions in the module
 /// doc). An empty run meets every objective.
 pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
+    judge_reusing(slo, seconds, &mut SloBuffers::default())
+}
+
+/// As [`judge`], in `buffers`' memory; leaves the per-second verdicts there.
+pub fn judge_reusing(slo: &Slo, seconds: &[SecondOutcome], buffers: &mut SloBuffers) -> SloReport {
     let mut by_rule = RuleSeconds {
         backlog: slo.backlog.as_ref().map(|_| 0),
         ..RuleSeconds::default()
     };
-    let mut bad = Vec::with_capacity(seconds.len());
-    // Prefix sums of arrivals, missed and failed requests, for the rolling windows.
-    let mut prefix = Vec::with_capacity(seconds.len() + 1);
+    let SloBuffers { prefix, bad } = buffers;
+    bad.clear();
+    prefix.clear();
     let (mut requests, mut missed, mut failed) = (0.0, 0.0, 0.0);
     prefix.push((requests, missed, failed));
     for s in seconds {
-        let v = verdicts(slo, s);
+        let c = counts(s);
+        let v = verdicts_of(slo, s, &c);
         by_rule.latency += u64::from(!v.latency);
         by_rule.error_rate += u64::from(!v.errors);
         by_rule.min_ready += u64::from(!v.ready);
@@ -300,7 +327,6 @@ pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
             *b += u64::from(!v.backlog);
         }
         bad.push(!(v.latency && v.errors && v.ready && v.backlog));
-        let c = counts(s);
         requests += c.arrivals;
         missed += c.missed;
         failed += c.failed;
@@ -373,7 +399,7 @@ pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
         seconds: seconds.len() as u64,
         violation_seconds: bad.iter().filter(|b| **b).count() as u64,
         violations_by_rule: by_rule,
-        episodes: episodes(&bad),
+        episodes: episodes(bad),
         requests,
         missed_fraction: if requests > 0.0 {
             missed_share / requests
