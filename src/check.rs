@@ -139,17 +139,8 @@ pub fn check_scenario(
     golden_mode: GoldenMode,
     filter: Option<&regex::Regex>,
 ) -> Result<ScenarioResult, Error> {
+    let checks = validate_checks(&scenario)?;
     let text = scenario.source.clone();
-    let checks = plan(&scenario, &text)?;
-    if let Some(g) = &scenario.file.golden {
-        golden::validate(&scenario, &text, g)?;
-    }
-    let columns = crate::report::timeline_columns(&scenario);
-    let figures = crate::sweep::trial::figure_names(&scenario)?;
-    check_names(&scenario, &checks, &columns, &figures)?;
-    if let Some(g) = &scenario.file.golden {
-        golden::check_columns(&scenario, &text, g, &columns)?;
-    }
     let name = scenario.file.name.clone();
     let chosen = |title: &str| filter.is_none_or(|re| re.is_match(&format!("{name}: {title}")));
     let keep: Vec<bool> = checks.iter().map(|c| chosen(&c.title())).collect();
@@ -207,6 +198,25 @@ pub fn check_scenario(
         )?);
     }
     Ok(result)
+}
+
+/// Validates a scenario's `expect:` and `golden:` entries without running it, as
+/// [`check_scenario`] does first (`hpasim validate` calls it, so both refuse the same
+/// entries with the same message and place): each condition and time parsed, the names
+/// against the columns and figures a run of it has. Returns the checks, in file order.
+pub fn validate_checks(scenario: &Scenario) -> Result<Vec<Check>, Error> {
+    let text = &scenario.source;
+    let checks = plan(scenario, text)?;
+    if let Some(g) = &scenario.file.golden {
+        golden::validate(scenario, text, g)?;
+    }
+    let columns = crate::report::timeline_columns(scenario);
+    let figures = crate::sweep::trial::figure_names(scenario)?;
+    check_names(scenario, &checks, &columns, &figures)?;
+    if let Some(g) = &scenario.file.golden {
+        golden::check_columns(scenario, text, g, &columns)?;
+    }
+    Ok(checks)
 }
 
 /// One run's outcome of one check.

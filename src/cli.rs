@@ -39,8 +39,9 @@ pub enum Command {
         #[arg(value_enum, default_value = "scenario")]
         of: SchemaOf,
     },
-    /// Check scenarios, snapshots, HPA manifests and their patches, and Deployment
-    /// manifests (files, or folders of them) without running anything: exit 0 when all
+    /// Check scenarios (with their `expect:` and `golden:`, as `check` reads them),
+    /// snapshots, HPA manifests and their patches, and Deployment manifests (files, or
+    /// folders of them) without running anything: exit 0 when all
     /// are valid, 2 naming every file, line and field that is not.
     Validate {
         /// Files or folders (a folder: its .yaml, .yml and .json files).
@@ -67,8 +68,8 @@ pub enum Command {
         snapshots: Option<PathBuf>,
         /// Repeat the run with N seeds derived from the seed, in parallel, and report each
         /// figure's mean, p50, p95 and worst (with the seed that gave it). The files are
-        /// run 0's, which uses the seed itself.
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        /// run 0's, which uses the seed itself. At most 100,000.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::scenario::MAX_RUNS)))]
         runs: u32,
         /// Run every scenario given and draw them on one time axis (compare.png,
         /// compare.html), each variant's own files in a folder of its name.
@@ -94,8 +95,9 @@ pub enum Command {
         /// Scenario files, or folders (every scenario in them with `expect:` or `golden:`).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
-        /// Judge every expectation on N runs with derived seeds (overrides `seeds:`).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        /// Judge every expectation on N runs with derived seeds (overrides `seeds:`); at
+        /// most 100,000.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::scenario::MAX_RUNS)))]
         runs: Option<u32>,
         /// Also write the results as JUnit XML to this file.
         #[arg(long)]

@@ -1,5 +1,6 @@
-//! `hpasim validate`: checks scenarios, snapshots, HPA manifests and patches, and Deployment
-//! manifests without running them.
+//! `hpasim validate`: checks scenarios (their `expect:` and `golden:` as `hpasim check`
+//! reads them), snapshots, HPA manifests and patches, and Deployment manifests without
+//! running them.
 
 use std::path::{Path, PathBuf};
 
@@ -83,6 +84,9 @@ fn validate_one(path: &Path) -> Result<String, Error> {
     })? {
         Kind::Scenario => {
             let s = crate::scenario::load_scenario(path)?;
+            // `expect:` and `golden:` as `hpasim check` reads them, before any run: a
+            // scenario `validate` passes is one `check` can judge.
+            crate::check::validate_checks(&s)?;
             // Valid, but the run will show something the user may not expect.
             let warnings: String = (s.warnings.iter())
                 .map(|w| format!("\n    warning: {w}"))

@@ -207,6 +207,7 @@ pub struct Behavior {
 pub struct ScalingRules {
     /// The stabilization window, 0 to 3600 seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 3600))]
     pub stabilization_window_seconds: Option<i32>,
     /// `Max`, `Min` or `Disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,6 +250,7 @@ pub struct ScalingPolicy {
     /// How many pods, or what percentage; more than 0.
     pub value: i32,
     /// The period the change is measured over, 1 to 1800 seconds.
+    #[schemars(range(min = 1, max = 1800))]
     pub period_seconds: i32,
 }
 

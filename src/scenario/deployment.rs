@@ -597,8 +597,9 @@ fn probe(v: &Value, field: &str, startup: bool) -> Result<Probe, Bad> {
     )?
     .unwrap_or(0);
     let period_seconds = figure("periodSeconds", 10, max, "seconds")?;
-    let success_threshold = figure("successThreshold", 1, i64::from(u32::MAX), "")?;
-    let failure_threshold = figure("failureThreshold", 3, i64::from(u32::MAX), "")?;
+    let most = i64::from(super::load_scenario::MAX_THRESHOLD);
+    let success_threshold = figure("successThreshold", 1, most, "")?;
+    let failure_threshold = figure("failureThreshold", 3, most, "")?;
     if startup && success_threshold != 1 {
         return Err((
             format!("{field}.successThreshold"),

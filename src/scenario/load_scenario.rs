@@ -69,6 +69,13 @@ pub const MAX_MANIFEST_BYTES: u64 = 16 << 20;
 /// The most pods a scenario may ask for: `initialReplicas`, `minReplicas`, `maxReplicas`,
 /// an action's `scale` or patch, and `capacity.nodes`/`maxNodes`, each at most 10,000.
 pub const MAX_PODS: i64 = 10_000;
+/// The most consecutive results a probe's `successThreshold` or `failureThreshold`, or a
+/// ScaledObject's `fallback.failureThreshold`, may ask for. Kubernetes and KEDA set none;
+/// this one makes the time to a probe's verdict at most 10,000 periods.
+pub const MAX_THRESHOLD: u32 = 10_000;
+/// The most runs of one scenario: `simulate --runs`, `check --runs` and `seeds:` (each
+/// run keeps its figures for the spread).
+pub const MAX_RUNS: u32 = 100_000;
 /// The most requests a pod works on at once (`workload.pod.concurrency`): the latency
 /// model's work grows with it.
 pub const MAX_CONCURRENCY: u32 = 10_000;
@@ -195,10 +202,18 @@ pub fn scenario_from_text(
             ));
         }
         (None, None) => {
-            return Err(fail(
-                "hpa",
-                "the scenario needs an HPA: inline under `hpa`, or `hpaFile: path` (or a KEDA ScaledObject: `scaledObject`, `scaledObjectFile`)".into(),
-            ));
+            // Nothing to point at: the place is the file's first top-level key, where an
+            // `hpa:` entry can go.
+            return Err(Error::Input {
+                path: path.to_path_buf(),
+                location: first_key(&text),
+                message: "hpa: missing: the scenario needs an autoscaler; add at the top level \
+                          `hpa:` with the manifest (`apiVersion: autoscaling/v2`, `kind: \
+                          HorizontalPodAutoscaler`, `spec: {maxReplicas: 10, metrics: [...]}`), \
+                          or `hpaFile: hpa.yaml`, or a KEDA `scaledObject:` or \
+                          `scaledObjectFile:`"
+                    .into(),
+            });
         }
     };
     if keda.is_some() && !file.hpa_patches.is_empty() {
@@ -550,6 +565,18 @@ fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
     super::snapshot_file::parse_hpa_manifest(&read_manifest(file)?, file, pick)
 }
 
+/// The place of the first top-level key of a YAML or JSON mapping (`name:` in most
+/// scenarios), where a missing top-level entry can be added; `None` when the text does
+/// not parse that far.
+fn first_key(text: &str) -> Option<crate::error::Location> {
+    let places = super::snapshot_file::field_places(text)?;
+    places
+        .into_iter()
+        .filter(|(path, _)| !path.is_empty() && !path.contains(['.', '[']))
+        .map(|(_, at)| at)
+        .min_by_key(|at| (at.line, at.column))
+}
+
 /// The API server's checks on the HPA, through the snapshot validator.
 fn check_hpa(hpa: &HorizontalPodAutoscaler) -> Result<(), crate::core::InvalidField> {
     let snap = crate::core::Snapshot {
@@ -590,6 +617,14 @@ fn check_limits(
     };
     let span_of = |seconds: u32| crate::core::Span::from_secs(i64::from(seconds));
     at_most("duration", file.duration.span(), MAX_RUN_SECONDS)?;
+    if let Some(n) = file.seeds
+        && n > MAX_RUNS
+    {
+        return Err((
+            "seeds".into(),
+            format!("{n} is above the limit of {MAX_RUNS} runs (the README's `Limits`)"),
+        ));
+    }
     let w = &file.workload;
     pods("workload.initialReplicas", w.replicas().into())?;
     pods(
@@ -636,6 +671,19 @@ fn check_limits(
             let field = format!("workload.startup.{name}");
             at_most(&field, span_of(p.initial_delay_seconds), MAX_DELAY_SECONDS)?;
             at_most(&field, span_of(p.period_seconds), MAX_DELAY_SECONDS)?;
+            for (key, n) in [
+                ("successThreshold", p.success_threshold),
+                ("failureThreshold", p.failure_threshold),
+            ] {
+                if n > MAX_THRESHOLD {
+                    return Err((
+                        format!("{field}.{key}"),
+                        format!(
+                            "{n} is above the limit of {MAX_THRESHOLD} (the README's `Limits`)"
+                        ),
+                    ));
+                }
+            }
         }
     }
     if let Some(wu) = &s.warmup {

@@ -106,6 +106,7 @@ pub struct ScenarioFile {
     /// `hpasim check`: runs to judge every expectation on (seeds derived from `seed`, as
     /// `simulate --runs`); `--runs` overrides it (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = super::load_scenario::MAX_RUNS))]
     pub seeds: Option<u32>,
 }
 
@@ -128,7 +129,7 @@ pub struct Workload {
     /// Required unless `deploymentFile` is given (then its `spec.replicas`, else 1, as the
     /// API server defaults it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(max = 10_000))]
+    #[schemars(range(max = super::load_scenario::MAX_PODS))]
     pub initial_replicas: Option<i32>,
     /// One pod: its resources and what a request costs it.
     pub pod: PodModel,
@@ -156,6 +157,7 @@ pub struct Workload {
     /// For a StatefulSet: seconds a pod must have been Ready to be available (default 0);
     /// `OrderedReady` creates the next pod, or deletes the next, only then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = crate::units::MAX_DELAY_SECONDS))]
     pub min_ready_seconds: Option<u32>,
     /// The pods are queue workers, not servers: the `load` is jobs per second put on a
     /// queue, and each Ready pod takes jobs from it (absent: the pods serve requests).
@@ -185,7 +187,7 @@ pub struct Worker {
     /// Jobs one pod works on at once (Celery's `--concurrency`, a consumer's prefetch);
     /// default 1, at most 10,000.
     #[serde(default = "one")]
-    #[schemars(range(min = 1, max = 10_000))]
+    #[schemars(range(min = 1, max = super::load_scenario::MAX_CONCURRENCY))]
     pub concurrency: u32,
     /// A job should be done within this of its arrival, e.g. `60s`: later ones are counted
     /// (summary `queue.overDeadline`); absent: none is late.
@@ -264,7 +266,7 @@ pub struct PodModel {
     /// Requests a pod works on at once: the servers of its latency queue (default: its
     /// cpu limit in whole cores, at least 1); at most 10,000.
     #[serde(default)]
-    #[schemars(range(max = 10_000))]
+    #[schemars(range(max = super::load_scenario::MAX_CONCURRENCY))]
     pub concurrency: Option<u32>,
 }
 
@@ -274,15 +276,19 @@ pub struct PodModel {
 pub struct Probe {
     /// Seconds after the container starts before the first probe (default 0).
     #[serde(default)]
+    #[schemars(range(max = crate::units::MAX_DELAY_SECONDS))]
     pub initial_delay_seconds: u32,
     /// Seconds between probes (default 10).
     #[serde(default = "ten")]
+    #[schemars(range(max = crate::units::MAX_DELAY_SECONDS))]
     pub period_seconds: u32,
-    /// Consecutive successes to pass (default 1).
+    /// Consecutive successes to pass (default 1, at most 10,000).
     #[serde(default = "one")]
+    #[schemars(range(max = super::load_scenario::MAX_THRESHOLD))]
     pub success_threshold: u32,
-    /// Consecutive failures to fail (default 3).
+    /// Consecutive failures to fail (default 3, at most 10,000).
     #[serde(default = "three")]
+    #[schemars(range(max = super::load_scenario::MAX_THRESHOLD))]
     pub failure_threshold: u32,
 }
 
@@ -401,6 +407,7 @@ pub struct Termination {
     /// `terminationGracePeriodSeconds` (default 30): the pod is not Ready, and still costs,
     /// until it ends.
     #[serde(default = "thirty")]
+    #[schemars(range(max = crate::units::MAX_DELAY_SECONDS))]
     pub grace_period_seconds: u32,
     /// How long the process takes to exit after SIGTERM (at most the grace period);
     /// default: the whole grace period.
@@ -429,11 +436,11 @@ pub struct Capacity {
     /// requests.
     pub node: BTreeMap<String, Quantity>,
     /// Nodes at the start; at most 10,000.
-    #[schemars(range(max = 10_000))]
+    #[schemars(range(max = super::load_scenario::MAX_PODS))]
     pub nodes: u32,
     /// The cluster autoscaler's ceiling (default: `nodes`, no autoscaling).
     #[serde(default)]
-    #[schemars(range(max = 10_000))]
+    #[schemars(range(max = super::load_scenario::MAX_PODS))]
     pub max_nodes: Option<u32>,
     /// From a Pending pod to a new node being usable (default 2m).
     #[serde(default)]
@@ -600,13 +607,15 @@ pub struct Action {
     pub at: At,
     /// Set the Deployment's replicas by hand, as `kubectl scale --replicas` does (0 or more).
     #[serde(default)]
-    #[schemars(range(max = 10_000))]
+    #[schemars(range(max = super::load_scenario::MAX_PODS))]
     pub scale: Option<i32>,
     /// Patch the HPA's spec: `minReplicas`, `maxReplicas`, `metrics`, `behavior`.
     #[serde(default)]
     pub patch_hpa: Option<HpaPatch>,
-    /// Delete this many Ready pods (oldest first); the ReplicaSet replaces them.
+    /// Delete this many Ready pods (oldest first); the ReplicaSet replaces them. At most
+    /// 10,000.
     #[serde(default)]
+    #[schemars(range(max = super::load_scenario::MAX_PODS))]
     pub kill_pods: Option<u32>,
     /// Set metrics of `metrics:` to values from now on, e.g. `{queue_depth: 40}` (as a test
     /// or an incident would); the HPA sees each after its metric's `delay`.
@@ -635,11 +644,13 @@ pub struct MetricOutage {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HpaPatch {
-    /// New minReplicas.
+    /// New minReplicas (at most 10,000).
     #[serde(default)]
+    #[schemars(range(max = super::load_scenario::MAX_PODS))]
     pub min_replicas: Option<i32>,
-    /// New maxReplicas.
+    /// New maxReplicas (at most 10,000).
     #[serde(default)]
+    #[schemars(range(max = super::load_scenario::MAX_PODS))]
     pub max_replicas: Option<i32>,
     /// New metrics (replaces the list).
     #[serde(default)]

@@ -28,8 +28,9 @@ pub struct Slo {
     /// The share of requests that may fail.
     #[serde(default)]
     pub error_rate: Option<ErrorRateObjective>,
-    /// The fewest Ready pods there must always be.
+    /// The fewest Ready pods there must always be (at most 10,000).
     #[serde(default)]
+    #[schemars(range(max = super::load_scenario::MAX_PODS))]
     pub min_ready: Option<u32>,
     /// A worker's job waiting time (arrival to a pod taking the job): a percentile at
     /// most a threshold, e.g. `{percentile: 95, below: 60s}`. A second misses it when more
@@ -51,6 +52,7 @@ pub struct Slo {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LatencyObjective {
     /// The percentile, strictly between 0 and 100 (95 for p95).
+    #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 100))]
     pub percentile: f64,
     /// The threshold: `"300ms"`, `"1s"`, or a number of seconds.
     pub below: Duration,
@@ -61,6 +63,7 @@ pub struct LatencyObjective {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ErrorRateObjective {
     /// The fraction of requests that may fail, strictly between 0 and 1.
+    #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 1))]
     pub below: f64,
 }
 

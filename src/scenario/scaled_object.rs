@@ -169,6 +169,32 @@ fn check_counts(so: &ScaledObject) -> Result<(), (String, String)> {
             ));
         }
     }
+    // Periods in seconds, within the longest delay of a scenario (KEDA sets no bound).
+    for (name, n) in [
+        ("pollingInterval", spec.polling_interval),
+        ("cooldownPeriod", spec.cooldown_period),
+        ("initialCooldownPeriod", spec.initial_cooldown_period),
+    ] {
+        if let Some(n) = n {
+            crate::units::at_most(
+                &format!("spec.{name}"),
+                crate::core::Span::from_secs(n.into()),
+                crate::units::MAX_DELAY_SECONDS,
+            )?;
+        }
+    }
+    let most = super::load_scenario::MAX_THRESHOLD;
+    if let Some(f) = &spec.fallback
+        && i64::from(f.failure_threshold) > i64::from(most)
+    {
+        return Err((
+            "spec.fallback.failureThreshold".into(),
+            format!(
+                "{} is above the limit of {most} failed polls (the README's `Limits`)",
+                f.failure_threshold
+            ),
+        ));
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub fn scenario_schema() -> Value {
         .with_transform(RecursiveTransform(tidy))
         .into_generator()
         .into_root_schema_for::<ScenarioFile>();
+    state_scenario_limits(&mut schema);
     schema.insert("title".into(), "hpasim scenario".into());
     schema.insert(
         "description".into(),
@@ -27,6 +28,45 @@ pub fn scenario_schema() -> Value {
             .into(),
     );
     schema.to_value()
+}
+
+/// The limits a scenario puts on fields of types it shares with snapshots and with KEDA's
+/// own reader (the HPA's replicas, the ScaledObject's counts and periods): `decide` reads a
+/// snapshot of any size, so the types carry none, and the scenario's schema states the
+/// bounds its loader checks (`load_scenario`'s `check_limits`, `scaled_object`'s
+/// `check_counts`), from the same constants.
+fn state_scenario_limits(schema: &mut Schema) {
+    use super::load_scenario::{MAX_PODS, MAX_THRESHOLD};
+    use crate::units::MAX_DELAY_SECONDS;
+    let limits: [(&str, &str, i64); 10] = [
+        ("HpaSpec", "minReplicas", MAX_PODS),
+        ("HpaSpec", "maxReplicas", MAX_PODS),
+        ("ScaledObjectSpec", "minReplicaCount", MAX_PODS),
+        ("ScaledObjectSpec", "maxReplicaCount", MAX_PODS),
+        ("ScaledObjectSpec", "idleReplicaCount", MAX_PODS),
+        ("ScaledObjectSpec", "pollingInterval", MAX_DELAY_SECONDS),
+        ("ScaledObjectSpec", "cooldownPeriod", MAX_DELAY_SECONDS),
+        (
+            "ScaledObjectSpec",
+            "initialCooldownPeriod",
+            MAX_DELAY_SECONDS,
+        ),
+        ("Fallback", "replicas", MAX_PODS),
+        ("Fallback", "failureThreshold", MAX_THRESHOLD.into()),
+    ];
+    for (def, property, max) in limits {
+        let field = schema
+            .get_mut("$defs")
+            .and_then(|defs| defs.get_mut(def))
+            .and_then(|d| d.get_mut("properties"))
+            .and_then(|p| p.get_mut(property))
+            .and_then(Value::as_object_mut);
+        // A field renamed since would go unbounded here: tests/it/schema.rs walks the
+        // schema for any count without its `maximum` and fails on it.
+        if let Some(field) = field {
+            field.insert("maximum".into(), max.into());
+        }
+    }
 }
 
 /// The JSON Schema of a snapshot file (`docs/snapshot.schema.json`, the format of

@@ -833,3 +833,82 @@ fn the_timeline_columns_known_before_a_run_are_those_every_bundled_scenario_writ
     assert!(files.len() >= 41, "{} scenarios", files.len());
     assert!(worker && metrics >= 2, "worker {worker}, metrics {metrics}");
 }
+
+/// `hpasim validate` refuses every malformed `expect:` or `golden:` that `hpasim check`
+/// refuses, with the same message at the same file, line and column (both exit 2).
+#[test]
+fn validate_refuses_what_check_refuses_with_the_same_message_and_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        "expect:\n- summary:\n    slo.violationSecs: \"<= 60\"\n",
+        "expect:\n- at: \"12:10\"\n  redy: \">= 6\"\n",
+        "expect:\n- at: \"12:10\"\n  ready: \"=> 6\"\n",
+        "expect:\n- at: \"12:10\"\n  ready: \">= six\"\n",
+        "expect:\n- at: \"23:00\"\n  ready: \">= 6\"\n",
+        "expect:\n- during: [\"09:00\", \"11:00\"]\n  ready: \"min >= 2\"\n",
+        "expect:\n- at: \"12:10\"\n  during: [\"12:00\", \"13:00\"]\n  ready: \">= 6\"\n",
+        "expect:\n- at: \"12:10\"\n  ready: \">= 6\"\n  runs: best\n",
+        "expect:\n- eventually: {after: \"13:00\", within: 30m}\n  spec_replicas: \"min <= 3\"\n",
+        "golden: {file: golden/lunch.csv, columns: [spec_replica]}\n",
+    ];
+    for (k, extra) in cases.iter().enumerate() {
+        let (path, _) = scenario_with(dir.path(), &format!("bad{k}.yaml"), extra);
+        let check = hpasim().arg("check").arg(&path).output().unwrap();
+        let check_err = String::from_utf8_lossy(&check.stderr).to_string();
+        assert_eq!(check.status.code(), Some(2), "check:\n{extra}{check_err}");
+        // The refusal itself: `path:line:col: message`, whatever the command's framing.
+        let shown = path.display().to_string();
+        let refusal = check_err
+            .lines()
+            .find_map(|l| l.find(&shown).map(|i| &l[i..]))
+            .unwrap_or_else(|| panic!("check does not name the file:\n{check_err}"));
+        assert!(
+            refusal[shown.len()..].starts_with(':')
+                && refusal[shown.len() + 1..].starts_with(|c: char| c.is_ascii_digit()),
+            "check's refusal has no line: {refusal}"
+        );
+        let validate = hpasim().arg("validate").arg(&path).output().unwrap();
+        let validate_err = String::from_utf8_lossy(&validate.stderr).to_string();
+        assert_eq!(
+            validate.status.code(),
+            Some(2),
+            "validate accepts what check refuses:\n{extra}check: {refusal}"
+        );
+        assert!(
+            validate_err.contains(refusal),
+            "{extra}check:    {refusal}\nvalidate: {validate_err}"
+        );
+    }
+    // What check accepts, validate accepts.
+    let (path, _) = scenario_with(dir.path(), "good.yaml", GOOD);
+    hpasim().arg("validate").arg(&path).assert().code(0);
+}
+
+/// `--runs` has a limit (the scenario's `seeds:` too): above it, a usage error, exit 2,
+/// naming the option and the range.
+#[test]
+fn runs_above_the_limit_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = scenario_with(dir.path(), "good.yaml", GOOD);
+    for command in [
+        vec!["simulate", "--charts", "none", "--runs", "100001"],
+        vec!["check", "--runs", "100001"],
+        vec!["simulate", "--runs", "4294967296"],
+        vec!["check", "--runs", "0"],
+    ] {
+        let out = hpasim()
+            .args(&command)
+            .arg(&path)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {err}");
+        assert!(err.contains("--runs"), "{command:?}: {err}");
+        assert!(
+            err.contains("1..=100000") || err.contains("100000"),
+            "{command:?}: {err}"
+        );
+    }
+    assert!(!dir.path().join("out").exists());
+}

@@ -637,11 +637,28 @@ fn files_that_are_not_what_they_must_be_are_refused_by_name_and_place() {
     let start = no_hpa.find("hpa:").unwrap();
     let end = no_hpa.find("workload:").unwrap();
     no_hpa.replace_range(start..end, "");
+    // Nothing to point at: the place is the first top-level key, where `hpa:` can go,
+    // and the message says what to write there.
     let e = refused(&no_hpa, &[]);
-    assert!(
-        e.contains("scenario.yaml: hpa: the scenario needs an HPA"),
-        "{e}"
+    assert!(e.contains("scenario.yaml:1:1: hpa: missing"), "{e}");
+    for what in [
+        "`hpa:`",
+        "autoscaling/v2",
+        "maxReplicas",
+        "`hpaFile:",
+        "`scaledObject:`",
+    ] {
+        assert!(e.contains(what), "{what}: {e}");
+    }
+    // After comments and blank lines, at the first key's own line.
+    let e = refused(&format!("# a team's scenario\n\n{no_hpa}"), &[]);
+    assert!(e.contains("scenario.yaml:3:1: hpa: missing"), "{e}");
+    // JSON: at its first key.
+    let e = refused(
+        r#"{"name": "j", "duration": "10m", "workload": {"initialReplicas": 1, "pod": {"requests": {"cpu": "100m"}, "cpuPerRequest": "5m"}}, "load": [{"constant": {"rps": 10}}]}"#,
+        &[],
     );
+    assert!(e.contains("scenario.yaml:1:2: hpa: missing"), "{e}");
 }
 
 #[test]

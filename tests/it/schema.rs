@@ -458,3 +458,296 @@ fn the_schema_command_prints_the_published_schema() {
     .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), published);
 }
+
+/// Every number the scenario schema lets through unbounded, and why it may be: none of
+/// them is a count, a duration or a size the run's work or memory grows with. Anything
+/// else of type integer or number must state its `maximum` (the README's `Limits`).
+const UNBOUNDED: &[(&str, &str)] = &[
+    (
+        "/properties/seed",
+        "any 64-bit seed: it picks the draws, it sizes nothing",
+    ),
+    (
+        "/$defs/Action/properties/setMetric/additionalProperties",
+        "a metric's value as a test or incident sets it; the HPA divides it by its target",
+    ),
+    (
+        "/$defs/DerivedMetric/properties/value",
+        "a constant metric value, as Kubernetes reads any quantity",
+    ),
+    (
+        "/$defs/Quantity/anyOf/1",
+        "a Kubernetes quantity written as a number; each use bounds its own (prices, rates)",
+    ),
+    (
+        "/$defs/Condition/anyOf/1",
+        "an expectation's threshold: compared with a figure, never simulated",
+    ),
+    (
+        "/$defs/Near/properties/eq",
+        "an expectation's value: compared with a figure, never simulated",
+    ),
+    (
+        "/$defs/Near/properties/abs",
+        "an expectation's tolerance: compared, never simulated",
+    ),
+    (
+        "/$defs/Near/properties/rel",
+        "an expectation's tolerance: compared, never simulated",
+    ),
+    (
+        "/$defs/Golden/properties/abs",
+        "a golden timeline's tolerance: compared, never simulated",
+    ),
+    (
+        "/$defs/Golden/properties/rel",
+        "a golden timeline's tolerance: compared, never simulated",
+    ),
+    (
+        "/$defs/BacklogObjective/properties/below",
+        "an objective's threshold, compared with the backlog each second",
+    ),
+    (
+        "/$defs/Controller/properties/tolerance",
+        "the controller's --horizontal-pod-autoscaler-tolerance: a ratio, any finite value",
+    ),
+    (
+        "/$defs/MetricTarget/properties/averageUtilization",
+        "a percentage of the request: Kubernetes bounds it only by int32, and it sizes nothing",
+    ),
+    (
+        "/$defs/ScalingPolicy/properties/value",
+        "pods or percent a period: Kubernetes bounds it only by int32; maxReplicas caps the result",
+    ),
+    (
+        "/$defs/Delay/oneOf/4/properties/gamma/properties/shape",
+        "a distribution's shape; the delay drawn is bounded by its mean's limit",
+    ),
+    (
+        "/$defs/LogNormalNoise/properties/sigma",
+        "a noise's spread; the load it shapes is capped at the rate limit",
+    ),
+    (
+        "/$defs/Warmup/properties/cpuFactor",
+        "a multiplier of CPU per request during warm-up, easing to 1",
+    ),
+];
+
+/// Every integer or number in the scenario schema states its `maximum` (or an exclusive
+/// one), unless it is on `UNBOUNDED` with its reason; and every entry there is still an
+/// unbounded number of the schema (a stale entry fails too).
+#[test]
+fn every_number_in_the_schema_states_its_maximum() {
+    fn walk(node: &serde_json::Value, at: &str, found: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                let types: Vec<&str> = match map.get("type") {
+                    Some(serde_json::Value::String(t)) => vec![t.as_str()],
+                    Some(serde_json::Value::Array(ts)) => {
+                        ts.iter().filter_map(|t| t.as_str()).collect()
+                    }
+                    _ => vec![],
+                };
+                let numeric = types.iter().any(|t| *t == "integer" || *t == "number");
+                if numeric && !map.contains_key("maximum") && !map.contains_key("exclusiveMaximum")
+                {
+                    found.push(at.to_string());
+                }
+                for (key, value) in map {
+                    // What a value must not be (`duration`'s `not: {type: number}`).
+                    if key != "not" {
+                        walk(value, &format!("{at}/{key}"), found);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = vec![];
+    walk(&scenario_schema(), "", &mut found);
+    let allowed: Vec<&str> = UNBOUNDED.iter().map(|(at, _)| *at).collect();
+    let unbounded: Vec<&String> = found
+        .iter()
+        .filter(|at| !allowed.contains(&at.as_str()))
+        .collect();
+    assert!(
+        unbounded.is_empty(),
+        "numbers without a `maximum` in the scenario schema: {unbounded:#?}"
+    );
+    let stale: Vec<&&str> = allowed
+        .iter()
+        .filter(|at| !found.iter().any(|f| f == *at))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "UNBOUNDED names bounded or gone fields: {stale:#?}"
+    );
+}
+
+/// Each bound the schema states is the one the loader checks: at the limit both accept the
+/// scenario; one above, both refuse it, the loader naming the field and its limit.
+#[test]
+fn each_count_and_duration_limit_is_the_same_in_the_schema_and_at_load() {
+    let keda =
+        std::fs::read_to_string(root().join("tests/keda/sim/worker.yaml")).expect("KEDA base");
+    let keda_edit = |from: &str, to: &str| {
+        assert!(keda.contains(from), "{from:?} is not in the KEDA base");
+        keda.replacen(from, to, 1)
+    };
+    let probe =
+        |key: &str| format!("cpuPerRequest: 5m}}\n  startup:\n    readinessProbe: {{{key}: NUM}}");
+    let day31 = hpasim::units::MAX_DELAY_SECONDS;
+    let pods = 10_000;
+    // (text with `NUM` for the number, the limit, the field the loader names)
+    let cases: Vec<(String, i64, &str)> = vec![
+        (
+            edit("spec: {maxReplicas: 5}", "spec: {maxReplicas: NUM}"),
+            pods,
+            "hpa.spec.maxReplicas",
+        ),
+        (
+            edit(
+                "spec: {maxReplicas: 5}",
+                "spec: {minReplicas: NUM, maxReplicas: NUM}",
+            ),
+            pods,
+            "hpa.spec.minReplicas",
+        ),
+        (
+            format!("{BASE}actions: [{{at: 5m, killPods: NUM}}]\n"),
+            pods,
+            "actions[0].killPods",
+        ),
+        (
+            format!("{BASE}actions: [{{at: 5m, patchHpa: {{maxReplicas: NUM}}}}]\n"),
+            pods,
+            "actions[0].patchHpa.maxReplicas",
+        ),
+        (
+            format!(
+                "{BASE}actions: [{{at: 5m, patchHpa: {{minReplicas: NUM, maxReplicas: NUM}}}}]\n"
+            ),
+            pods,
+            "actions[0].patchHpa.minReplicas",
+        ),
+        (
+            format!("{BASE}slo: {{minReady: NUM}}\n"),
+            pods,
+            "slo.minReady",
+        ),
+        (format!("{BASE}seeds: NUM\n"), 100_000, "seeds"),
+        (
+            edit("cpuPerRequest: 5m}", &probe("failureThreshold")),
+            10_000,
+            "workload.startup.readinessProbe.failureThreshold",
+        ),
+        (
+            edit("cpuPerRequest: 5m}", &probe("successThreshold")),
+            10_000,
+            "workload.startup.readinessProbe.successThreshold",
+        ),
+        (
+            edit("cpuPerRequest: 5m}", &probe("periodSeconds")),
+            day31,
+            "workload.startup.readinessProbe",
+        ),
+        (
+            edit(
+                "cpuPerRequest: 5m}",
+                "cpuPerRequest: 5m}\n  termination: {gracePeriodSeconds: NUM}",
+            ),
+            day31,
+            "workload.termination.gracePeriodSeconds",
+        ),
+        (
+            edit(
+                "spec: {maxReplicas: 5}",
+                "spec: {maxReplicas: 5, behavior: {scaleUp: {policies: [{type: Pods, value: 1, periodSeconds: NUM}]}}}",
+            ),
+            1800,
+            "periodSeconds",
+        ),
+        (
+            edit(
+                "spec: {maxReplicas: 5}",
+                "spec: {maxReplicas: 5, behavior: {scaleDown: {stabilizationWindowSeconds: NUM}}}",
+            ),
+            3600,
+            "stabilizationWindowSeconds",
+        ),
+        (
+            keda_edit("maxReplicaCount: 10", "maxReplicaCount: NUM"),
+            pods,
+            "scaledObject.spec.maxReplicaCount",
+        ),
+        (
+            keda_edit(
+                "minReplicaCount: 0\n    maxReplicaCount: 10",
+                "minReplicaCount: NUM\n    maxReplicaCount: NUM",
+            ),
+            pods,
+            "scaledObject.spec.minReplicaCount",
+        ),
+        (
+            keda_edit(
+                "maxReplicaCount: 10",
+                "maxReplicaCount: 10\n    pollingInterval: NUM",
+            ),
+            day31,
+            "scaledObject.spec.pollingInterval",
+        ),
+        (
+            keda_edit(
+                "maxReplicaCount: 10",
+                "maxReplicaCount: 10\n    cooldownPeriod: NUM",
+            ),
+            day31,
+            "scaledObject.spec.cooldownPeriod",
+        ),
+        (
+            keda_edit(
+                "maxReplicaCount: 10",
+                "maxReplicaCount: 10\n    fallback: {failureThreshold: NUM, replicas: 5}",
+            ),
+            10_000,
+            "scaledObject.spec.fallback.failureThreshold",
+        ),
+        (
+            keda_edit(
+                "maxReplicaCount: 10",
+                "maxReplicaCount: 10\n    fallback: {failureThreshold: 3, replicas: NUM}",
+            ),
+            pods,
+            "scaledObject.spec.fallback.replicas",
+        ),
+    ];
+    let validator = validator();
+    let mut failures = String::new();
+    for (text, limit, field) in &cases {
+        let at = text.replace("NUM", &limit.to_string());
+        let over = text.replace("NUM", &(limit + 1).to_string());
+        let schema_at = schema_errors(&validator, &at);
+        if !schema_at.is_empty() {
+            failures += &format!("{field} = {limit}: the schema refuses it:\n{schema_at}");
+        }
+        if let Err(e) = parse(&at) {
+            failures += &format!("{field} = {limit}: the loader refuses it: {e}\n");
+        }
+        if schema_errors(&validator, &over).is_empty() {
+            failures += &format!("{field} = {}: the schema accepts it\n", limit + 1);
+        }
+        match parse(&over) {
+            Ok(()) => failures += &format!("{field} = {}: the loader accepts it\n", limit + 1),
+            Err(e) if !(e.contains(field) && (e.contains("limit") || e.contains("outside"))) => {
+                failures += &format!("{field} = {}: not named with its limit: {e}\n", limit + 1)
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
