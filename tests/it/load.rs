@@ -719,3 +719,24 @@ fn loads_are_the_same_only_when_every_number_is_the_same_to_the_bit() {
         assert_eq!(y.is_same(&x), same, "{b} / {a}");
     }
 }
+
+/// A rate out of range is named as a person writes it: plain (`-125`), or in exponent
+/// form when that is shorter (`1e12`).
+#[test]
+fn a_bad_rate_is_printed_as_written() {
+    // (the rate, the error's words)
+    let cases = [
+        ("-125", "-125 is not a rate"),
+        ("-0.5", "-0.5 is not a rate"),
+        ("2000000001", "2000000001 is not a rate"),
+        ("1e12", "1e12 is not a rate"),
+        ("-1e300", "-1e300 is not a rate"),
+    ];
+    for (rate, words) in cases {
+        let yaml = format!("- constant: {{rps: {rate}}}");
+        let e = serde_saphyr::from_str::<Vec<LoadSpec>>(&yaml)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(words), "{rate}: {e}");
+    }
+}
