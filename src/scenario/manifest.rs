@@ -2,6 +2,11 @@
 //! objects, and `kubectl get hpa -o yaml`'s `List`, turned into the `autoscaling/v2` shape
 //! the core reads, as the API server converts them. Works on untyped values; the typed
 //! parse (and its errors) comes after.
+//!
+//! Also owns picking the object a scenario reads from a manifest file (`hpaFile`,
+//! `scaledObjectFile`, `deploymentFile`, each `FILE` or `FILE#NAME`): every YAML document
+//! and `List` item with its place ([`Origin`]), one rule and one set of messages for the
+//! three. Must not check what the object says: each reader does.
 
 use std::path::{Path, PathBuf};
 
