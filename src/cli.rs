@@ -40,9 +40,10 @@ pub enum Command {
         of: SchemaOf,
     },
     /// Check scenarios (with their `expect:` and `golden:`, as `check` reads them),
-    /// snapshots, HPA manifests and their patches, and Deployment manifests (files, or
-    /// folders of them) without running anything: exit 0 when all
-    /// are valid, 2 naming every file, line and field that is not.
+    /// snapshots, HPA manifests and their patches, ScaledObject and Deployment manifests
+    /// (every object of a file) and sweep spaces (files, or folders of them) without
+    /// running anything: exit 0 when all are valid, 2 naming every file, line and field
+    /// that is not.
     Validate {
         /// Files or folders (a folder: its .yaml, .yml and .json files).
         #[arg(required = true)]

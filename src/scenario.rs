@@ -23,10 +23,11 @@ pub mod worker;
 pub use deployment::describe_file as describe_deployments;
 pub(crate) use hpa_patches::{check_patch_file, is_patch_file};
 pub use load_scenario::{
-    BuildLoad, MAX_MANIFEST_BYTES, MAX_RUNS, Scenario, apply_patch, load_hpa, load_scenario,
-    parse_scenario, read_manifest, scenario_from_text, scenario_value,
+    BuildLoad, MAX_MANIFEST_BYTES, MAX_RUNS, Scenario, apply_patch, describe_hpas, load_hpa,
+    load_scenario, parse_scenario, read_manifest, scenario_from_text, scenario_value,
 };
 pub use scaled_object::ScenarioKeda;
+pub use scaled_object::describe_file as describe_scaled_objects;
 pub use schema::{scenario_schema, snapshot_schema};
 pub(crate) use snapshot_file::parse_yaml;
 pub use snapshot_file::{load_snapshot, parse_scaled_object_snapshot, parse_snapshot};

@@ -1,6 +1,6 @@
 //! `hpasim validate`: checks scenarios (their `expect:` and `golden:` as `hpasim check`
-//! reads them), snapshots, HPA manifests and patches, and Deployment manifests without
-//! running them.
+//! reads them), snapshots, HPA manifests and patches, ScaledObject and Deployment
+//! manifests (every object of a file), and sweep spaces, without running them.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,10 @@ enum Kind {
     JsonPatch,
     /// A Deployment manifest (as `workload.deploymentFile` reads).
     Deployment,
+    /// A KEDA ScaledObject manifest (as `scaledObjectFile` reads).
+    ScaledObject,
+    /// A sweep space (`hpasim sweep --space`).
+    Space,
 }
 
 /// What `hpasim validate` found.
@@ -78,8 +82,9 @@ fn validate_one(path: &Path) -> Result<String, Error> {
         location: None,
         message: "cannot tell what this file is: a scenario has `duration` and `workload`, a \
                   snapshot `now` and `currentReplicas`, an HPA manifest `kind: \
-                  HorizontalPodAutoscaler` (or `List`, or a patch of one), a Deployment `kind: \
-                  Deployment`, a JSON patch a list of operations"
+                  HorizontalPodAutoscaler` (or `List`, or a patch of one), a ScaledObject `kind: \
+                  ScaledObject`, a Deployment `kind: Deployment`, a sweep space `parameters`, a \
+                  JSON patch a list of operations"
             .into(),
     })? {
         Kind::Scenario => {
@@ -127,6 +132,23 @@ fn validate_one(path: &Path) -> Result<String, Error> {
             })
         }
         Kind::Deployment => Ok(crate::scenario::describe_deployments(&text, path)?.join("; ")),
+        Kind::ScaledObject => Ok(crate::scenario::describe_scaled_objects(&text, path)?.join("; ")),
+        // Its paths name fields of the scenario it is swept with, which `hpasim sweep`
+        // checks; here its own form.
+        Kind::Space => {
+            let space = crate::sweep::space::read_space_file(path)?;
+            Ok(format!(
+                "sweep space, {} parameter(s), minimizing {} (its paths are checked against the scenario by `hpasim sweep`)",
+                space.params.len(),
+                if space.minimize.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    (space.minimize.iter().map(|m| m.0.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ))
+        }
         // A `kubectl patch --type=json` file: checked as a patch.
         Kind::JsonPatch if crate::scenario::is_patch_file(&text, path) => {
             crate::scenario::check_patch_file(path)
@@ -136,32 +158,32 @@ fn validate_one(path: &Path) -> Result<String, Error> {
             location: None,
             message: "a list, but not of JSON patch operations (each with `op` and `path`)".into(),
         }),
-        Kind::Hpa => {
-            let hpa = match crate::scenario::load_hpa(path) {
-                Ok(hpa) => hpa,
-                // A kustomize overlay's patch: checked as a patch, not refused for what it
-                // leaves to the HPA it patches.
-                Err(_) if crate::scenario::is_patch_file(&text, path) => {
-                    return crate::scenario::check_patch_file(path);
-                }
-                Err(e) => return Err(e),
-            };
-            Ok(format!(
-                "HorizontalPodAutoscaler, {} to {} replicas on {} metric(s)",
-                hpa.spec.min_replicas.unwrap_or(1),
-                hpa.spec.max_replicas,
-                hpa.spec.metrics.as_ref().map_or(1, Vec::len),
-            ))
-        }
+        // Every HPA of the file, each as `hpaFile: FILE#NAME` reads it.
+        Kind::Hpa => match crate::scenario::describe_hpas(&text, path) {
+            Ok(lines) => Ok(lines.join("; ")),
+            // A kustomize overlay's patch: checked as a patch, not refused for what it
+            // leaves to the HPA it patches.
+            Err(_) if crate::scenario::is_patch_file(&text, path) => {
+                crate::scenario::check_patch_file(path)
+            }
+            Err(e) => Err(e),
+        },
     }
 }
 
-/// A scenario, a snapshot or an HPA, by the top-level keys each must have.
+/// What a file holds, by the top-level keys each must have (a scenario, a snapshot, a
+/// sweep space) or the `kind` of its objects (manifests).
 fn kind_of(text: &str) -> Option<Kind> {
     let top_level = |key: &str| {
         text.lines().any(|l| {
             let l = l.trim_start_matches(['{', ' ', '"']);
             l.starts_with(key) && l[key.len()..].trim_start_matches('"').starts_with(':')
+        })
+    };
+    let has_kind = |kind: &str| {
+        text.lines().any(|l| {
+            let l = l.trim_start_matches([' ', '-', '{', '"']);
+            l.starts_with("kind") && l[4..].trim_start_matches(['"', ':', ' ']).starts_with(kind)
         })
     };
     if top_level("duration") && top_level("workload") {
@@ -170,15 +192,13 @@ fn kind_of(text: &str) -> Option<Kind> {
         Some(Kind::ScaledObjectSnapshot)
     } else if top_level("currentReplicas") && top_level("now") {
         Some(Kind::Snapshot)
+    } else if top_level("parameters") {
+        Some(Kind::Space)
+    } else if has_kind("ScaledObject") {
+        Some(Kind::ScaledObject)
     } else if text.contains("HorizontalPodAutoscaler") {
         Some(Kind::Hpa)
-    } else if text.lines().any(|l| {
-        let l = l.trim_start_matches([' ', '-', '{', '"']);
-        l.starts_with("kind")
-            && l[4..]
-                .trim_start_matches(['"', ':', ' '])
-                .starts_with("Deployment")
-    }) {
+    } else if has_kind("Deployment") {
         // A Deployment manifest, as `workload.deploymentFile` names one.
         Some(Kind::Deployment)
     } else if top_level("items") {

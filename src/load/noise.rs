@@ -12,8 +12,18 @@ use super::spec::NoiseSpec;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Noise {
     poisson: bool,
+    /// The jitter's spread (0 for none): what `jitter` is made from, kept to compare noises.
+    sigma: f64,
     /// The jitter's lognormal; `None` for no jitter.
     jitter: Option<LogNormal<f64>>,
+}
+
+/// The same noise: the same Poisson and a jitter of the same sigma to the bit (the
+/// lognormal is made from it), so that a run on the same seed draws the same counts.
+impl PartialEq for Noise {
+    fn eq(&self, other: &Noise) -> bool {
+        self.poisson == other.poisson && self.sigma.to_bits() == other.sigma.to_bits()
+    }
 }
 
 impl Noise {
@@ -25,7 +35,11 @@ impl Noise {
         let jitter = (sigma > 0.0).then(|| {
             LogNormal::new(-sigma * sigma / 2.0, sigma).expect("sigma is finite and positive")
         });
-        Noise { poisson, jitter }
+        Noise {
+            poisson,
+            sigma: if jitter.is_some() { sigma } else { 0.0 },
+            jitter,
+        }
     }
 
     /// Whether any noise is asked for.

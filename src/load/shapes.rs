@@ -61,6 +61,104 @@ pub(crate) enum Shape {
     },
 }
 
+/// The same shape: the same variant with every time equal and every rate the same to the
+/// bit (-0.0 is not 0.0), so that one's rates may stand for the other's.
+impl PartialEq for Shape {
+    fn eq(&self, other: &Shape) -> bool {
+        fn bits(values: &[f64]) -> Vec<u64> {
+            values.iter().map(|v| v.to_bits()).collect()
+        }
+        use Shape::*;
+        match (self, other) {
+            (Constant(a), Constant(b)) => bits(&[*a]) == bits(&[*b]),
+            (
+                Ramp {
+                    from,
+                    to,
+                    start,
+                    end,
+                },
+                Ramp {
+                    from: f,
+                    to: t,
+                    start: s,
+                    end: e,
+                },
+            ) => bits(&[*from, *to]) == bits(&[*f, *t]) && (start, end) == (s, e),
+            (
+                Step { at, from, to },
+                Step {
+                    at: a,
+                    from: f,
+                    to: t,
+                },
+            ) => bits(&[*from, *to]) == bits(&[*f, *t]) && at == a,
+            (
+                Spike { at, end, height },
+                Spike {
+                    at: a,
+                    end: e,
+                    height: h,
+                },
+            ) => bits(&[*height]) == bits(&[*h]) && (at, end) == (a, e),
+            (
+                Rush {
+                    start,
+                    end,
+                    rise,
+                    fall,
+                    base,
+                    peak,
+                },
+                Rush {
+                    start: s,
+                    end: e,
+                    rise: r,
+                    fall: f,
+                    base: b,
+                    peak: p,
+                },
+            ) => {
+                bits(&[*base, *peak]) == bits(&[*b, *p]) && (start, end, rise, fall) == (s, e, r, f)
+            }
+            (
+                Flash {
+                    at,
+                    rise,
+                    decay,
+                    base,
+                    peak,
+                },
+                Flash {
+                    at: a,
+                    rise: r,
+                    decay: d,
+                    base: b,
+                    peak: p,
+                },
+            ) => bits(&[*base, *peak]) == bits(&[*b, *p]) && (at, rise, decay) == (a, r, d),
+            (
+                Cycle {
+                    min,
+                    max,
+                    peak,
+                    period,
+                },
+                Cycle {
+                    min: n,
+                    max: x,
+                    peak: p,
+                    period: d,
+                },
+            ) => bits(&[*min, *max]) == bits(&[*n, *x]) && (peak, period) == (p, d),
+            (Weekly { days, before }, Weekly { days: d, before: b }) => {
+                bits(days) == bits(d) && bits(before) == bits(b)
+            }
+            _ => false,
+        }
+    }
+}
+
 impl Shape {
     /// The highest rate the shape ever gives (an upper bound on [`Shape::rate`]).
     pub(crate) fn peak(&self) -> f64 {

@@ -823,10 +823,22 @@ pub const MAX_RPS: f64 = 1e9;
 /// The largest factor: `scale`, and a `weekly` day's value.
 pub const MAX_SCALE: f64 = 1e6;
 
+/// `v` as a person writes it: the shorter of its plain form and its exponent form
+/// (`-125`, `0.5`, but `1e12`, `1e300`), the plain one on a tie.
+fn written(v: f64) -> String {
+    let (plain, exponent) = (format!("{v}"), format!("{v:e}"));
+    if exponent.len() < plain.len() {
+        exponent
+    } else {
+        plain
+    }
+}
+
 fn check_rps(field: &str, v: f64) -> Result<f64, String> {
     if v > MAX_RPS && v.is_finite() {
         return Err(format!(
-            "{field}: {v:e} is above the limit of {MAX_RPS:e} requests per second"
+            "{field}: {} is above the limit of {MAX_RPS:e} requests per second",
+            written(v)
         ));
     }
     if v.is_finite() && v >= 0.0 {
@@ -840,7 +852,10 @@ fn check_rps(field: &str, v: f64) -> Result<f64, String> {
 
 fn check_factor(v: f64) -> Result<f64, String> {
     if v > MAX_SCALE && v.is_finite() {
-        return Err(format!("scale: {v:e} is above the limit of {MAX_SCALE:e}"));
+        return Err(format!(
+            "scale: {} is above the limit of {MAX_SCALE:e}",
+            written(v)
+        ));
     }
     if v.is_finite() && v >= 0.0 {
         Ok(v)
@@ -889,7 +904,8 @@ fn rps<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         Ok(v)
     } else {
         Err(de::Error::custom(format!(
-            "{v:e} is not a rate; expected requests per second, a number from 0 to {MAX_RPS:e}"
+            "{} is not a rate; expected requests per second, a number from 0 to {MAX_RPS:e}",
+            written(v)
         )))
     }
 }

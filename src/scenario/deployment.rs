@@ -9,58 +9,40 @@
 //! every other field of a real manifest (labels, env, volumes, image...) is ignored.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
+use super::manifest::{Origin, Wanted, name_of};
 use super::model::{Probe, ScenarioFile};
 use super::pod_spec::{ContainerModel, PodResources};
 use crate::core::Quantity;
-use crate::error::{Error, Location};
+use crate::error::Error;
 
 /// What the scenario can take from a manifest: these resources (`IsSupportedPodLevelResource`
 /// and what the simulator models); the others (`ephemeral-storage`, GPUs) are ignored.
 const MODELLED_RESOURCES: [&str; 2] = ["cpu", "memory"];
 
-/// Where the Deployment was written: a file, one of its documents, and the item of a
-/// `List` (`items[2].`), so that every error names its line.
-#[derive(Clone, Debug)]
-struct Origin {
-    path: PathBuf,
-    /// The document's text, and the file's line it starts after.
-    doc_text: String,
-    first_line: u64,
-    /// `items[k].` for an item of a `List`, else empty.
-    prefix: String,
-}
-
-impl Origin {
-    fn locate(&self, field: &str) -> Option<Location> {
-        let at =
-            super::snapshot_file::locate_field(&self.doc_text, &format!("{}{field}", self.prefix))?;
-        Some(Location {
-            line: at.line + self.first_line,
-            column: at.column,
+/// The Deployment of a `deploymentFile`; a StatefulSet is refused saying why.
+const DEPLOYMENT: Wanted = Wanted {
+    kind: "Deployment",
+    field: "deploymentFile",
+    other_kind: |kind| {
+        Some(match kind {
+            // Same template, but not the same pods: created one at a time, each waiting for the
+            // one before to be Ready (OrderedReady), and removed from the highest ordinal.
+            "StatefulSet" => "a StatefulSet's pods start one at a time, each after the one before is Ready, \
+                              and go from the highest ordinal: `deploymentFile` does not read its \
+                              manifest yet. Name the StatefulSet in the HPA's scaleTargetRef and write \
+                              the pod in the scenario (`initialReplicas`, `workload.pod`, \
+                              `workload.podManagementPolicy`): the run follows the StatefulSet controller"
+                .to_string(),
+            other => format!(
+                "{other:?} is not a Deployment (apps/v1); `deploymentFile` reads a Deployment"
+            ),
         })
-    }
-
-    /// `path:line: field: message`, the field as the manifest nests it.
-    fn error(&self, field: &str, message: String) -> Error {
-        Error::Input {
-            path: self.path.clone(),
-            location: self.locate(field),
-            message: format!("{field}: {message}"),
-        }
-    }
-
-    /// `path:line field`, for a message written elsewhere.
-    fn place(&self, field: &str) -> String {
-        match self.locate(field) {
-            Some(at) => format!("{}:{} {field}", self.path.display(), at.line),
-            None => format!("{} {field}", self.path.display()),
-        }
-    }
-}
+    },
+};
 
 /// A container of the manifest, its resources defaulted as the API server defaults them.
 #[derive(Clone, Debug)]
@@ -357,128 +339,10 @@ pub(super) fn merge(
     }))
 }
 
-/// The documents and `List` items of a manifest file, each with its place.
-fn objects(text: &str, path: &Path) -> Result<Vec<(Value, Origin)>, Error> {
-    let mut out = vec![];
-    for doc in super::hpa_patches::split_documents(text, path)? {
-        let origin = |prefix: String| Origin {
-            path: path.to_path_buf(),
-            doc_text: doc.text.clone(),
-            first_line: doc.first_line,
-            prefix,
-        };
-        let is_list = doc.value.get("kind").and_then(Value::as_str) == Some("List")
-            || (doc.value.get("items").is_some() && doc.value.get("spec").is_none());
-        match (is_list, doc.value.get("items")) {
-            (true, Some(Value::Array(items))) => {
-                for (k, item) in items.iter().enumerate() {
-                    out.push((item.clone(), origin(format!("items[{k}]."))));
-                }
-            }
-            (true, _) => {
-                return Err(origin(String::new()).error("items", "a List without `items`".into()));
-            }
-            (false, _) => out.push((doc.value.clone(), origin(String::new()))),
-        }
-    }
-    Ok(out)
-}
-
-fn kind_of(v: &Value) -> &str {
-    v.get("kind").and_then(Value::as_str).unwrap_or("(no kind)")
-}
-
-fn name_of(v: &Value) -> &str {
-    v.pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("(unnamed)")
-}
-
-/// Refuses an object that is not a Deployment, saying why at its `kind`.
-fn not_a_deployment(v: &Value, origin: &Origin) -> Error {
-    let kind = kind_of(v);
-    let why = match kind {
-        // Same template, but not the same pods: created one at a time, each waiting for the
-        // one before to be Ready (OrderedReady), and removed from the highest ordinal.
-        "StatefulSet" => "a StatefulSet's pods start one at a time, each after the one before is Ready, \
-                          and go from the highest ordinal: `deploymentFile` does not read its \
-                          manifest yet. Name the StatefulSet in the HPA's scaleTargetRef and write \
-                          the pod in the scenario (`initialReplicas`, `workload.pod`, \
-                          `workload.podManagementPolicy`): the run follows the StatefulSet controller"
-            .to_string(),
-        other => format!("{other:?} is not a Deployment (apps/v1); `deploymentFile` reads a Deployment"),
-    };
-    origin.error("kind", why)
-}
-
 /// The Deployment of a manifest file: the one named `pick`, or the only one.
 fn read(text: &str, path: &Path, pick: Option<&str>) -> Result<Manifest, Error> {
-    let objects = objects(text, path)?;
-    let unplaced = |message: String| Error::Input {
-        path: path.to_path_buf(),
-        location: None,
-        message,
-    };
-    let deployments: Vec<&(Value, Origin)> = (objects.iter())
-        .filter(|(v, _)| kind_of(v) == "Deployment")
-        .collect();
-    let names = |list: &[&(Value, Origin)]| {
-        let n: Vec<&str> = list.iter().map(|(v, _)| name_of(v)).collect();
-        if n.is_empty() {
-            "none".to_string()
-        } else {
-            n.join(", ")
-        }
-    };
-    let (value, origin) = match pick {
-        Some(p) => {
-            let named: Vec<&(Value, Origin)> =
-                objects.iter().filter(|(v, _)| name_of(v) == p).collect();
-            match named.iter().find(|(v, _)| kind_of(v) == "Deployment") {
-                Some(one) => *one,
-                None => match named.first() {
-                    Some((v, o)) => return Err(not_a_deployment(v, o)),
-                    None => {
-                        return Err(unplaced(format!(
-                            "the file holds no Deployment named {p:?} (its Deployments: {})",
-                            names(&deployments)
-                        )));
-                    }
-                },
-            }
-        }
-        None => match deployments.as_slice() {
-            [one] => *one,
-            [] => match objects.as_slice() {
-                [(v, o)] => return Err(not_a_deployment(v, o)),
-                _ => {
-                    let held: Vec<String> = (objects.iter())
-                        .map(|(v, _)| format!("{} {}", kind_of(v), name_of(v)))
-                        .collect();
-                    return Err(unplaced(format!(
-                        "the file holds no Deployment (it holds: {})",
-                        if held.is_empty() {
-                            "nothing".into()
-                        } else {
-                            held.join(", ")
-                        }
-                    )));
-                }
-            },
-            many => {
-                return Err(unplaced(format!(
-                    "the file holds {} Deployments ({}); pick one by adding `#NAME` to the file's name (`deploymentFile: {}#{}`)",
-                    many.len(),
-                    names(many),
-                    path.file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default(),
-                    name_of(&many[0].0)
-                )));
-            }
-        },
-    };
-    read_object(value, origin)
+    let (value, origin) = super::manifest::pick(text, path, &DEPLOYMENT, pick)?;
+    read_object(&value, &origin)
 }
 
 /// One Deployment object, checked.
@@ -729,10 +593,9 @@ fn manifest(v: &Value, origin: &Origin) -> Result<Manifest, Bad> {
 /// Checks every Deployment of a manifest file (`hpasim validate`): one line for each, or
 /// the first error at its file, line and field.
 pub fn describe_file(text: &str, path: &Path) -> Result<Vec<String>, Error> {
-    let objects = objects(text, path)?;
     let mut lines = vec![];
-    for (v, origin) in objects.iter().filter(|(v, _)| kind_of(v) == "Deployment") {
-        let m = read_object(v, origin)?;
+    for (v, origin) in super::manifest::all_of(text, path, &DEPLOYMENT)? {
+        let m = read_object(&v, &origin)?;
         let names: Vec<&str> = m.containers.iter().map(|c| c.name.as_str()).collect();
         let probes: Vec<&str> = [
             ("startup", m.startup_probe.is_some()),
@@ -754,13 +617,6 @@ pub fn describe_file(text: &str, path: &Path) -> Result<Vec<String>, Error> {
                 probes.join(", ")
             }
         ));
-    }
-    if lines.is_empty() {
-        return Err(Error::Input {
-            path: path.to_path_buf(),
-            location: None,
-            message: "the file holds no Deployment".into(),
-        });
     }
     Ok(lines)
 }

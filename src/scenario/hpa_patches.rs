@@ -200,6 +200,26 @@ pub(super) struct Doc {
     pub(super) first_line: u64,
 }
 
+/// An error found in a document's text, placed in the file: `lines` lines down (the
+/// lines before the document).
+pub(super) fn lines_down(e: Error, lines: u64) -> Error {
+    match e {
+        Error::Input {
+            path,
+            location,
+            message,
+        } => Error::Input {
+            path,
+            location: location.map(|l| Location {
+                line: l.line + lines,
+                column: l.column,
+            }),
+            message,
+        },
+        other => other,
+    }
+}
+
 /// The documents of a YAML file (`---` between them), blank ones left out.
 pub(super) fn split_documents(text: &str, path: &Path) -> Result<Vec<Doc>, Error> {
     let mut docs = vec![];
@@ -213,21 +233,8 @@ pub(super) fn split_documents(text: &str, path: &Path) -> Result<Vec<Doc>, Error
         if blank {
             return Ok(());
         }
-        let value: Value = super::snapshot_file::parse_yaml(&body, path).map_err(|e| match e {
-            Error::Input {
-                path,
-                location,
-                message,
-            } => Error::Input {
-                path,
-                location: location.map(|l| Location {
-                    line: l.line + from as u64,
-                    column: l.column,
-                }),
-                message,
-            },
-            other => other,
-        })?;
+        let value: Value = super::snapshot_file::parse_yaml(&body, path)
+            .map_err(|e| lines_down(e, from as u64))?;
         docs.push(Doc {
             value,
             text: body,

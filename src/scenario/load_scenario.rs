@@ -93,15 +93,12 @@ pub fn scenario_value(path: &Path) -> Result<serde_json::Value, Error> {
     let mut v: serde_json::Value = super::snapshot_file::parse_yaml(&read_manifest(path)?, path)?;
     if let Some(f) = v.get("hpaFile").and_then(serde_json::Value::as_str) {
         let (hpa_path, pick) = split_pick(&path.parent().unwrap_or(Path::new(".")).join(f));
-        let whole: serde_json::Value =
-            super::snapshot_file::parse_yaml(&read_manifest(&hpa_path)?, &hpa_path)?;
-        let hpa = super::manifest::pick_from_list(whole, pick.as_deref()).map_err(|message| {
-            Error::Input {
-                path: hpa_path.clone(),
-                location: None,
-                message,
-            }
-        })?;
+        let (hpa, _) = super::manifest::pick(
+            &read_manifest(&hpa_path)?,
+            &hpa_path,
+            &super::manifest::HPA,
+            pick.as_deref(),
+        )?;
         if let Some(map) = v.as_object_mut() {
             map.remove("hpaFile");
             map.insert("hpa".into(), hpa);
@@ -185,15 +182,17 @@ pub fn scenario_from_text(
     let keda = super::scaled_object::read_scaled_object(&file, path, &text, &fail)?;
 
     // An HPA read from `hpaFile`: its errors name that file, at the field's line there.
-    let mut hpa_file: Option<(PathBuf, String)> = None;
+    let mut hpa_file: Option<super::manifest::Origin> = None;
     let hpa = match (&file.hpa, &file.hpa_file) {
         _ if let Some(k) = &keda => k.keda.hpa.clone(),
         (Some(h), None) => h.clone(),
         (None, Some(f)) => {
             let (hpa_path, pick) = split_pick(&base.join(f));
             let hpa_text = read_manifest(&hpa_path)?;
-            hpa_file = Some((hpa_path.clone(), hpa_text.clone()));
-            super::snapshot_file::parse_hpa_manifest(&hpa_text, &hpa_path, pick.as_deref())?
+            let (hpa, origin) =
+                super::snapshot_file::parse_hpa_manifest(&hpa_text, &hpa_path, pick.as_deref())?;
+            hpa_file = Some(origin);
+            hpa
         }
         (Some(_), Some(_)) => {
             return Err(fail(
@@ -237,11 +236,7 @@ pub fn scenario_from_text(
         (_, Some(inner)) if patched.blame(inner, &message).is_some() => patched
             .blame(inner, &message)
             .unwrap_or_else(|| fail(field, message)),
-        (Some((hpa_path, hpa_text)), Some(inner)) => Error::Input {
-            path: hpa_path.clone(),
-            location: super::snapshot_file::locate_field(hpa_text, inner),
-            message: format!("{inner}: {message}"),
-        },
+        (Some(origin), Some(inner)) => origin.error(inner, message),
         // A field the Deployment gave: at its line in the manifest.
         _ => match deployment.as_ref().map(|d| d.blame(field, &message)) {
             Some(Ok(e)) => e,
@@ -359,12 +354,7 @@ pub fn scenario_from_text(
         warnings.extend(d.warnings.iter().cloned());
         let hpa_place = match (&keda, &hpa_file) {
             (Some(_), _) => "the ScaledObject's spec.scaleTargetRef".to_string(),
-            (None, Some((p, t))) => {
-                match super::snapshot_file::locate_field(t, "spec.scaleTargetRef") {
-                    Some(at) => format!("{}:{} spec.scaleTargetRef", p.display(), at.line),
-                    None => format!("{} spec.scaleTargetRef", p.display()),
-                }
-            }
+            (None, Some(origin)) => origin.place("spec.scaleTargetRef"),
             (None, None) => "hpa.spec.scaleTargetRef".to_string(),
         };
         warnings.extend(d.target_warning(hpa.spec.scale_target_ref.as_ref(), &hpa_place));
@@ -562,7 +552,32 @@ fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
     let (file, pick) = split_pick(path);
     let file = file.as_path();
     let pick = pick.as_deref();
-    super::snapshot_file::parse_hpa_manifest(&read_manifest(file)?, file, pick)
+    let (hpa, _) = super::snapshot_file::parse_hpa_manifest(&read_manifest(file)?, file, pick)?;
+    Ok(hpa)
+}
+
+/// Checks every HPA of a manifest file (`hpasim validate`), each as `hpaFile: FILE#NAME`
+/// reads it: one line for each, or the first error at its file, line and field.
+pub fn describe_hpas(text: &str, path: &Path) -> Result<Vec<String>, Error> {
+    let mut lines = vec![];
+    for (value, origin) in super::manifest::all_of(text, path, &super::manifest::HPA)? {
+        let name = (value
+            .pointer("/metadata/name")
+            .and_then(serde_json::Value::as_str))
+        .map(|n| format!(" {n:?}"))
+        .unwrap_or_default();
+        let hpa: HorizontalPodAutoscaler = super::snapshot_file::typed_hpa(value, &origin)?;
+        check_hpa(&hpa).map_err(|e| {
+            origin.error(e.field.strip_prefix("hpa.").unwrap_or(&e.field), e.message)
+        })?;
+        lines.push(format!(
+            "HorizontalPodAutoscaler{name}, {} to {} replicas on {} metric(s)",
+            hpa.spec.min_replicas.unwrap_or(1),
+            hpa.spec.max_replicas,
+            hpa.spec.metrics.as_ref().map_or(1, Vec::len),
+        ));
+    }
+    Ok(lines)
 }
 
 /// The place of the first top-level key of a YAML or JSON mapping (`name:` in most

@@ -2,8 +2,17 @@
 //! objects, and `kubectl get hpa -o yaml`'s `List`, turned into the `autoscaling/v2` shape
 //! the core reads, as the API server converts them. Works on untyped values; the typed
 //! parse (and its errors) comes after.
+//!
+//! Also owns picking the object a scenario reads from a manifest file (`hpaFile`,
+//! `scaledObjectFile`, `deploymentFile`, each `FILE` or `FILE#NAME`): every YAML document
+//! and `List` item with its place ([`Origin`]), one rule and one set of messages for the
+//! three. Must not check what the object says: each reader does.
+
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
+
+use crate::error::{Error, Location};
 
 /// `autoscaling.MetricSpecsAnnotation`: the v1 object's non-CPU metrics, v2beta1-shaped.
 const METRIC_SPECS_ANNOTATION: &str = "autoscaling.alpha.kubernetes.io/metrics";
@@ -11,19 +20,6 @@ const METRIC_SPECS_ANNOTATION: &str = "autoscaling.alpha.kubernetes.io/metrics";
 const BEHAVIOR_SPECS_ANNOTATION: &str = "autoscaling.alpha.kubernetes.io/behavior";
 /// `autoscaling.DefaultCPUUtilization`.
 const DEFAULT_CPU_UTILIZATION: i64 = 80;
-
-/// Whether `text` may hold something [`to_v2`] changes: the cheap test that keeps the
-/// typed parse (with its line numbers) for everything already in v2.
-pub(crate) fn may_need_conversion(text: &str) -> bool {
-    [
-        "autoscaling/v1",
-        "autoscaling/v2beta",
-        "targetCPUUtilizationPercentage",
-        "items",
-    ]
-    .iter()
-    .any(|needle| text.contains(needle))
-}
 
 /// The HPA in `value` as `autoscaling/v2`: a v1 or v2beta1 object converted as the API
 /// server does, v2beta2 relabelled (its shape is v2's); anything else left as it is.
@@ -44,75 +40,265 @@ pub(crate) fn to_v2(value: &mut Value) -> Result<(), String> {
     Ok(())
 }
 
-/// From a `List` (`kubectl get hpa -o yaml` with several, or none) the one HPA named
-/// `pick`, or the only one; a value that is not a list is returned as it is.
-pub(crate) fn pick_from_list(value: Value, pick: Option<&str>) -> Result<Value, String> {
-    let is_list = value.get("kind").and_then(Value::as_str) == Some("List")
-        || (value.get("items").is_some() && value.get("spec").is_none());
-    if !is_list {
-        return Ok(value);
+/// What a manifest file is read for: the `kind` of object wanted, and the scenario field
+/// that names the file (for the suggestion to pick one).
+pub(crate) struct Wanted {
+    /// `HorizontalPodAutoscaler`, `ScaledObject`, `Deployment`.
+    pub kind: &'static str,
+    /// `hpaFile`, `scaledObjectFile`, `workload.deploymentFile`'s `deploymentFile`.
+    pub field: &'static str,
+    /// Why an object of another kind (given) cannot stand in, when there is more to say
+    /// than that it is not of [`Wanted::kind`].
+    pub other_kind: fn(&str) -> Option<String>,
+}
+
+impl Wanted {
+    fn refuse(&self, object: &Value, origin: &Origin) -> Error {
+        let other = kind_of(object);
+        let why = (self.other_kind)(other).unwrap_or_else(|| {
+            format!(
+                "{other:?} is not a {0}; `{1}` reads a {0}",
+                self.kind, self.field
+            )
+        });
+        origin.error("kind", why)
     }
-    let items = match value.get("items") {
-        Some(Value::Array(items)) => items.clone(),
-        _ => return Err("a List without `items`".into()),
-    };
-    let hpas: Vec<&Value> = items
-        .iter()
-        .filter(|i| i.get("kind").and_then(Value::as_str) == Some("HorizontalPodAutoscaler"))
-        .collect();
-    let name = |i: &Value| {
-        i.pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("(unnamed)")
-            .to_string()
-    };
-    if let Some(wanted) = pick {
-        return hpas
-            .iter()
-            .find(|h| name(h) == wanted)
-            .map(|h| (*h).clone())
-            .ok_or_else(|| {
-                let names: Vec<String> = hpas.iter().map(|h| name(h)).collect();
-                format!(
-                    "the List holds no HorizontalPodAutoscaler named {wanted:?} (it holds: {})",
-                    if names.is_empty() {
-                        "none".into()
-                    } else {
-                        names.join(", ")
-                    }
-                )
-            });
+}
+
+/// The HPA of an `hpaFile`.
+pub(crate) const HPA: Wanted = Wanted {
+    kind: "HorizontalPodAutoscaler",
+    field: "hpaFile",
+    other_kind: |_| None,
+};
+
+/// The ScaledObject of a `scaledObjectFile`.
+pub(crate) const SCALED_OBJECT: Wanted = Wanted {
+    kind: "ScaledObject",
+    field: "scaledObjectFile",
+    other_kind: |_| None,
+};
+
+/// Where an object of a manifest file was written: the file, the document it is in, and
+/// the item of a `List` (`items[2].`), so that an error names its line.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub path: PathBuf,
+    /// The document's text, and the file's line it starts after.
+    pub doc_text: String,
+    pub first_line: u64,
+    /// `items[k].` for an item of a `List` (or `scaledObject.` for an object written in
+    /// the scenario), else empty.
+    pub prefix: String,
+}
+
+impl Origin {
+    /// An object written in a scenario under `key` (`scaledObject`).
+    pub(crate) fn inline(path: &Path, text: &str, key: &str) -> Origin {
+        Origin {
+            path: path.to_path_buf(),
+            doc_text: text.to_string(),
+            first_line: 0,
+            prefix: format!("{key}."),
+        }
     }
-    match hpas.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] => {
-            let kinds: Vec<String> = items
-                .iter()
-                .map(|i| {
-                    i.get("kind")
-                        .and_then(Value::as_str)
-                        .unwrap_or("?")
-                        .to_string()
-                })
-                .collect();
-            Err(format!(
-                "the List holds no HorizontalPodAutoscaler (its items: {})",
-                if kinds.is_empty() {
-                    "none".into()
-                } else {
-                    kinds.join(", ")
+
+    /// The place of `field` (as the object nests it), when the text writes it or a parent.
+    pub(crate) fn locate(&self, field: &str) -> Option<Location> {
+        let at =
+            super::snapshot_file::locate_field(&self.doc_text, &format!("{}{field}", self.prefix))?;
+        Some(Location {
+            line: at.line + self.first_line,
+            column: at.column,
+        })
+    }
+
+    /// `path:line: field: message`, the field as the object nests it.
+    pub(crate) fn error(&self, field: &str, message: String) -> Error {
+        Error::Input {
+            path: self.path.clone(),
+            location: self.locate(field),
+            message: format!("{field}: {message}"),
+        }
+    }
+
+    /// `path:line field`, for a message written elsewhere.
+    pub(crate) fn place(&self, field: &str) -> String {
+        match self.locate(field) {
+            Some(at) => format!("{}:{} {field}", self.path.display(), at.line),
+            None => format!("{} {field}", self.path.display()),
+        }
+    }
+
+    /// The object typed: parsed from its document's text when it is a whole document (so
+    /// that an error has its line), else from `value` (an item of a `List`: at its line).
+    pub(crate) fn parse<T: serde::de::DeserializeOwned>(&self, value: Value) -> Result<T, Error> {
+        if self.prefix.is_empty() {
+            return super::snapshot_file::parse_yaml(&self.doc_text, &self.path)
+                .map_err(|e| super::hpa_patches::lines_down(e, self.first_line));
+        }
+        serde_json::from_value(value).map_err(|e| Error::Input {
+            path: self.path.clone(),
+            location: self.locate(""),
+            message: format!("{}: {e}", self.prefix.trim_end_matches('.')),
+        })
+    }
+}
+
+fn kind_of(v: &Value) -> &str {
+    v.get("kind").and_then(Value::as_str).unwrap_or("(no kind)")
+}
+
+pub(crate) fn name_of(v: &Value) -> &str {
+    v.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("(unnamed)")
+}
+
+/// Whether `v` is a `List` (`kubectl get ... -o yaml` of several): `kind: List`, or
+/// `items` without a `spec`.
+fn is_list(v: &Value) -> bool {
+    v.get("kind").and_then(Value::as_str) == Some("List")
+        || (v.get("items").is_some() && v.get("spec").is_none())
+}
+
+/// The objects of a manifest file, each with its place: every YAML document (`---`
+/// between them), and every item of a document that is a `List`.
+pub(crate) fn objects(text: &str, path: &Path) -> Result<Vec<(Value, Origin)>, Error> {
+    let mut out = vec![];
+    for doc in super::hpa_patches::split_documents(text, path)? {
+        let origin = |prefix: String| Origin {
+            path: path.to_path_buf(),
+            doc_text: doc.text.clone(),
+            first_line: doc.first_line,
+            prefix,
+        };
+        match (is_list(&doc.value), doc.value.get("items")) {
+            (true, Some(Value::Array(items))) => {
+                for (k, item) in items.iter().enumerate() {
+                    out.push((item.clone(), origin(format!("items[{k}]."))));
                 }
-            ))
+            }
+            (true, _) => {
+                return Err(origin(String::new()).error("items", "a List without `items`".into()));
+            }
+            (false, _) => out.push((doc.value, origin(String::new()))),
         }
-        many => {
-            let names: Vec<String> = many.iter().map(|h| name(h)).collect();
-            Err(format!(
-                "the List holds {} HorizontalPodAutoscalers ({}); pick one by adding `#NAME` to the file's name (`hpaFile: hpas.yaml#{}`)",
-                many.len(),
-                names.join(", "),
-                names[0]
-            ))
+    }
+    Ok(out)
+}
+
+/// The objects of `wanted.kind` in a manifest file (`hpasim validate` checks each), or why
+/// there is none.
+pub(crate) fn all_of(
+    text: &str,
+    path: &Path,
+    wanted: &Wanted,
+) -> Result<Vec<(Value, Origin)>, Error> {
+    let objects = objects(text, path)?;
+    let of_kind = |(v, _): &(Value, Origin)| kind_of(v) == wanted.kind;
+    if !objects.iter().any(of_kind) {
+        return Err(none_of_kind(objects, path, wanted));
+    }
+    Ok(objects.into_iter().filter(of_kind).collect())
+}
+
+/// The one object of a file holding none of `wanted.kind`: refused at its `kind`; for
+/// several, or none, the file's objects named.
+fn none_of_kind(objects: Vec<(Value, Origin)>, path: &Path, wanted: &Wanted) -> Error {
+    if let [(v, o)] = objects.as_slice() {
+        return wanted.refuse(v, o);
+    }
+    let held: Vec<String> = (objects.iter())
+        .map(|(v, _)| format!("{} {}", kind_of(v), name_of(v)))
+        .collect();
+    unplaced(
+        path,
+        format!(
+            "the file holds no {} (it holds: {})",
+            wanted.kind,
+            if held.is_empty() {
+                "nothing".into()
+            } else {
+                held.join(", ")
+            }
+        ),
+    )
+}
+
+/// The object of a manifest file a scenario reads (`FILE` or `FILE#NAME`): the one of
+/// `wanted.kind` named `pick`, or the only one. The file's only object is taken whatever
+/// its kind when it writes none (the typed parse then says what is wrong with it).
+pub(crate) fn pick(
+    text: &str,
+    path: &Path,
+    wanted: &Wanted,
+    pick: Option<&str>,
+) -> Result<(Value, Origin), Error> {
+    let mut objects = objects(text, path)?;
+    let of_kind: Vec<usize> = (0..objects.len())
+        .filter(|&i| kind_of(&objects[i].0) == wanted.kind)
+        .collect();
+    let names = |list: &[usize]| {
+        let n: Vec<&str> = list.iter().map(|&i| name_of(&objects[i].0)).collect();
+        if n.is_empty() {
+            "none".to_string()
+        } else {
+            n.join(", ")
         }
+    };
+    let chosen = match pick {
+        Some(p) => {
+            let named = (0..objects.len()).filter(|&i| name_of(&objects[i].0) == p);
+            let named: Vec<usize> = named.collect();
+            match named.iter().find(|i| of_kind.contains(i)) {
+                Some(&i) => i,
+                None => match named.first() {
+                    Some(&i) => return Err(wanted.refuse(&objects[i].0, &objects[i].1)),
+                    None => {
+                        return Err(unplaced(
+                            path,
+                            format!(
+                                "the file holds no {} named {p:?} (its {}s: {})",
+                                wanted.kind,
+                                wanted.kind,
+                                names(&of_kind)
+                            ),
+                        ));
+                    }
+                },
+            }
+        }
+        None => match of_kind.as_slice() {
+            [one] => *one,
+            [] if objects.len() == 1 && objects[0].0.get("kind").is_none() => 0,
+            [] => return Err(none_of_kind(objects, path, wanted)),
+            many => {
+                return Err(unplaced(
+                    path,
+                    format!(
+                        "the file holds {} {}s ({}); pick one by adding `#NAME` to the file's name (`{}: {}#{}`)",
+                        many.len(),
+                        wanted.kind,
+                        names(many),
+                        wanted.field,
+                        path.file_name()
+                            .map(|n| n.to_string_lossy())
+                            .unwrap_or_default(),
+                        name_of(&objects[many[0]].0)
+                    ),
+                ));
+            }
+        },
+    };
+    Ok(objects.swap_remove(chosen))
+}
+
+fn unplaced(path: &Path, message: String) -> Error {
+    Error::Input {
+        path: path.to_path_buf(),
+        location: None,
+        message,
     }
 }
 
@@ -387,34 +573,6 @@ mod tests {
         assert_eq!(
             m[2]["external"]["target"],
             json!({"type": "AverageValue", "averageValue": "30"})
-        );
-    }
-
-    #[test]
-    fn a_list_gives_its_one_hpa_or_names_them_all() {
-        let hpa = |n: &str| json!({"kind": "HorizontalPodAutoscaler", "metadata": {"name": n}, "spec": {}});
-        let one = json!({"kind": "List", "items": [hpa("api")]});
-        assert_eq!(
-            pick_from_list(one, None).unwrap()["metadata"]["name"],
-            "api"
-        );
-        let two = json!({"kind": "List", "items": [hpa("api"), hpa("worker")]});
-        let err = pick_from_list(two.clone(), None).unwrap_err();
-        assert!(err.contains("api, worker") && err.contains("#api"), "{err}");
-        assert_eq!(
-            pick_from_list(two.clone(), Some("worker")).unwrap()["metadata"]["name"],
-            "worker"
-        );
-        assert!(
-            pick_from_list(two, Some("web"))
-                .unwrap_err()
-                .contains("api, worker")
-        );
-        let none = json!({"kind": "List", "items": [{"kind": "Deployment"}]});
-        assert!(
-            pick_from_list(none, None)
-                .unwrap_err()
-                .contains("Deployment")
         );
     }
 }

@@ -3,7 +3,7 @@
 //! Owns these checks and their errors (file, line, field); simulates nothing (`sim` runs
 //! KEDA's loop).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -25,27 +25,19 @@ pub struct ScenarioKeda {
     pub warnings: Vec<String>,
 }
 
-/// Where the ScaledObject was written, for errors: the scenario (fields under
-/// `scaledObject.`) or its `scaledObjectFile` (fields from its root; without a line when
-/// picked from a `List` or from several documents).
+/// Where the ScaledObject was written, for errors: the scenario (fields shown under
+/// `scaledObject.`) or its `scaledObjectFile` (fields shown from the object's root).
 struct Origin {
-    path: PathBuf,
-    text: String,
-    prefix: &'static str,
-    placed: bool,
+    at: super::manifest::Origin,
+    shown: &'static str,
 }
 
 impl Origin {
     fn fail(&self, field: &str, message: String) -> Error {
-        let field = format!("{}{field}", self.prefix);
         Error::Input {
-            path: self.path.clone(),
-            location: if self.placed {
-                super::snapshot_file::locate_field(&self.text, &field)
-            } else {
-                None
-            },
-            message: format!("{field}: {message}"),
+            path: self.at.path.clone(),
+            location: self.at.locate(field),
+            message: format!("{}{field}: {message}", self.shown),
         }
     }
 }
@@ -86,25 +78,16 @@ pub(super) fn read_scaled_object(
         (Some(so), _) => (
             so.clone(),
             Origin {
-                path: path.to_path_buf(),
-                text: text.to_string(),
-                prefix: "scaledObject.",
-                placed: true,
+                at: super::manifest::Origin::inline(path, text, "scaledObject"),
+                shown: "scaledObject.",
             },
         ),
         (None, Some(f)) => {
             let base = path.parent().unwrap_or(Path::new("."));
             let (so_path, pick) = super::load_scenario::split_pick(&base.join(f));
             let so_text = super::load_scenario::read_manifest(&so_path)?;
-            let (so, picked) = parse_scaled_object(&so_text, &so_path, pick.as_deref())?;
-            let placed = !picked;
-            let origin = Origin {
-                path: so_path,
-                text: so_text,
-                prefix: "",
-                placed,
-            };
-            (so, origin)
+            let (value, at) = scaled_object_value(&so_text, &so_path, pick.as_deref())?;
+            (at.parse(value)?, Origin { at, shown: "" })
         }
         (None, None) => return Ok(None),
     };
@@ -136,8 +119,8 @@ fn ignored_metadata(so: &ScaledObject, origin: &Origin) -> Vec<String> {
             if let Some(value) = trigger.metadata.get(key) {
                 warnings.push(format!(
                     "{}: {}spec.triggers[{i}].metadata.{key} ({value:?}) is ignored, as KEDA has ignored it since v2.12 (kedacore/keda#4899); the HPA's metric is named by KEDA",
-                    origin.path.display(),
-                    origin.prefix
+                    origin.at.path.display(),
+                    origin.shown
                 ));
             }
         }
@@ -262,104 +245,33 @@ fn bind_triggers(keda: &Keda, file: &ScenarioFile) -> Result<Vec<String>, (Strin
     Ok(sources)
 }
 
-fn is_list_value(v: &Value) -> bool {
-    v.get("kind").and_then(Value::as_str) == Some("List")
-        || (v.get("items").is_some() && v.get("spec").is_none())
-}
-
-/// The documents of a YAML stream holding several (`---` between a ScaledObject and the
-/// Deployment it scales, say); empty for one document, JSON, or text that does not parse.
-fn documents(text: &str) -> Vec<Value> {
-    if text.trim_start().starts_with('{') {
-        return vec![];
-    }
-    match serde_saphyr::from_multiple::<Value>(text) {
-        Ok(docs) if docs.len() > 1 => docs,
-        _ => vec![],
-    }
-}
-
-/// A ScaledObject file's object as a value, and whether it was picked from a `List` or
-/// from several YAML documents (`file#name`, or the only ScaledObject there).
+/// A ScaledObject file's object as a value, with its place: the file's ScaledObject, or
+/// the one named `pick` among several YAML documents or the items of a `List`.
 pub(super) fn scaled_object_value(
     text: &str,
     path: &Path,
     pick: Option<&str>,
-) -> Result<(Value, bool), Error> {
-    let unplaced = |message: String| Error::Input {
-        path: path.to_path_buf(),
-        location: None,
-        message,
-    };
-    let docs = documents(text);
-    let value = if docs.is_empty() {
-        super::snapshot_file::parse_yaml(text, path)?
-    } else {
-        serde_json::json!({"kind": "List", "items": docs})
-    };
-    if pick.is_none() && !is_list_value(&value) {
-        return Ok((value, false));
-    }
-    Ok((pick_scaled_object(value, pick).map_err(unplaced)?, true))
+) -> Result<(Value, super::manifest::Origin), Error> {
+    super::manifest::pick(text, path, &super::manifest::SCALED_OBJECT, pick)
 }
 
-/// A ScaledObject file: the object itself (errors at their line), or one picked by name
-/// from a `List` or from several YAML documents (`file#name`; the only one without a name).
-fn parse_scaled_object(
-    text: &str,
-    path: &Path,
-    pick: Option<&str>,
-) -> Result<(ScaledObject, bool), Error> {
-    let (value, picked) = scaled_object_value(text, path, pick)?;
-    if !picked {
-        return Ok((super::snapshot_file::parse_yaml(text, path)?, false));
+/// Checks every ScaledObject of a file (`hpasim validate`): one line for each, or the
+/// first error at its file, line and field.
+pub fn describe_file(text: &str, path: &Path) -> Result<Vec<String>, Error> {
+    let mut lines = vec![];
+    for (value, at) in super::manifest::all_of(text, path, &super::manifest::SCALED_OBJECT)? {
+        let so: ScaledObject = at.parse(value)?;
+        let origin = Origin { at, shown: "" };
+        let keda = Keda::compile(&so).map_err(|e| origin.fail(&e.field, e.message))?;
+        check_counts(&so).map_err(|(f, m)| origin.fail(&f, m))?;
+        let triggers: Vec<&str> = (so.spec.triggers.iter()).map(|t| t.kind.as_str()).collect();
+        lines.push(format!(
+            "ScaledObject {:?}, HPA {}, {} trigger(s): {}",
+            so.metadata.name,
+            keda.hpa_name(),
+            triggers.len(),
+            triggers.join(", ")
+        ));
     }
-    let so = serde_json::from_value(value).map_err(|e| Error::Input {
-        path: path.to_path_buf(),
-        location: None,
-        message: format!("the picked ScaledObject: {e}"),
-    })?;
-    Ok((so, true))
-}
-
-/// From a `List`, the ScaledObject named `pick`, or the only one; anything else as it is.
-fn pick_scaled_object(value: Value, pick: Option<&str>) -> Result<Value, String> {
-    if !is_list_value(&value) {
-        return Ok(value);
-    }
-    let Some(Value::Array(items)) = value.get("items") else {
-        return Err("a List without `items`".into());
-    };
-    let name = |i: &Value| {
-        (i.pointer("/metadata/name").and_then(Value::as_str))
-            .unwrap_or("(unnamed)")
-            .to_string()
-    };
-    let found: Vec<&Value> = (items.iter())
-        .filter(|i| i.get("kind").and_then(Value::as_str) == Some("ScaledObject"))
-        .filter(|i| pick.is_none_or(|p| name(i) == p))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok((*one).clone()),
-        _ => {
-            let all: Vec<String> = (items.iter())
-                .filter(|i| i.get("kind").and_then(Value::as_str) == Some("ScaledObject"))
-                .map(name)
-                .collect();
-            let holds = if all.is_empty() {
-                "none".to_string()
-            } else {
-                all.join(", ")
-            };
-            Err(match pick {
-                Some(p) => {
-                    format!("the file holds no ScaledObject named {p:?} (it holds: {holds})")
-                }
-                None => format!(
-                    "the file holds {} ScaledObjects ({holds}); pick one with `file#name`",
-                    all.len()
-                ),
-            })
-        }
-    }
+    Ok(lines)
 }

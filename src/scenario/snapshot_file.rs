@@ -61,20 +61,30 @@ pub(crate) fn parse_with_hpa_at<T: serde::de::DeserializeOwned>(
     serde_json::from_value(value).map_err(|e| unplaced(path, e.to_string()))
 }
 
-/// Parses an HPA manifest file: v2 as is, or an older API version converted, or the one
-/// HPA of a `List` (`pick` names it when there are several).
+/// Parses an HPA manifest file, with the HPA's place: v2 as is, or an older API version
+/// converted; the file's HPA, or the one named `pick` among several documents or the items
+/// of a `List` (see [`super::manifest::pick`]).
 pub(crate) fn parse_hpa_manifest<T: serde::de::DeserializeOwned>(
     text: &str,
     path: &Path,
     pick: Option<&str>,
+) -> Result<(T, super::manifest::Origin), Error> {
+    let (hpa, origin) = super::manifest::pick(text, path, &super::manifest::HPA, pick)?;
+    Ok((typed_hpa(hpa, &origin)?, origin))
+}
+
+/// An HPA object of a manifest file, typed: as it is when in `autoscaling/v2` (from its
+/// text, so that an error has its line, when it is a whole document), else converted.
+pub(crate) fn typed_hpa<T: serde::de::DeserializeOwned>(
+    mut hpa: serde_json::Value,
+    origin: &super::manifest::Origin,
 ) -> Result<T, Error> {
-    if !super::manifest::may_need_conversion(text) && pick.is_none() {
-        return parse_yaml(text, path);
+    let version = hpa.get("apiVersion").cloned();
+    super::manifest::to_v2(&mut hpa).map_err(|e| unplaced(&origin.path, e))?;
+    if hpa.get("apiVersion") == version.as_ref() {
+        return origin.parse(hpa);
     }
-    let value: serde_json::Value = parse_yaml(text, path)?;
-    let mut hpa = super::manifest::pick_from_list(value, pick).map_err(|e| unplaced(path, e))?;
-    super::manifest::to_v2(&mut hpa).map_err(|e| unplaced(path, e))?;
-    serde_json::from_value(hpa).map_err(|e| unplaced(path, e.to_string()))
+    serde_json::from_value(hpa).map_err(|e| unplaced(&origin.path, e.to_string()))
 }
 
 fn unplaced(path: &Path, message: String) -> Error {

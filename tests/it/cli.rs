@@ -236,6 +236,64 @@ fn validate_accepts_the_bundled_files_and_names_every_bad_one() {
         ));
 }
 
+/// Every YAML and JSON file under scenarios/ (seeds' multi-HPA Lists, ScaledObjects,
+/// Deployments, patches, sweep spaces, goldens' inputs) is valid as what it is: a file
+/// several scenarios pick from (`hpa.yaml#NAME`) has each of its objects checked, not
+/// refused for holding several.
+#[test]
+fn validate_accepts_every_file_under_scenarios() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = vec![];
+    walk(&root().join("scenarios"), &mut files);
+    files.sort();
+    assert!(files.len() > 90, "{} files", files.len());
+    let done = hpasim().arg("validate").args(&files).output().unwrap();
+    let out = String::from_utf8_lossy(&done.stdout);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok  ")).count(),
+        files.len()
+    );
+    // (file, what its line says)
+    let cases = [
+        (
+            "neurolake/hpa.yaml",
+            "HorizontalPodAutoscaler \"neurolake-api-hpa\", 3 to",
+        ),
+        (
+            "neurolake/hpa.yaml",
+            "HorizontalPodAutoscaler \"neurolake-worker-hpa\"",
+        ),
+        ("neurolake/scaledobject.yaml", "ScaledObject \""),
+        (
+            "neurolake/worker-sweep.space.yaml",
+            "sweep space, 3 parameter(s)",
+        ),
+    ];
+    for (file, words) in cases {
+        let line = (out.lines())
+            .find(|l| l.starts_with("ok  ") && l.contains(file))
+            .unwrap_or_default();
+        assert!(line.contains(words), "{file}: {line}");
+    }
+}
+
 /// `--events` chooses what events.jsonl holds: `all` (the default) every event, as the
 /// library's in-memory run writes them; `decisions` exactly all's decision lines; `none`
 /// no file at all (an earlier run's is removed). The run itself is the same each time, and

@@ -68,6 +68,16 @@ spec:
     )
 }
 
+/// `hpasim validate` of the scenario whose workload is `workload`: refused (exit 2); the
+/// outcome, for the caller to check what stderr names.
+fn refused(dir: &Path, workload: &str) -> assert_cmd::assert::Assert {
+    let path = scenario(dir, workload);
+    hpasim()
+        .args(["validate", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+}
+
 fn run_of(path: &Path) -> Record {
     let sc = hpasim::scenario::load_scenario(path).unwrap_or_else(|e| panic!("{e}"));
     run(&sc, &Options::default())
@@ -270,15 +280,11 @@ fn several_containers_take_their_costs_from_the_scenario_by_name() {
     ));
     assert_eq!(shown(&from_file), shown(&written));
     // The one-container fields with three containers: refused, naming them.
-    let path = scenario(
+    refused(
         dir.path(),
         &format!("  deploymentFile: deploy.yaml\n{COST}"),
-    );
-    hpasim()
-        .args(["validate", path.to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("3 containers (app, proxy, logs)"));
+    )
+    .stderr(predicate::str::contains("3 containers (app, proxy, logs)"));
 }
 
 const TWO: &str = "apiVersion: apps/v1
@@ -476,23 +482,15 @@ fn bad_manifests_are_refused_at_their_file_line_and_field() {
             good.replacen(from, to, 1)
         };
         std::fs::write(dir.path().join("deploy.yaml"), text).unwrap();
-        let path = scenario(
+        refused(
             dir.path(),
             &format!("  deploymentFile: deploy.yaml\n{COST}"),
-        );
-        hpasim()
-            .args(["validate", path.to_str().unwrap()])
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(words));
+        )
+        .stderr(predicate::str::contains(words));
     }
     // A missing file, named; a field given in both places, named in both.
     let dir = tempfile::tempdir().unwrap();
-    let path = scenario(dir.path(), &format!("  deploymentFile: nope.yaml\n{COST}"));
-    hpasim()
-        .args(["validate", path.to_str().unwrap()])
-        .assert()
-        .code(2)
+    refused(dir.path(), &format!("  deploymentFile: nope.yaml\n{COST}"))
         .stderr(predicate::str::contains("nope.yaml"));
     std::fs::write(dir.path().join("deploy.yaml"), &good).unwrap();
     let both = [
@@ -521,11 +519,7 @@ fn bad_manifests_are_refused_at_their_file_line_and_field() {
         let cost = if extra.contains("pod:") { "" } else { COST };
         let text = format!("  deploymentFile: deploy.yaml\n{cost}\n{extra}");
         let text = text.replace("\n\n", "\n");
-        let path = scenario(dir.path(), text.trim_start_matches('\n'));
-        hpasim()
-            .args(["validate", path.to_str().unwrap()])
-            .assert()
-            .code(2)
+        refused(dir.path(), text.trim_start_matches('\n'))
             .stderr(predicate::str::contains(format!(
                 "{ours}: given here and by the Deployment \"web\" ("
             )))

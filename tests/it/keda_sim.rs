@@ -124,12 +124,12 @@ fn bad_scaled_objects_in_scenarios_exit_2_with_file_line_and_field() {
         (
             from_file("list.yaml#other"),
             "list.yaml",
-            ": the file holds no ScaledObject named \"other\" (it holds: worker)",
+            ": the file holds no ScaledObject named \"other\" (its ScaledObjects: worker)",
         ),
         (
             from_file("docs.yaml#other"),
             "docs.yaml",
-            ": the file holds no ScaledObject named \"other\" (it holds: worker)",
+            ": the file holds no ScaledObject named \"other\" (its ScaledObjects: worker)",
         ),
     ];
     for (i, (text, named, expected)) in cases.iter().enumerate() {

@@ -678,3 +678,65 @@ fn rate_and_arrivals_together_equal_them_apart() {
         same(&load(yaml), yaml);
     }
 }
+
+/// Two loads are the same only when every number is the same to the bit: a rate of -0.0
+/// is not one of 0.0, nor a jitter of another sigma; the same entries are.
+#[test]
+fn loads_are_the_same_only_when_every_number_is_the_same_to_the_bit() {
+    // (one load, the other, the same?)
+    let cases = [
+        ("- constant: {rps: 0.0}", "- constant: {rps: 0.0}", true),
+        ("- constant: {rps: 0.0}", "- constant: {rps: -0.0}", false),
+        (
+            "- step: {at: 10m, from: 0.0, to: 5}",
+            "- step: {at: 10m, from: -0.0, to: 5}",
+            false,
+        ),
+        (
+            "- step: {at: 10m, from: 1, to: 5}",
+            "- step: {at: 10m, from: 1, to: 5}",
+            true,
+        ),
+        (
+            "- constant: {rps: 5}\n- noise: {lognormal: {sigma: 0.1}}",
+            "- constant: {rps: 5}\n- noise: {lognormal: {sigma: 0.1}}",
+            true,
+        ),
+        (
+            "- constant: {rps: 5}\n- noise: {lognormal: {sigma: 0.1}}",
+            "- constant: {rps: 5}\n- noise: {lognormal: {sigma: 0.2}}",
+            false,
+        ),
+        (
+            "- constant: {rps: 5}\n- noise: {poisson: true}",
+            "- constant: {rps: 5}",
+            false,
+        ),
+    ];
+    for (a, b, same) in cases {
+        let (x, y) = (try_load(a, "1h").unwrap(), try_load(b, "1h").unwrap());
+        assert_eq!(x.is_same(&y), same, "{a} / {b}");
+        assert_eq!(y.is_same(&x), same, "{b} / {a}");
+    }
+}
+
+/// A rate out of range is named as a person writes it: plain (`-125`), or in exponent
+/// form when that is shorter (`1e12`).
+#[test]
+fn a_bad_rate_is_printed_as_written() {
+    // (the rate, the error's words)
+    let cases = [
+        ("-125", "-125 is not a rate"),
+        ("-0.5", "-0.5 is not a rate"),
+        ("2000000001", "2000000001 is not a rate"),
+        ("1e12", "1e12 is not a rate"),
+        ("-1e300", "-1e300 is not a rate"),
+    ];
+    for (rate, words) in cases {
+        let yaml = format!("- constant: {{rps: {rate}}}");
+        let e = serde_saphyr::from_str::<Vec<LoadSpec>>(&yaml)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(words), "{rate}: {e}");
+    }
+}

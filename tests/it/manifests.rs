@@ -107,3 +107,151 @@ items:
     let err = write("hpas.yaml").unwrap_err().to_string();
     assert!(err.contains("web, worker") && err.contains("#web"), "{err}");
 }
+
+/// One object of `kind` named `name`, told apart from the others by `n` (the HPA's
+/// maxReplicas, the ScaledObject's maxReplicaCount, the Deployment's replicas).
+fn object(kind: &str, name: &str, n: i32) -> String {
+    match kind {
+        "HorizontalPodAutoscaler" => format!(
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: {name}}}\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}\n  maxReplicas: {n}\n  metrics:\n  - type: Resource\n    resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}\n"
+        ),
+        "ScaledObject" => format!(
+            "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {{name: {name}}}\nspec:\n  scaleTargetRef: {{name: worker}}\n  maxReplicaCount: {n}\n  triggers:\n  - type: prometheus\n    name: queue\n    metadata: {{serverAddress: http://p:9090, query: q, threshold: \"100\"}}\n"
+        ),
+        "Deployment" => format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {n}\n  template:\n    spec:\n      containers:\n      - name: app\n        resources: {{requests: {{cpu: 500m}}}}\n"
+        ),
+        other => format!(
+            "apiVersion: v1\nkind: {other}\nmetadata: {{name: {name}}}\ndata: {{n: \"{n}\"}}\n"
+        ),
+    }
+}
+
+/// A scenario reading its `kind` from `file` (`objs.yaml#name`), and the number that tells
+/// which object it read.
+fn read_through(dir: &Path, kind: &str, file: &str) -> Result<i64, String> {
+    let workload =
+        "workload:\n  initialReplicas: 2\n  pod: {requests: {cpu: 500m}, cpuPerRequest: 10m}\n";
+    let text = match kind {
+        "HorizontalPodAutoscaler" => format!(
+            "name: t\nduration: 5m\nhpaFile: {file}\n{workload}load:\n- constant: {{rps: 10}}\n"
+        ),
+        "ScaledObject" => format!(
+            "name: t\nduration: 5m\nscaledObjectFile: {file}\n{workload}metrics:\n  queue: {{value: 10}}\nload:\n- constant: {{rps: 10}}\n"
+        ),
+        _ => format!(
+            "name: t\nduration: 5m\nhpa:\n  spec:\n    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: a}}\n    maxReplicas: 10\nworkload:\n  deploymentFile: {file}\n  pod: {{cpuPerRequest: 10m}}\nload:\n- constant: {{rps: 10}}\n"
+        ),
+    };
+    let path = dir.join("scenario.yaml");
+    std::fs::write(&path, text).unwrap();
+    let s = hpasim::scenario::load_scenario(&path).map_err(|e| e.to_string())?;
+    Ok(match kind {
+        "HorizontalPodAutoscaler" => i64::from(s.hpa.spec.max_replicas),
+        "ScaledObject" => i64::from(
+            s.keda
+                .unwrap()
+                .keda
+                .scaled_object
+                .spec
+                .max_replica_count
+                .unwrap(),
+        ),
+        _ => i64::from(s.file.workload.initial_replicas.unwrap()),
+    })
+}
+
+/// The three manifest files a scenario reads (`hpaFile`, `scaledObjectFile`,
+/// `deploymentFile`) pick their object by one rule: the only one of the kind, or the one
+/// named by `FILE#NAME`, among several YAML documents or the items of a `List`; and say
+/// the same thing, with the real file name, when they cannot.
+#[test]
+fn hpa_scaledobject_and_deployment_files_pick_their_object_by_one_rule() {
+    let list = |docs: &[String]| {
+        let items: String = (docs.iter())
+            .map(|d| format!("- {}\n", d.trim_end().replace('\n', "\n  ")))
+            .collect();
+        format!("apiVersion: v1\nkind: List\nitems:\n{items}")
+    };
+    for (kind, field) in [
+        ("HorizontalPodAutoscaler", "hpaFile"),
+        ("ScaledObject", "scaledObjectFile"),
+        ("Deployment", "deploymentFile"),
+    ] {
+        let (a, b) = (object(kind, "a", 3), object(kind, "b", 4));
+        let other = object("ConfigMap", "c", 5);
+        // (the file's text, the pick, the object's number or the error's words)
+        let cases: Vec<(String, &str, Result<i64, String>)> = vec![
+            (a.clone(), "", Ok(3)),
+            (a.clone(), "#a", Ok(3)),
+            (format!("{a}---\n{b}"), "#b", Ok(4)),
+            (format!("{other}---\n{b}"), "", Ok(4)),
+            (list(&[a.clone(), b.clone()]), "#a", Ok(3)),
+            (list(&[other.clone(), b.clone()]), "", Ok(4)),
+            (
+                format!("{a}---\n{b}"),
+                "",
+                Err(format!(
+                    "objs.yaml: the file holds 2 {kind}s (a, b); pick one by adding `#NAME` to the file's name (`{field}: objs.yaml#a`)"
+                )),
+            ),
+            (
+                list(&[a.clone(), b.clone()]),
+                "",
+                Err(format!(
+                    "objs.yaml: the file holds 2 {kind}s (a, b); pick one"
+                )),
+            ),
+            (
+                list(&[a.clone(), b.clone()]),
+                "#z",
+                Err(format!(
+                    "objs.yaml: the file holds no {kind} named \"z\" (its {kind}s: a, b)"
+                )),
+            ),
+            (
+                list(&[a.clone(), other.clone()]),
+                "#c",
+                Err(format!(
+                    "objs.yaml:{}:3: kind: \"ConfigMap\" is not a {kind}",
+                    list(&[a.clone(), other.clone()])
+                        .lines()
+                        .position(|l| l.contains("ConfigMap"))
+                        .unwrap_or_default()
+                        + 1
+                )),
+            ),
+            (
+                list(&[other.clone(), object("Service", "s", 1)]),
+                "",
+                Err(format!(
+                    "objs.yaml: the file holds no {kind} (it holds: ConfigMap c, Service s)"
+                )),
+            ),
+            (
+                other.clone(),
+                "",
+                Err("objs.yaml:2:1: kind: \"ConfigMap\" is not a".into()),
+            ),
+            (
+                String::new(),
+                "",
+                Err(format!(
+                    "objs.yaml: the file holds no {kind} (it holds: nothing)"
+                )),
+            ),
+        ];
+        for (text, pick, want) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("objs.yaml"), &text).unwrap();
+            let got = read_through(dir.path(), kind, &format!("objs.yaml{pick}"));
+            match (&got, &want) {
+                (Ok(n), Ok(m)) => assert_eq!(n, m, "{kind} {pick}:\n{text}"),
+                (Err(e), Err(words)) => {
+                    assert!(e.contains(words.as_str()), "{kind} {pick}: {e}\n{text}")
+                }
+                _ => panic!("{kind} {pick}: got {got:?}, want {want:?}\n{text}"),
+            }
+        }
+    }
+}

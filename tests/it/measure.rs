@@ -26,37 +26,14 @@ fn summary(dir: &Path) -> Value {
 
 /// A small scenario (the shape of tests/simulate.rs) with `extra` appended at top level.
 fn small(dir: &Path, rps: f64, extra: &str) -> PathBuf {
-    let text = format!(
-        r#"name: small
-duration: 20m
-seed: 1
-hpa:
-  spec:
-    minReplicas: 2
-    maxReplicas: 10
-    metrics:
-    - type: Resource
-      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
-workload:
-  initialReplicas: 2
-  pod:
-    requests: {{cpu: 250m, memory: 256Mi}}
-    limits: {{cpu: 500m}}
-    cpuPerRequest: 5m
-    baseline: {{cpu: 30m}}
-  startup:
-    scheduling: {{fixed: 2s}}
-    appStart: {{fixed: 12s}}
-    readinessProbe: {{initialDelaySeconds: 4, periodSeconds: 5}}
-load:
-- step: {{from: {rps}, to: {}, at: 5m}}
-- noise: {{poisson: true}}
-{extra}"#,
+    let startup = "    scheduling: {fixed: 2s}
+    appStart: {fixed: 12s}
+    readinessProbe: {initialDelaySeconds: 4, periodSeconds: 5}";
+    let load = format!(
+        "- step: {{from: {rps}, to: {}, at: 5m}}\n- noise: {{poisson: true}}",
         rps * 4.0
     );
-    let path = dir.join("small.yaml");
-    std::fs::write(&path, text).unwrap();
-    path
+    crate::common::cpu_scenario(dir, "small.yaml", "small", startup, &load, extra)
 }
 
 #[test]

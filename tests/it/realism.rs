@@ -82,29 +82,7 @@ fn scaling_active(r: &Record, second: i64) -> (&'static str, &'static str) {
 /// Every recorded snapshot, as `--snapshots` writes it, decides as the run did; what
 /// `simulate` printed.
 fn replays(file: &Path) -> String {
-    let out = tempfile::tempdir().unwrap();
-    let snaps = out.path().join("snapshots");
-    let printed = Command::cargo_bin("hpasim")
-        .unwrap()
-        .arg("simulate")
-        .arg(file)
-        .arg("--out")
-        .arg(out.path().join("run"))
-        .arg("--snapshots")
-        .arg(&snaps)
-        .assert()
-        .success();
-    let printed = String::from_utf8_lossy(&printed.get_output().stdout).into_owned();
-    let mut n = 0;
-    for e in std::fs::read_dir(&snaps).unwrap() {
-        let f = e.unwrap().path();
-        let text = std::fs::read_to_string(&f).unwrap();
-        let recorded: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let snap = hpasim::scenario::parse_snapshot(&text, &f).unwrap();
-        let decision = serde_json::to_value(hpasim::core::decide(&snap).unwrap()).unwrap();
-        assert_eq!(decision, recorded["decision"], "{}", f.display());
-        n += 1;
-    }
+    let (printed, n) = crate::common::replay_snapshots(file);
     assert_eq!(n, 39, "a 10 min run syncs at 15 s, 30 s, ... 585 s");
     printed
 }

@@ -12,33 +12,8 @@ use predicates::prelude::*;
 /// A small scenario: one Deployment of 250m pods on cpu at 70 %, a constant load; `extra`
 /// is appended as YAML (top-level keys) and `startup` replaces the start-up block.
 fn scenario(dir: &Path, rps: f64, startup: &str, extra: &str) -> PathBuf {
-    let text = format!(
-        r#"name: test
-duration: 20m
-seed: 1
-hpa:
-  spec:
-    minReplicas: 2
-    maxReplicas: 10
-    metrics:
-    - type: Resource
-      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
-workload:
-  initialReplicas: 2
-  pod:
-    requests: {{cpu: 250m, memory: 256Mi}}
-    limits: {{cpu: 500m}}
-    cpuPerRequest: 5m
-    baseline: {{cpu: 30m}}
-  startup:
-{startup}
-load:
-- constant: {{rps: {rps}}}
-{extra}"#
-    );
-    let path = dir.join("scenario.yaml");
-    std::fs::write(&path, text).unwrap();
-    path
+    let load = format!("- constant: {{rps: {rps}}}");
+    crate::common::cpu_scenario(dir, "scenario.yaml", "test", startup, &load, extra)
 }
 
 const PROBED: &str = "    scheduling: {fixed: 2s}

@@ -157,27 +157,7 @@ fn a_stateful_set_run_s_snapshots_replay_to_the_decisions_it_took() {
     for (initial, value) in [(1, 40), (4, 10)] {
         let dir = tempfile::tempdir().unwrap();
         let file = write(dir.path(), "StatefulSet", initial, value, "");
-        let out = dir.path().join("out");
-        let snaps = dir.path().join("snapshots");
-        hpasim()
-            .arg("simulate")
-            .arg(&file)
-            .arg("--out")
-            .arg(&out)
-            .arg("--snapshots")
-            .arg(&snaps)
-            .assert()
-            .success();
-        let mut n = 0;
-        for e in std::fs::read_dir(&snaps).unwrap() {
-            let f = e.unwrap().path();
-            let text = std::fs::read_to_string(&f).unwrap();
-            let recorded: serde_json::Value = serde_json::from_str(&text).unwrap();
-            let snap = hpasim::scenario::parse_snapshot(&text, &f).unwrap();
-            let decision = serde_json::to_value(hpasim::core::decide(&snap).unwrap()).unwrap();
-            assert_eq!(decision, recorded["decision"], "{}", f.display());
-            n += 1;
-        }
+        let (_, n) = crate::common::replay_snapshots(&file);
         assert_eq!(n, 39, "a 10 min run syncs at 15 s, 30 s, ... 585 s");
     }
 }
