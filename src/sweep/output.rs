@@ -300,19 +300,21 @@ fn describe(header: &Header, t: &Trial) -> String {
 }
 
 /// How the pick compares with the baseline, objective by objective: "$0.41/day cheaper,
-/// 0 s more violation".
+/// 0 s more violation". Cost is per day for runs of a day or more; a shorter run's
+/// difference is the run's own ("$0.02 cheaper over the 4h run"), not scaled up to a day
+/// the run does not show.
 fn versus(header: &Header, trials: &[Trial], a: &Assessment, pick: usize) -> Option<String> {
     let base = trials.iter().position(|t| t.baseline)?;
     if !a.points[base].valid {
         return None;
     }
-    let days = trials[pick]
+    let duration_s = trials[pick]
         .result
         .as_ref()
         .ok()
         .and_then(|f| f.get("durationS"))
         .and_then(|v| v.first())
-        .map(|s| s / 86_400.0)
+        .copied()
         .filter(|d| *d > 0.0);
     let parts: Vec<String> = header
         .objectives
@@ -321,31 +323,49 @@ fn versus(header: &Header, trials: &[Trial], a: &Assessment, pick: usize) -> Opt
         .map(|(k, o)| {
             let d = a.points[pick].objectives[k] - a.points[base].objectives[k];
             let less = if d <= 0.0 { "less" } else { "more" };
-            match (o.name.as_str(), days) {
-                ("cost.totalUsd", Some(days)) => {
-                    let per_day = d / days;
-                    format!(
-                        "${:.2}/day {}",
-                        per_day.abs(),
-                        if per_day <= 0.0 { "cheaper" } else { "dearer" }
-                    )
-                }
-                ("slo.violationSeconds", _) => format!(
+            match o.name.as_str() {
+                "cost.totalUsd" => cost_versus(d, duration_s),
+                "slo.violationSeconds" => format!(
                     "{} s {} violation",
-                    num(d.abs()),
-                    if d > 0.0 {
-                        "more"
-                    } else if d < 0.0 {
-                        "less"
-                    } else {
-                        "more"
-                    }
+                    short(d.abs()),
+                    if d < 0.0 { "less" } else { "more" }
                 ),
-                _ => format!("{o} {} {less}", num(d.abs())),
+                _ => format!("{o} {} {less}", short(d.abs())),
             }
         })
         .collect();
     Some(parts.join(", "))
+}
+
+/// A difference for a sentence: at most three decimals (`194.199`, not the sum's
+/// `194.19899999999998`); trials.csv keeps every digit.
+fn short(x: f64) -> String {
+    num((x * 1000.0).round() / 1000.0)
+}
+
+/// A cost difference `d` (dollars over a run of `duration_s`) as [`versus`] words it.
+fn cost_versus(d: f64, duration_s: Option<f64>) -> String {
+    let way = if d <= 0.0 { "cheaper" } else { "dearer" };
+    match duration_s {
+        Some(s) if s >= 86_400.0 => format!("{}/day {way}", usd(d.abs() * 86_400.0 / s)),
+        Some(s) => format!(
+            "{} {way} over the {} run",
+            usd(d.abs()),
+            crate::units::span_text((s * 1000.0).round() as i64)
+        ),
+        None => format!("{} {way}", usd(d.abs())),
+    }
+}
+
+/// Dollars as a person reads them: cents from ten cents up, three significant digits
+/// below (a short run's difference is often a fraction of a cent).
+fn usd(x: f64) -> String {
+    if x == 0.0 || x.abs() >= 0.095 {
+        format!("${x:.2}")
+    } else {
+        let decimals = (2 - x.abs().log10().floor() as i32).clamp(2, 12) as usize;
+        format!("${x:.decimals$}")
+    }
 }
 
 /// What the pictures show: the first two objectives of every configuration that ran,
@@ -555,6 +575,28 @@ mod tests {
             relative_to(Path::new("/a/b/../c.csv"), Path::new("/a")),
             PathBuf::from("c.csv")
         );
+    }
+
+    #[test]
+    fn cost_is_per_day_only_for_runs_of_a_day_or_more() {
+        // (difference in dollars over the run, run's seconds, words)
+        let cases = [
+            (-0.41, Some(86_400.0), "$0.41/day cheaper"),
+            (-1.23, Some(3.0 * 86_400.0), "$0.41/day cheaper"),
+            (0.5, Some(2.0 * 86_400.0), "$0.25/day dearer"),
+            (
+                -0.0233,
+                Some(4.0 * 3600.0),
+                "$0.0233 cheaper over the 4h run",
+            ),
+            (0.004567, Some(600.0), "$0.00457 dearer over the 10m run"),
+            (-2.5, Some(90.0 * 60.0), "$2.50 cheaper over the 1h 30m run"),
+            (0.0, Some(3600.0), "$0.00 cheaper over the 1h run"),
+            (-0.3, None, "$0.30 cheaper"),
+        ];
+        for (d, duration_s, words) in cases {
+            assert_eq!(cost_versus(d, duration_s), words, "{d} over {duration_s:?}");
+        }
     }
 
     #[test]
