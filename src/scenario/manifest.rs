@@ -9,6 +9,7 @@
 //! three. Must not check what the object says: each reader does.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
@@ -84,8 +85,9 @@ pub(crate) const SCALED_OBJECT: Wanted = Wanted {
 #[derive(Clone, Debug)]
 pub(crate) struct Origin {
     pub path: PathBuf,
-    /// The document's text, and the file's line it starts after.
-    pub doc_text: String,
+    /// The document's text (shared by the items of a `List`: one copy, not one per item),
+    /// and the file's line it starts after.
+    pub doc_text: Arc<str>,
     pub first_line: u64,
     /// `items[k].` for an item of a `List` (or `scaledObject.` for an object written in
     /// the scenario), else empty.
@@ -97,7 +99,7 @@ impl Origin {
     pub(crate) fn inline(path: &Path, text: &str, key: &str) -> Origin {
         Origin {
             path: path.to_path_buf(),
-            doc_text: text.to_string(),
+            doc_text: text.into(),
             first_line: 0,
             prefix: format!("{key}."),
         }
@@ -167,9 +169,10 @@ fn is_list(v: &Value) -> bool {
 pub(crate) fn objects(text: &str, path: &Path) -> Result<Vec<(Value, Origin)>, Error> {
     let mut out = vec![];
     for doc in super::hpa_patches::split_documents(text, path)? {
+        let doc_text: Arc<str> = doc.text.as_str().into();
         let origin = |prefix: String| Origin {
             path: path.to_path_buf(),
-            doc_text: doc.text.clone(),
+            doc_text: Arc::clone(&doc_text),
             first_line: doc.first_line,
             prefix,
         };
@@ -209,21 +212,29 @@ fn none_of_kind(objects: Vec<(Value, Origin)>, path: &Path, wanted: &Wanted) -> 
     if let [(v, o)] = objects.as_slice() {
         return wanted.refuse(v, o);
     }
-    let held: Vec<String> = (objects.iter())
-        .map(|(v, _)| format!("{} {}", kind_of(v), name_of(v)))
-        .collect();
+    let held = (objects.iter()).map(|(v, _)| format!("{} {}", kind_of(v), name_of(v)));
     unplaced(
         path,
         format!(
             "the file holds no {} (it holds: {})",
             wanted.kind,
-            if held.is_empty() {
-                "nothing".into()
-            } else {
-                held.join(", ")
-            }
+            listed(held, "nothing")
         ),
     )
+}
+
+/// Names for a message: the first ten, then how many more (a `List` may hold thousands).
+fn listed(names: impl ExactSizeIterator<Item = String>, none: &str) -> String {
+    const SHOWN: usize = 10;
+    let more = names.len().saturating_sub(SHOWN);
+    let mut text = names.take(SHOWN).collect::<Vec<_>>().join(", ");
+    if text.is_empty() {
+        text = none.to_string();
+    }
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
 }
 
 /// The object of a manifest file a scenario reads (`FILE` or `FILE#NAME`): the one of
@@ -240,12 +251,10 @@ pub(crate) fn pick(
         .filter(|&i| kind_of(&objects[i].0) == wanted.kind)
         .collect();
     let names = |list: &[usize]| {
-        let n: Vec<&str> = list.iter().map(|&i| name_of(&objects[i].0)).collect();
-        if n.is_empty() {
-            "none".to_string()
-        } else {
-            n.join(", ")
-        }
+        listed(
+            list.iter().map(|&i| name_of(&objects[i].0).to_string()),
+            "none",
+        )
     };
     let chosen = match pick {
         Some(p) => {
