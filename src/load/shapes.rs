@@ -65,96 +65,48 @@ pub(crate) enum Shape {
 /// bit (-0.0 is not 0.0), so that one's rates may stand for the other's.
 impl PartialEq for Shape {
     fn eq(&self, other: &Shape) -> bool {
-        fn bits(values: &[f64]) -> Vec<u64> {
-            values.iter().map(|v| v.to_bits()).collect()
-        }
-        use Shape::*;
-        match (self, other) {
-            (Constant(a), Constant(b)) => bits(&[*a]) == bits(&[*b]),
-            (
-                Ramp {
-                    from,
-                    to,
-                    start,
-                    end,
-                },
-                Ramp {
-                    from: f,
-                    to: t,
-                    start: s,
-                    end: e,
-                },
-            ) => bits(&[*from, *to]) == bits(&[*f, *t]) && (start, end) == (s, e),
-            (
-                Step { at, from, to },
-                Step {
-                    at: a,
-                    from: f,
-                    to: t,
-                },
-            ) => bits(&[*from, *to]) == bits(&[*f, *t]) && at == a,
-            (
-                Spike { at, end, height },
-                Spike {
-                    at: a,
-                    end: e,
-                    height: h,
-                },
-            ) => bits(&[*height]) == bits(&[*h]) && (at, end) == (a, e),
-            (
-                Rush {
-                    start,
-                    end,
-                    rise,
-                    fall,
-                    base,
-                    peak,
-                },
-                Rush {
-                    start: s,
-                    end: e,
-                    rise: r,
-                    fall: f,
-                    base: b,
-                    peak: p,
-                },
-            ) => {
-                bits(&[*base, *peak]) == bits(&[*b, *p]) && (start, end, rise, fall) == (s, e, r, f)
-            }
-            (
-                Flash {
-                    at,
-                    rise,
-                    decay,
-                    base,
-                    peak,
-                },
-                Flash {
-                    at: a,
-                    rise: r,
-                    decay: d,
-                    base: b,
-                    peak: p,
-                },
-            ) => bits(&[*base, *peak]) == bits(&[*b, *p]) && (at, rise, decay) == (a, r, d),
-            (
-                Cycle {
-                    min,
-                    max,
-                    peak,
-                    period,
-                },
-                Cycle {
-                    min: n,
-                    max: x,
-                    peak: p,
-                    period: d,
-                },
-            ) => bits(&[*min, *max]) == bits(&[*n, *x]) && (peak, period) == (p, d),
-            (Weekly { days, before }, Weekly { days: d, before: b }) => {
-                bits(days) == bits(d) && bits(before) == bits(b)
-            }
-            _ => false,
+        self.words() == other.words()
+    }
+}
+
+impl Shape {
+    /// The variant and every field as 64-bit words (rates by their bits), for [`PartialEq`].
+    fn words(&self) -> (u8, Vec<u64>) {
+        let r = |rates: &[f64]| rates.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        let t = |times: &[i64]| times.iter().map(|&v| v as u64).collect::<Vec<_>>();
+        let joined = |a: Vec<u64>, b: Vec<u64>| [a, b].concat();
+        match *self {
+            Shape::Constant(a) => (0, r(&[a])),
+            Shape::Ramp {
+                from,
+                to,
+                start,
+                end,
+            } => (1, joined(r(&[from, to]), t(&[start, end]))),
+            Shape::Step { at, from, to } => (2, joined(r(&[from, to]), t(&[at]))),
+            Shape::Spike { at, end, height } => (3, joined(r(&[height]), t(&[at, end]))),
+            Shape::Rush {
+                start,
+                end,
+                rise,
+                fall,
+                base,
+                peak,
+            } => (4, joined(r(&[base, peak]), t(&[start, end, rise, fall]))),
+            Shape::Flash {
+                at,
+                rise,
+                decay,
+                base,
+                peak,
+            } => (5, joined(r(&[base, peak]), t(&[at, rise, decay]))),
+            Shape::Cycle {
+                min,
+                max,
+                peak,
+                period,
+            } => (6, joined(r(&[min, max]), t(&[peak, period]))),
+            Shape::Weekly { days, before } => (7, joined(r(&days), r(&before))),
         }
     }
 }
