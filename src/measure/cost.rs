@@ -33,12 +33,36 @@ pub use crate::scenario::prices::{
     cores, gib, pods_per_node,
 };
 
-/// $ per hour of a second with `paid_pods` pods.
-fn hourly(cost: &Cost, pod: &PodPrice, paid_pods: f64) -> f64 {
-    let paid = nonneg(paid_pods);
-    match &cost.node {
-        Some(n) => nodes_for(paid, pods_per_node(n, pod)) * n.hourly,
-        None => paid * cost.pod_hourly(pod),
+/// A run's prices made once: what a second's pods cost per hour and what they waste.
+/// Each second's figures are pure functions of these, so working them out once instead
+/// of every second changes no bit.
+enum Rate {
+    /// Priced by pods: $ per pod-hour.
+    Pods { pod_hourly: f64 },
+    /// Priced by nodes: pods per node, $ per node-hour.
+    Nodes { per_node: u32, hourly: f64 },
+}
+
+impl Rate {
+    fn of(cost: &Cost, pod: &PodPrice) -> Rate {
+        match &cost.node {
+            Some(n) => Rate::Nodes {
+                per_node: pods_per_node(n, pod),
+                hourly: n.hourly,
+            },
+            None => Rate::Pods {
+                pod_hourly: cost.pod_hourly(pod),
+            },
+        }
+    }
+
+    /// $ per hour of a second with `paid_pods` pods.
+    fn hourly(&self, paid_pods: f64) -> f64 {
+        let paid = nonneg(paid_pods);
+        match *self {
+            Rate::Nodes { per_node, hourly } => nodes_for(paid, per_node) * hourly,
+            Rate::Pods { pod_hourly } => paid * pod_hourly,
+        }
     }
 }
 
@@ -89,56 +113,100 @@ pub fn judge(
     demand_pods: &[f64],
     dt_s: f64,
 ) -> CostReport {
-    let hours_per_step = nonneg(dt_s) / 3600.0;
-    let demand = |i: usize| nonneg(demand_pods.get(i).copied().unwrap_or(0.0));
-    let mut total = 0.0;
-    let mut pod_hours = 0.0;
-    let mut waste = 0.0;
-    let mut node_hours = 0.0;
-    let mut peak_nodes = 0.0f64;
-    for (i, &p) in paid_pods.iter().enumerate() {
-        let paid = nonneg(p);
-        total += hourly(cost, pod, paid) * hours_per_step;
-        pod_hours += paid * hours_per_step;
-        waste += match &cost.node {
-            Some(n) => {
-                let per_node = pods_per_node(n, pod);
-                let nodes = nodes_for(paid, per_node);
-                node_hours += nodes * hours_per_step;
-                peak_nodes = peak_nodes.max(nodes);
-                let slots = nodes * per_node as f64;
-                (slots - demand(i)).max(0.0) * n.hourly / per_node as f64
-            }
-            None => (paid - demand(i)).max(0.0) * cost.pod_hourly(pod),
-        } * hours_per_step;
+    let mut sum = CostSum::new(cost, pod, dt_s);
+    for (i, &paid) in paid_pods.iter().enumerate() {
+        sum.add(paid, demand_pods.get(i).copied().unwrap_or(0.0));
     }
-    let hours = paid_pods.len() as f64 * hours_per_step;
-    CostReport {
-        total_usd: total,
-        per_hour_usd: if hours > 0.0 { total / hours } else { 0.0 },
-        pod_hours,
-        waste_usd: waste,
-        waste_fraction: if total > 0.0 { waste / total } else { 0.0 },
-        nodes: cost.node.as_ref().map(|n| NodeCost {
-            pods_per_node: pods_per_node(n, pod),
-            node_hours,
-            peak_nodes: peak_nodes as u64,
-            total_usd: total,
-        }),
-    }
+    sum.report()
 }
 
 /// $ spent by the end of each second, for the timeline; the last entry is
 /// [`judge`]'s total.
 pub fn cost_so_far(cost: &Cost, pod: &PodPrice, paid_pods: &[f64], dt_s: f64) -> Vec<f64> {
-    let hours_per_step = nonneg(dt_s) / 3600.0;
-    paid_pods
-        .iter()
-        .scan(0.0, |total, &p| {
-            *total += hourly(cost, pod, p) * hours_per_step;
-            Some(*total)
+    let mut sum = CostSum::new(cost, pod, dt_s);
+    (paid_pods.iter())
+        .map(|&paid| {
+            sum.add(paid, 0.0);
+            sum.total_usd()
         })
         .collect()
+}
+
+/// [`judge`] one entry at a time, in time order: a run's judgement adds its seconds as
+/// it reads them, with the cost so far at hand after each.
+pub struct CostSum<'a> {
+    cost: &'a Cost,
+    pod: &'a PodPrice,
+    rate: Rate,
+    hours_per_step: f64,
+    entries: usize,
+    total: f64,
+    pod_hours: f64,
+    waste: f64,
+    node_hours: f64,
+    peak_nodes: f64,
+}
+
+impl<'a> CostSum<'a> {
+    /// Nothing added yet; each entry lasts `dt_s` seconds.
+    pub fn new(cost: &'a Cost, pod: &'a PodPrice, dt_s: f64) -> CostSum<'a> {
+        CostSum {
+            cost,
+            pod,
+            rate: Rate::of(cost, pod),
+            hours_per_step: nonneg(dt_s) / 3600.0,
+            entries: 0,
+            total: 0.0,
+            pod_hours: 0.0,
+            waste: 0.0,
+            node_hours: 0.0,
+            peak_nodes: 0.0,
+        }
+    }
+
+    /// The next entry: `paid_pods` existed, `demand_pods` were needed.
+    pub fn add(&mut self, paid_pods: f64, demand_pods: f64) {
+        let paid = nonneg(paid_pods);
+        let demand = nonneg(demand_pods);
+        let hours = self.hours_per_step;
+        self.entries += 1;
+        self.total += self.rate.hourly(paid) * hours;
+        self.pod_hours += paid * hours;
+        self.waste += match self.rate {
+            Rate::Nodes { per_node, hourly } => {
+                let nodes = nodes_for(paid, per_node);
+                self.node_hours += nodes * hours;
+                self.peak_nodes = self.peak_nodes.max(nodes);
+                let slots = nodes * per_node as f64;
+                (slots - demand).max(0.0) * hourly / per_node as f64
+            }
+            Rate::Pods { pod_hourly } => (paid - demand).max(0.0) * pod_hourly,
+        } * hours;
+    }
+
+    /// $ spent over the entries added so far.
+    pub fn total_usd(&self) -> f64 {
+        self.total
+    }
+
+    /// The report of the entries added.
+    pub fn report(&self) -> CostReport {
+        let total = self.total;
+        let hours = self.entries as f64 * self.hours_per_step;
+        CostReport {
+            total_usd: total,
+            per_hour_usd: if hours > 0.0 { total / hours } else { 0.0 },
+            pod_hours: self.pod_hours,
+            waste_usd: self.waste,
+            waste_fraction: if total > 0.0 { self.waste / total } else { 0.0 },
+            nodes: self.cost.node.as_ref().map(|n| NodeCost {
+                pods_per_node: pods_per_node(n, self.pod),
+                node_hours: self.node_hours,
+                peak_nodes: self.peak_nodes as u64,
+                total_usd: total,
+            }),
+        }
+    }
 }
 
 #[cfg(test)]

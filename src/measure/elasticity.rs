@@ -95,50 +95,93 @@ fn sgn(x: f64) -> i8 {
 /// shorter of the two series; an empty series or a `dt_s` that is not a positive number
 /// gives all zeros. Bad samples (NaN, negative) read as 0.
 pub fn elasticity(demand: &[f64], supply: &[f64], dt_s: f64) -> Elasticity {
-    let n = demand.len().min(supply.len());
-    if n == 0 || !(dt_s > 0.0 && dt_s.is_finite()) {
-        return Elasticity::default();
+    let mut sum = ElasticitySum::default();
+    for (&d, &s) in demand.iter().zip(supply) {
+        sum.add(d, s);
     }
-    let (d, s): (Vec<f64>, Vec<f64>) = (0..n).map(|i| (units(demand[i]), units(supply[i]))).unzip();
-    let mut m = Elasticity {
-        duration_s: n as f64 * dt_s,
-        ..Elasticity::default()
-    };
-    // Sums over samples; each sample weighs dt, so 1/T Σ x dt is the mean over n.
-    let (mut rel_under, mut rel_over, mut under, mut over) = (0.0, 0.0, 0.0, 0.0);
-    let (mut under_n, mut over_n) = (0u64, 0u64);
-    for (&dt, &st) in d.iter().zip(&s) {
+    sum.finish(dt_s)
+}
+
+/// [`elasticity`] one sample at a time, in time order: a run's judgement adds its
+/// seconds as it reads them. Each sum is added in time order, as the formulas read.
+#[derive(Default)]
+pub struct ElasticitySum {
+    samples: usize,
+    rel_under: f64,
+    rel_over: f64,
+    under: f64,
+    over: f64,
+    under_n: u64,
+    over_n: u64,
+    up: u64,
+    down: u64,
+    supply_changes: f64,
+    demand_changes: f64,
+    previous: Option<(f64, f64)>,
+}
+
+impl ElasticitySum {
+    /// The next sample: `demand` and `supply` in resource units.
+    pub fn add(&mut self, demand: f64, supply: f64) {
+        let (dt, st) = (units(demand), units(supply));
+        self.samples += 1;
         let short = (dt - st).max(0.0);
         let surplus = (st - dt).max(0.0);
-        under += short;
-        over += surplus;
-        rel_under += short / dt.max(1.0);
-        rel_over += surplus / dt.max(1.0);
-        under_n += u64::from(sgn(dt - st) > 0);
-        over_n += u64::from(sgn(st - dt) > 0);
+        self.under += short;
+        self.over += surplus;
+        // A relative term of 0 is not added: the sums start at +0 and only grow, so
+        // adding +0 would change no bit.
+        if short > 0.0 {
+            self.rel_under += short / dt.max(1.0);
+        }
+        if surplus > 0.0 {
+            self.rel_over += surplus / dt.max(1.0);
+        }
+        self.under_n += u64::from(sgn(dt - st) > 0);
+        self.over_n += u64::from(sgn(st - dt) > 0);
+        if let Some((d0, s0)) = self.previous {
+            let ds = sgn(st - s0);
+            let dd = sgn(dt - d0);
+            self.up += u64::from(ds > dd);
+            self.down += u64::from(dd > ds);
+            self.supply_changes += (st - s0).abs();
+            self.demand_changes += (dt - d0).abs();
+        }
+        self.previous = Some((dt, st));
     }
-    let nf = n as f64;
-    m.under_accuracy_pct = 100.0 * rel_under / nf;
-    m.over_accuracy_pct = 100.0 * rel_over / nf;
-    m.under_mean_units = under / nf;
-    m.over_mean_units = over / nf;
-    m.under_timeshare_pct = 100.0 * under_n as f64 / nf;
-    m.over_timeshare_pct = 100.0 * over_n as f64 / nf;
-    let (mut up, mut down) = (0u64, 0u64);
-    for t in 1..n {
-        let ds = sgn(s[t] - s[t - 1]);
-        let dd = sgn(d[t] - d[t - 1]);
-        up += u64::from(ds > dd);
-        down += u64::from(dd > ds);
-        m.supply_changes += (s[t] - s[t - 1]).abs();
-        m.demand_changes += (d[t] - d[t - 1]).abs();
+
+    /// The metrics of the samples added, each lasting `dt_s` seconds: all zeros without
+    /// samples or when `dt_s` is not a positive number.
+    pub fn finish(&self, dt_s: f64) -> Elasticity {
+        let n = self.samples;
+        if n == 0 || !(dt_s > 0.0 && dt_s.is_finite()) {
+            return Elasticity::default();
+        }
+        // Each sample weighs dt, so 1/T Σ x dt is the mean over n.
+        let nf = n as f64;
+        let duration_s = nf * dt_s;
+        let share = |count: u64, of: usize| {
+            if of > 0 {
+                100.0 * count as f64 / of as f64
+            } else {
+                0.0
+            }
+        };
+        Elasticity {
+            under_accuracy_pct: 100.0 * self.rel_under / nf,
+            over_accuracy_pct: 100.0 * self.rel_over / nf,
+            under_mean_units: self.under / nf,
+            over_mean_units: self.over / nf,
+            under_timeshare_pct: 100.0 * self.under_n as f64 / nf,
+            over_timeshare_pct: 100.0 * self.over_n as f64 / nf,
+            instability_pct: share(self.up, n - 1),
+            instability_mirrored_pct: share(self.down, n - 1),
+            jitter_per_minute: (self.supply_changes - self.demand_changes) / duration_s * 60.0,
+            supply_changes: self.supply_changes,
+            demand_changes: self.demand_changes,
+            duration_s,
+        }
     }
-    if n > 1 {
-        m.instability_pct = 100.0 * up as f64 / (n - 1) as f64;
-        m.instability_mirrored_pct = 100.0 * down as f64 / (n - 1) as f64;
-    }
-    m.jitter_per_minute = (m.supply_changes - m.demand_changes) / m.duration_s * 60.0;
-    m
 }
 
 #[cfg(test)]

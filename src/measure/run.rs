@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::cost::{self, Cost, CostReport, PodPrice};
-use super::elasticity::{Elasticity, elasticity};
+use super::elasticity::{Elasticity, ElasticitySum};
 use super::latency::{Latency, PodQueue, SecondLoad, fraction_slower, second_latency};
 use super::slo::{self, SecondOutcome, Slo, SloReport};
 use crate::sim::{Record, RunSetting};
@@ -128,10 +128,7 @@ pub struct Reuse {
     judged: Vec<[Judged; LOADS_PER_SECOND]>,
     latencies: Vec<Option<Latency>>,
     outcomes: Vec<SecondOutcome>,
-    paid: Vec<f64>,
-    demand: Vec<f64>,
-    whole_demand: Vec<f64>,
-    ready: Vec<f64>,
+    so_far: Vec<f64>,
     orders: Orders,
     slo: slo::SloBuffers,
 }
@@ -266,10 +263,7 @@ fn judge_outcomes(
 ) -> Judgement {
     let setting = &record.setting;
     let Reuse {
-        paid,
-        demand,
-        whole_demand,
-        ready,
+        so_far,
         orders,
         slo: slo_buffers,
         ..
@@ -279,17 +273,21 @@ fn judge_outcomes(
         .map(|o| slo::judge_reusing(o, outcomes, slo_buffers));
     let prices = setting.cost.clone().unwrap_or_else(default_cost);
     let pod = PodPrice::from_requests(setting.requests.get("cpu"), setting.requests.get("memory"));
-    refill(paid, record.seconds.iter().map(|s| f64::from(s.paid)));
-    refill(demand, record.seconds.iter().map(|s| s.demand_pods));
-    let cost = cost::judge(&prices, &pod, paid, demand, 1.0);
-    let so_far = cost::cost_so_far(&prices, &pod, paid, 1.0);
-    refill(whole_demand, demand.iter().map(|d| d.ceil()));
-    refill(ready, record.seconds.iter().map(|s| f64::from(s.ready)));
-    let elasticity = elasticity(whole_demand, ready, 1.0);
+    // Cost and elasticity in one pass over the seconds: supply is the Ready pods, demand
+    // the load's pods at the target, rounded up (module doc of `elasticity`).
+    let mut cost = cost::CostSum::new(&prices, &pod, 1.0);
+    let mut elasticity = ElasticitySum::default();
+    so_far.clear();
+    for s in &record.seconds {
+        cost.add(f64::from(s.paid), s.demand_pods);
+        so_far.push(cost.total_usd());
+        elasticity.add(s.demand_pods.ceil(), f64::from(s.ready));
+    }
+    let (cost, elasticity) = (cost.report(), elasticity.finish(1.0));
 
     // The SLO's per-second verdicts, when it has judged this run.
     let bad = slo.is_some().then(|| slo_buffers.bad());
-    let steps = steps(record, latencies, bad, &so_far);
+    let steps = steps(record, latencies, bad, so_far);
     Judgement {
         latency: summarize_latency(queue, latencies, outcomes, orders),
         slo,
@@ -298,12 +296,6 @@ fn judge_outcomes(
         queue: None,
         steps,
     }
-}
-
-/// Empties `buffer` and fills it from `values`, keeping its memory.
-fn refill(buffer: &mut Vec<f64>, values: impl Iterator<Item = f64>) {
-    buffer.clear();
-    buffer.extend(values);
 }
 
 fn default_cost() -> Cost {
@@ -838,6 +830,41 @@ mod tests {
                 assert_eq!(exactly(&judge_run_reusing(&record, &mut reuse)), alone);
                 // Judged again, every second is remembered: still the same figures.
                 assert_eq!(exactly(&judge_run_reusing(&record, &mut reuse)), alone);
+            }
+        }
+    }
+
+    #[test]
+    fn a_runs_cost_and_elasticity_are_the_formulas_over_its_seconds() {
+        // The judgement adds cost and elasticity in one pass over the seconds; the
+        // formulas read whole series (`cost::judge`, `elasticity`): the same figures, to
+        // the bit, from the series the module docs name.
+        for scenario in ["feastflow-lunch-rush.yaml", "spywatcher-spikes.yaml"] {
+            for record in records(scenario, &[3]) {
+                let j = judge_run(&record);
+                let paid: Vec<f64> = record.seconds.iter().map(|s| f64::from(s.paid)).collect();
+                let demand: Vec<f64> = record.seconds.iter().map(|s| s.demand_pods).collect();
+                let whole: Vec<f64> = demand.iter().map(|d| d.ceil()).collect();
+                let ready: Vec<f64> = record.seconds.iter().map(|s| f64::from(s.ready)).collect();
+                let pod = PodPrice::from_requests(
+                    record.setting.requests.get("cpu"),
+                    record.setting.requests.get("memory"),
+                );
+                let prices = record.setting.cost.clone().unwrap_or_else(default_cost);
+                assert_eq!(
+                    format!("{:?}", j.cost),
+                    format!("{:?}", cost::judge(&prices, &pod, &paid, &demand, 1.0))
+                );
+                assert_eq!(
+                    format!("{:?}", j.elasticity),
+                    format!(
+                        "{:?}",
+                        super::super::elasticity::elasticity(&whole, &ready, 1.0)
+                    )
+                );
+                // The last row ends with the run: its cost so far is the total.
+                let last = j.steps.last().expect("rows");
+                assert_eq!(last.cost_so_far_usd.to_bits(), j.cost.total_usd.to_bits());
             }
         }
     }

@@ -340,9 +340,7 @@ pub fn judge_reusing(slo: &Slo, seconds: &[SecondOutcome], buffers: &mut SloBuff
         .error_rate
         .as_ref()
         .map(|e| budget(e.below, failed, requests));
-    let burn = |from: usize, to: usize| {
-        let (a0, m0, f0) = prefix[from];
-        let (a1, m1, f1) = prefix[to];
+    let burn = |&(a0, m0, f0): &(f64, f64, f64), &(a1, m1, f1): &(f64, f64, f64)| {
         let requests = a1 - a0;
         if requests <= 0.0 {
             return 0.0;
@@ -366,9 +364,12 @@ pub fn judge_reusing(slo: &Slo, seconds: &[SecondOutcome], buffers: &mut SloBuff
                     peak_burn_rate: 0.0,
                     peak_at_s: None,
                 };
-                for t in 0..seconds.len() {
-                    let from = (t + 1).saturating_sub(window_s as usize);
-                    let rate = burn(from, t + 1);
+                // The window ending at second t runs from the sums before second
+                // t + 1 - window_s (the run's start for the first ones) to those after t.
+                let width = window_s as usize;
+                let starts = std::iter::repeat_n(&prefix[0], width - 1).chain(prefix.iter());
+                for (t, (from, to)) in starts.zip(&prefix[1..]).enumerate() {
+                    let rate = burn(from, to);
                     out.seconds_over_budget += u64::from(rate > 1.0);
                     if rate > out.peak_burn_rate {
                         out.peak_burn_rate = rate;
@@ -628,6 +629,63 @@ mod tests {
             proptest::prop_assert!((0.0..=1.0).contains(&r.missed_fraction));
             proptest::prop_assert!(r.windows[0].peak_burn_rate >= 0.0);
             proptest::prop_assert_eq!(r.seconds, run.len() as u64);
+        }
+
+        /// The burn rates are those of every window, each worked out afresh, to the bit:
+        /// skipping the windows without a miss changes nothing.
+        #[test]
+        fn window_burn_rates_are_every_windows_own(
+            raw in proptest::collection::vec(
+                (0.0..50.0f64, 0.0..3.0f64, proptest::prop_oneof![3 => proptest::strategy::Just(0.0), 1 => 0.0..1.0f64]),
+                0..120,
+            ),
+            widths in proptest::collection::vec(1u64..30, 1..3),
+        ) {
+            let run: Vec<_> = raw
+                .iter()
+                .map(|&(a, f, slow)| second(a, if f < 2.5 { 0.0 } else { f }, slow, 3))
+                .collect();
+            let slo = Slo {
+                windows: widths.iter().map(|&w| secs(w as f64)).collect(),
+                ..slo()
+            };
+            let r = judge(&slo, &run);
+            let c: Vec<Counts> = run.iter().map(counts).collect();
+            for (k, &w) in widths.iter().enumerate() {
+                let mut want = WindowBurn {
+                    window_s: w,
+                    seconds_over_budget: 0,
+                    peak_burn_rate: 0.0,
+                    peak_at_s: None,
+                };
+                for t in 0..run.len() {
+                    let from = (t + 1).saturating_sub(w as usize);
+                    // Sums as the judgement adds them: from the run's start, then the
+                    // difference.
+                    let upto = |end: usize| {
+                        c[..end].iter().fold((0.0, 0.0, 0.0), |(a, m, f), x| {
+                            (a + x.arrivals, m + x.missed, f + x.failed)
+                        })
+                    };
+                    let ((a0, m0, f0), (a1, m1, f1)) = (upto(from), upto(t + 1));
+                    let requests = a1 - a0;
+                    let rate = if requests <= 0.0 {
+                        0.0
+                    } else {
+                        let l = burn_rate((m1 - m0) / requests, 0.1);
+                        let e = burn_rate((f1 - f0) / requests, 0.1);
+                        l.max(e)
+                    };
+                    want.seconds_over_budget += u64::from(rate > 1.0);
+                    if rate > want.peak_burn_rate {
+                        want.peak_burn_rate = rate;
+                        want.peak_at_s = Some(t as u64);
+                    }
+                }
+                proptest::prop_assert_eq!(r.windows[k].seconds_over_budget, want.seconds_over_budget);
+                proptest::prop_assert_eq!(r.windows[k].peak_burn_rate.to_bits(), want.peak_burn_rate.to_bits());
+                proptest::prop_assert_eq!(r.windows[k].peak_at_s, want.peak_at_s);
+            }
         }
     }
 

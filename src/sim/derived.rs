@@ -72,10 +72,11 @@ impl Series {
 
     /// Adds the second just served, forgetting what no metric reads any more.
     pub(super) fn push(&mut self, s: SecondSeries) {
-        self.seconds.push_back(s);
-        while self.seconds.len() > self.len {
+        // Room is made first: the queue never grows past its capacity.
+        while self.seconds.len() >= self.len {
             self.seconds.pop_front();
         }
+        self.seconds.push_back(s);
     }
 
     /// The last second's figure for `source` (0 before the first second).
