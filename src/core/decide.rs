@@ -121,7 +121,13 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
     let min = snap.min_replicas();
     let max = snap.hpa.spec.max_replicas;
     let behavior = snap.behavior();
-    let mut history = snap.history.clone();
+    // A copy with room for what this sync may add (a recommendation, a scale event):
+    // it never reallocates.
+    let mut history = History {
+        recommendations: with_room(&snap.history.recommendations),
+        scale_up_events: with_room(&snap.history.scale_up_events),
+        scale_down_events: with_room(&snap.history.scale_down_events),
+    };
     let mut conditions = Vec::with_capacity(3);
     set_condition(
         &mut conditions,
@@ -286,4 +292,11 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
     decision.conditions = conditions;
     decision.history = history;
     decision
+}
+
+/// A copy of `items` with room for one more.
+fn with_room<T: Clone>(items: &[T]) -> Vec<T> {
+    let mut copy = Vec::with_capacity(items.len() + 1);
+    copy.extend_from_slice(items);
+    copy
 }

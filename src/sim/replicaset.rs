@@ -94,7 +94,7 @@ impl Sim<'_> {
         let recorded = self.keep_snapshots.then(|| self.expanded_snapshot());
         // The scenario, its patches in the order they apply, and the pods the engine lists
         // are valid by construction: the core need not re-check them at every sync.
-        let decision = crate::core::decide_validated(&self.core);
+        let mut decision = crate::core::decide_validated(&self.core);
         self.return_entries();
         totals.syncs += 1;
         if decision.desired_replicas > self.spec {
@@ -103,7 +103,13 @@ impl Sim<'_> {
             totals.scale_downs += 1;
         }
         self.keda_after_sync(keda_reads, &decision);
-        self.core.history.clone_from(&decision.history);
+        // The controller's memory for the next sync: the decision's own, unless the
+        // decision is kept whole (an event, a recorded sync).
+        if self.takes_events() || recorded.is_some() {
+            self.core.history.clone_from(&decision.history);
+        } else {
+            self.core.history = std::mem::take(&mut decision.history);
+        }
         if let Some(snapshot) = recorded {
             self.syncs.push(RecordedSync {
                 second: self.t.as_millis().div_euclid(1000),
