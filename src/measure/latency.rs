@@ -214,15 +214,31 @@ impl Sojourn {
                 hi = t;
             }
             let newton = t + (survival - target) / density;
-            if density > 0.0 && (newton - t).abs() <= PERCENTILE_TOLERANCE * newton {
+            // An infinite step is no answer (inf - t is within any share of inf).
+            if density > 0.0
+                && newton.is_finite()
+                && (newton - t).abs() <= PERCENTILE_TOLERANCE * newton
+            {
                 return newton;
             }
             let next = if density > 0.0 && newton > lo && newton < hi {
                 newton
             } else if hi.is_finite() {
-                0.5 * (lo + hi)
+                // Halved first where the sum would pass the largest finite time.
+                let mid = 0.5 * (lo + hi);
+                if mid.is_finite() {
+                    mid
+                } else {
+                    0.5 * lo + 0.5 * hi
+                }
+            } else if t < f64::MAX {
+                // Doubling stops at the largest finite time: a root below it is found
+                // whatever the first guess (p95 and p99 from different guesses keep
+                // their order).
+                (2.0 * t).min(f64::MAX)
             } else {
-                2.0 * t
+                // Longer than every finite time.
+                return f64::INFINITY;
             };
             if !next.is_finite() {
                 return f64::INFINITY;
