@@ -632,7 +632,7 @@ mod tests {
         }
 
         /// The burn rates are those of every window, each worked out afresh, to the bit:
-        /// skipping the windows without a miss changes nothing.
+        /// reading the running sums in one pass changes nothing.
         #[test]
         fn window_burn_rates_are_every_windows_own(
             raw in proptest::collection::vec(

@@ -72,8 +72,9 @@ impl Series {
 
     /// Adds the second just served, forgetting what no metric reads any more.
     pub(super) fn push(&mut self, s: SecondSeries) {
-        // Room is made first: the queue never grows past its capacity.
-        while self.seconds.len() >= self.len {
+        // Room is made first: the queue never grows past its capacity (`len` is at
+        // least 1).
+        while self.seconds.len() >= self.len.max(1) {
             self.seconds.pop_front();
         }
         self.seconds.push_back(s);
