@@ -179,10 +179,14 @@ fn kind_of(v: &Value) -> &str {
     v.get("kind").and_then(Value::as_str).unwrap_or("(no kind)")
 }
 
-pub(crate) fn name_of(v: &Value) -> &str {
-    v.pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("(unnamed)")
+/// The object's `metadata.name`, when it has one.
+pub(crate) fn name_of(v: &Value) -> Option<&str> {
+    v.pointer("/metadata/name").and_then(Value::as_str)
+}
+
+/// The object's name for a message: `(unnamed)` when it has none.
+pub(crate) fn shown_name(v: &Value) -> &str {
+    name_of(v).unwrap_or("(unnamed)")
 }
 
 /// Whether `v` is a `List` (`kubectl get ... -o yaml` of several): `kind: List`, or
@@ -243,7 +247,7 @@ fn none_of_kind(objects: Vec<(Value, Origin)>, path: &Path, wanted: &Wanted) -> 
     if let [(v, o)] = objects.as_slice() {
         return wanted.refuse(v, o);
     }
-    let held = (objects.iter()).map(|(v, _)| format!("{} {}", kind_of(v), name_of(v)));
+    let held = (objects.iter()).map(|(v, _)| format!("{} {}", kind_of(v), shown_name(v)));
     unplaced(
         path,
         format!(
@@ -283,13 +287,13 @@ pub(crate) fn pick(
         .collect();
     let names = |list: &[usize]| {
         listed(
-            list.iter().map(|&i| name_of(&objects[i].0).to_string()),
+            list.iter().map(|&i| shown_name(&objects[i].0).to_string()),
             "none",
         )
     };
     let chosen = match pick {
         Some(p) => {
-            let named = (0..objects.len()).filter(|&i| name_of(&objects[i].0) == p);
+            let named = (0..objects.len()).filter(|&i| name_of(&objects[i].0) == Some(p));
             let named: Vec<usize> = named.collect();
             match named.iter().find(|i| of_kind.contains(i)) {
                 Some(&i) => i,
@@ -325,7 +329,7 @@ pub(crate) fn pick(
                         path.file_name()
                             .map(|n| n.to_string_lossy())
                             .unwrap_or_default(),
-                        name_of(&objects[many[0]].0)
+                        shown_name(&objects[many[0]].0)
                     ),
                 ));
             }

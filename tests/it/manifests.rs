@@ -343,3 +343,65 @@ fn a_large_list_is_read_whole_and_a_reader_limit_is_said_in_words() {
         }
     }
 }
+
+/// An HPA of a manifest file is named by its `metadata.name` (`hpasim validate`'s line
+/// shows it quoted, and nothing when it has none); `#NAME` picks a name the file writes,
+/// never the `(unnamed)` a message shows for an object without one.
+#[test]
+fn an_hpa_is_named_by_its_metadata_name_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let hpa = |meta: &str| {
+        format!(
+            "- apiVersion: autoscaling/v2\n  kind: HorizontalPodAutoscaler\n  {meta}\n  spec: {{scaleTargetRef: {{kind: Deployment, name: w}}, maxReplicas: 3}}\n"
+        )
+    };
+    // (the List's items, what validate's line says)
+    let cases = [
+        (
+            hpa("metadata: {name: web}"),
+            "HorizontalPodAutoscaler \"web\", 1 to 3",
+        ),
+        (
+            hpa("metadata: {labels: {a: b}}"),
+            "HorizontalPodAutoscaler, 1 to 3",
+        ),
+        (
+            hpa("metadata: {name: \"\"}"),
+            "HorizontalPodAutoscaler \"\", 1 to 3",
+        ),
+    ];
+    for (items, words) in &cases {
+        let file = dir.path().join("hpas.yaml");
+        std::fs::write(&file, format!("kind: List\nitems:\n{items}")).unwrap();
+        let found = commands::validate(&[file]).unwrap();
+        assert!(found.text.contains(words), "{items}: {}", found.text);
+    }
+    let file = dir.path().join("two.yaml");
+    std::fs::write(
+        &file,
+        format!("kind: List\nitems:\n{}{}", cases[0].0, cases[1].0),
+    )
+    .unwrap();
+    // (the pick, the HPA's maxReplicas or the error's words)
+    let picks: [(&str, Result<i64, &str>); 2] = [
+        ("#web", Ok(3)),
+        (
+            "#(unnamed)",
+            Err(
+                "holds no HorizontalPodAutoscaler named \"(unnamed)\" (its HorizontalPodAutoscalers: web, (unnamed))",
+            ),
+        ),
+    ];
+    for (pick, want) in picks {
+        let got = read_through(
+            dir.path(),
+            "HorizontalPodAutoscaler",
+            &format!("two.yaml{pick}"),
+        );
+        match (&got, want) {
+            (Ok(n), Ok(m)) => assert_eq!(*n, m, "{pick}"),
+            (Err(e), Err(words)) => assert!(e.contains(words), "{pick}: {e}"),
+            _ => panic!("{pick}: got {got:?}, want {want:?}"),
+        }
+    }
+}
