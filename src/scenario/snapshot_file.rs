@@ -161,12 +161,10 @@ fn yaml_budget(text: &str) -> Option<serde_saphyr::Budget> {
 fn budget_breach(e: &serde_saphyr::Error) -> Option<String> {
     use serde_saphyr::budget::BudgetBreach as B;
     let mut e = e;
-    loop {
-        match e {
-            serde_saphyr::Error::WithSnippet { error, .. }
-            | serde_saphyr::Error::AliasError { error, .. } => e = error,
-            _ => break,
-        }
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = e
+    {
+        e = error;
     }
     let serde_saphyr::Error::Budget { breach, .. } = e else {
         return None;

@@ -279,7 +279,8 @@ mod tests {
     fn a_scale_up_creates_the_lowest_free_ordinals_first() {
         let mut o = Ordinals::default();
         // (ordinals created, ordinals gone, replicas, the free ones below them)
-        let steps: [(&[u32], &[u32], u32, &[u32]); 5] = [
+        type Step<'a> = (&'a [u32], &'a [u32], u32, &'a [u32]);
+        let steps: [Step; 5] = [
             (&[], &[], 3, &[0, 1, 2]),
             (&[0, 1, 2, 3, 4], &[], 5, &[]),
             (&[], &[4, 3], 5, &[3, 4]),
