@@ -1,4 +1,5 @@
-//! A prometheus trace's text through its reader, then evaluated before, within and past its end.
+//! A prometheus trace's text through `hpasim::load::parse_trace`, which reads it and then evaluates it
+//! as a run would, for each `onEnd`, before, within and past its end (not only parsed).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

@@ -93,9 +93,7 @@ fn validate_one(path: &Path) -> Result<String, Error> {
             // scenario `validate` passes is one `check` can judge.
             crate::check::validate_checks(&s)?;
             // Valid, but the run will show something the user may not expect.
-            let warnings: String = (s.warnings.iter())
-                .map(|w| format!("\n    warning: {w}"))
-                .collect();
+            let warnings = warning_lines(&s.warnings);
             // A ScaledObject's HPA is the one KEDA generates.
             let keda = (s.keda.as_ref())
                 .map(|k| format!(" {} (KEDA's)", k.keda.hpa_name()))
@@ -132,7 +130,11 @@ fn validate_one(path: &Path) -> Result<String, Error> {
             })
         }
         Kind::Deployment => Ok(crate::scenario::describe_deployments(&text, path)?.join("; ")),
-        Kind::ScaledObject => Ok(crate::scenario::describe_scaled_objects(&text, path)?.join("; ")),
+        // With the warnings a scenario reading it shows (a trigger setting KEDA ignores).
+        Kind::ScaledObject => {
+            let (lines, warnings) = crate::scenario::describe_scaled_objects(&text, path)?;
+            Ok(format!("{}{}", lines.join("; "), warning_lines(&warnings)))
+        }
         // Its paths name fields of the scenario it is swept with, which `hpasim sweep`
         // checks; here its own form.
         Kind::Space => {
@@ -169,6 +171,13 @@ fn validate_one(path: &Path) -> Result<String, Error> {
             Err(e) => Err(e),
         },
     }
+}
+
+/// Warnings under a file's line, one a line.
+fn warning_lines(warnings: &[String]) -> String {
+    (warnings.iter())
+        .map(|w| format!("\n    warning: {w}"))
+        .collect()
 }
 
 /// What a file holds, by the top-level keys each must have (a scenario, a snapshot, a

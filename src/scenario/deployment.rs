@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::manifest::{Origin, Wanted, name_of};
+use super::manifest::{Origin, Wanted, shown_name};
 use super::model::{Probe, ScenarioFile};
 use super::pod_spec::{ContainerModel, PodResources};
 use crate::core::Quantity;
@@ -482,7 +482,7 @@ fn probe(v: &Value, field: &str, startup: bool) -> Result<Probe, Bad> {
 
 /// What the simulator models of a Deployment object; the error's field is the manifest's.
 fn manifest(v: &Value, origin: &Origin) -> Result<Manifest, Bad> {
-    let name = name_of(v).to_string();
+    let name = shown_name(v).to_string();
     let replicas = count(
         v.pointer("/spec/replicas"),
         "spec.replicas",

@@ -313,11 +313,7 @@ fn apply_one(hpa: &mut Value, r: &PatchRef, dir: &Path) -> Result<Applied, Error
             json_patch(hpa, &doc.value, &places).map_err(|(f, m)| fail(locate(&places, &f), m))?;
         return Ok(Applied { path, touched });
     }
-    let name = hpa
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let name = super::manifest::name_of(hpa).unwrap_or("").to_string();
     let mut touched = vec![];
     let mut targets = vec![];
     for doc in &docs {

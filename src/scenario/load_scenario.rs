@@ -561,11 +561,9 @@ fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
 pub fn describe_hpas(text: &str, path: &Path) -> Result<Vec<String>, Error> {
     let mut lines = vec![];
     for (value, origin) in super::manifest::all_of(text, path, &super::manifest::HPA)? {
-        let name = (value
-            .pointer("/metadata/name")
-            .and_then(serde_json::Value::as_str))
-        .map(|n| format!(" {n:?}"))
-        .unwrap_or_default();
+        let name = (super::manifest::name_of(&value))
+            .map(|n| format!(" {n:?}"))
+            .unwrap_or_default();
         let hpa: HorizontalPodAutoscaler = super::snapshot_file::typed_hpa(value, &origin)?;
         check_hpa(&hpa).map_err(|e| {
             origin.error(e.field.strip_prefix("hpa.").unwrap_or(&e.field), e.message)

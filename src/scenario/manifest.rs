@@ -8,6 +8,7 @@
 //! and `List` item with its place ([`Origin`]), one rule and one set of messages for the
 //! three. Must not check what the object says: each reader does.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -85,13 +86,46 @@ pub(crate) const SCALED_OBJECT: Wanted = Wanted {
 #[derive(Clone, Debug)]
 pub(crate) struct Origin {
     pub path: PathBuf,
-    /// The document's text (shared by the items of a `List`: one copy, not one per item),
-    /// and the file's line it starts after.
-    pub doc_text: Arc<str>,
-    pub first_line: u64,
+    /// The document the object is in, shared by the items of a `List`: one copy of its
+    /// text and one map of its fields' places, not one per item.
+    doc: Arc<Document>,
     /// `items[k].` for an item of a `List` (or `scaledObject.` for an object written in
     /// the scenario), else empty.
     pub prefix: String,
+}
+
+/// One document of a manifest file: its text, the file's line it starts after, and the
+/// places of the fields it writes, found on the first error to place: the items of a
+/// `List` are placed from one parse of their document, not one parse each (thousands of
+/// items, each an error, were thousands of parses of the whole document).
+#[derive(Debug)]
+struct Document {
+    text: String,
+    first_line: u64,
+    places: std::sync::OnceLock<Option<HashMap<String, Location>>>,
+}
+
+impl Document {
+    fn new(text: String, first_line: u64) -> Arc<Document> {
+        Arc::new(Document {
+            text,
+            first_line,
+            places: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The place of the field at `path` in the file, or of its nearest written parent.
+    fn locate(&self, path: &str) -> Option<Location> {
+        let places = self
+            .places
+            .get_or_init(|| super::snapshot_file::field_places(&self.text))
+            .as_ref()?;
+        let at = super::snapshot_file::nearest_place(places, path)?;
+        Some(Location {
+            line: at.line + self.first_line,
+            column: at.column,
+        })
+    }
 }
 
 impl Origin {
@@ -99,20 +133,14 @@ impl Origin {
     pub(crate) fn inline(path: &Path, text: &str, key: &str) -> Origin {
         Origin {
             path: path.to_path_buf(),
-            doc_text: text.into(),
-            first_line: 0,
+            doc: Document::new(text.to_string(), 0),
             prefix: format!("{key}."),
         }
     }
 
     /// The place of `field` (as the object nests it), when the text writes it or a parent.
     pub(crate) fn locate(&self, field: &str) -> Option<Location> {
-        let at =
-            super::snapshot_file::locate_field(&self.doc_text, &format!("{}{field}", self.prefix))?;
-        Some(Location {
-            line: at.line + self.first_line,
-            column: at.column,
-        })
+        self.doc.locate(&format!("{}{field}", self.prefix))
     }
 
     /// `path:line: field: message`, the field as the object nests it.
@@ -136,8 +164,8 @@ impl Origin {
     /// that an error has its line), else from `value` (an item of a `List`: at its line).
     pub(crate) fn parse<T: serde::de::DeserializeOwned>(&self, value: Value) -> Result<T, Error> {
         if self.prefix.is_empty() {
-            return super::snapshot_file::parse_yaml(&self.doc_text, &self.path)
-                .map_err(|e| super::hpa_patches::lines_down(e, self.first_line));
+            return super::snapshot_file::parse_yaml(&self.doc.text, &self.path)
+                .map_err(|e| super::hpa_patches::lines_down(e, self.doc.first_line));
         }
         serde_json::from_value(value).map_err(|e| Error::Input {
             path: self.path.clone(),
@@ -151,10 +179,14 @@ fn kind_of(v: &Value) -> &str {
     v.get("kind").and_then(Value::as_str).unwrap_or("(no kind)")
 }
 
-pub(crate) fn name_of(v: &Value) -> &str {
-    v.pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("(unnamed)")
+/// The object's `metadata.name`, when it has one.
+pub(crate) fn name_of(v: &Value) -> Option<&str> {
+    v.pointer("/metadata/name").and_then(Value::as_str)
+}
+
+/// The object's name for a message: `(unnamed)` when it has none.
+pub(crate) fn shown_name(v: &Value) -> &str {
+    name_of(v).unwrap_or("(unnamed)")
 }
 
 /// Whether `v` is a `List` (`kubectl get ... -o yaml` of several): `kind: List`, or
@@ -168,24 +200,27 @@ fn is_list(v: &Value) -> bool {
 /// between them), and every item of a document that is a `List`.
 pub(crate) fn objects(text: &str, path: &Path) -> Result<Vec<(Value, Origin)>, Error> {
     let mut out = vec![];
-    for doc in super::hpa_patches::split_documents(text, path)? {
-        let doc_text: Arc<str> = doc.text.as_str().into();
+    for mut doc in super::hpa_patches::split_documents(text, path)? {
+        let shared = Document::new(std::mem::take(&mut doc.text), doc.first_line);
         let origin = |prefix: String| Origin {
             path: path.to_path_buf(),
-            doc_text: Arc::clone(&doc_text),
-            first_line: doc.first_line,
+            doc: Arc::clone(&shared),
             prefix,
         };
-        match (is_list(&doc.value), doc.value.get("items")) {
-            (true, Some(Value::Array(items))) => {
-                for (k, item) in items.iter().enumerate() {
-                    out.push((item.clone(), origin(format!("items[{k}]."))));
+        if !is_list(&doc.value) {
+            out.push((doc.value, origin(String::new())));
+            continue;
+        }
+        // The items moved out, not copied: a `List` may be most of a 16 MiB file.
+        match doc.value.get_mut("items").map(Value::take) {
+            Some(Value::Array(items)) => {
+                for (k, item) in items.into_iter().enumerate() {
+                    out.push((item, origin(format!("items[{k}]."))));
                 }
             }
-            (true, _) => {
+            _ => {
                 return Err(origin(String::new()).error("items", "a List without `items`".into()));
             }
-            (false, _) => out.push((doc.value, origin(String::new()))),
         }
     }
     Ok(out)
@@ -212,7 +247,7 @@ fn none_of_kind(objects: Vec<(Value, Origin)>, path: &Path, wanted: &Wanted) -> 
     if let [(v, o)] = objects.as_slice() {
         return wanted.refuse(v, o);
     }
-    let held = (objects.iter()).map(|(v, _)| format!("{} {}", kind_of(v), name_of(v)));
+    let held = (objects.iter()).map(|(v, _)| format!("{} {}", kind_of(v), shown_name(v)));
     unplaced(
         path,
         format!(
@@ -252,13 +287,13 @@ pub(crate) fn pick(
         .collect();
     let names = |list: &[usize]| {
         listed(
-            list.iter().map(|&i| name_of(&objects[i].0).to_string()),
+            list.iter().map(|&i| shown_name(&objects[i].0).to_string()),
             "none",
         )
     };
     let chosen = match pick {
         Some(p) => {
-            let named = (0..objects.len()).filter(|&i| name_of(&objects[i].0) == p);
+            let named = (0..objects.len()).filter(|&i| name_of(&objects[i].0) == Some(p));
             let named: Vec<usize> = named.collect();
             match named.iter().find(|i| of_kind.contains(i)) {
                 Some(&i) => i,
@@ -294,7 +329,7 @@ pub(crate) fn pick(
                         path.file_name()
                             .map(|n| n.to_string_lossy())
                             .unwrap_or_default(),
-                        name_of(&objects[many[0]].0)
+                        shown_name(&objects[many[0]].0)
                     ),
                 ));
             }
@@ -583,5 +618,50 @@ mod tests {
             m[2]["external"]["target"],
             json!({"type": "AverageValue", "averageValue": "30"})
         );
+    }
+}
+
+#[cfg(test)]
+mod list_places {
+    use super::*;
+
+    /// Every item of a `List` is placed at its own lines, from the one map of places its
+    /// document shares (thousands of items: the map is built once, not once per item).
+    #[test]
+    fn every_item_of_a_list_is_placed_at_its_own_line() {
+        const ITEMS: usize = 3000;
+        let mut text = String::from("# a kubectl List\napiVersion: v1\nkind: List\nitems:\n");
+        let mut lines = vec![];
+        for k in 0..ITEMS {
+            // Items of two and of three lines, so that a place off by an item shows.
+            lines.push(text.lines().count() + 1);
+            text.push_str(&format!(
+                "- kind: HorizontalPodAutoscaler\n  metadata: {{name: h{k}}}\n"
+            ));
+            if k % 2 == 0 {
+                text.push_str("  spec: {minReplicas: 0}\n");
+            }
+        }
+        let objects = objects(&format!("other: doc\n---\n{text}"), Path::new("l.yaml")).unwrap();
+        assert_eq!(objects.len(), ITEMS + 1);
+        for (k, (_, origin)) in objects[1..].iter().enumerate() {
+            // Two lines down: the first document and its `---`.
+            let (kind, name, spec) = (lines[k] + 2, lines[k] + 3, lines[k] + 4);
+            // (field, the line it is at: its own, or its nearest written parent's)
+            let want = [
+                ("kind", kind),
+                ("metadata.name", name),
+                ("spec.minReplicas", if k % 2 == 0 { spec } else { kind }),
+                ("spec.scaleTargetRef", if k % 2 == 0 { spec } else { kind }),
+            ];
+            for (field, line) in want {
+                let place = origin.place(field);
+                assert_eq!(
+                    place,
+                    format!("l.yaml:{line} {field}"),
+                    "items[{k}].{field}"
+                );
+            }
+        }
     }
 }

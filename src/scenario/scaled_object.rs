@@ -255,15 +255,17 @@ pub(super) fn scaled_object_value(
     super::manifest::pick(text, path, &super::manifest::SCALED_OBJECT, pick)
 }
 
-/// Checks every ScaledObject of a file (`hpasim validate`): one line for each, or the
-/// first error at its file, line and field.
-pub fn describe_file(text: &str, path: &Path) -> Result<Vec<String>, Error> {
-    let mut lines = vec![];
+/// Checks every ScaledObject of a file (`hpasim validate`): one line for each and the
+/// warnings a scenario reading it would show, or the first error at its file, line and
+/// field.
+pub fn describe_file(text: &str, path: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
+    let (mut lines, mut warnings) = (vec![], vec![]);
     for (value, at) in super::manifest::all_of(text, path, &super::manifest::SCALED_OBJECT)? {
         let so: ScaledObject = at.parse(value)?;
         let origin = Origin { at, shown: "" };
         let keda = Keda::compile(&so).map_err(|e| origin.fail(&e.field, e.message))?;
         check_counts(&so).map_err(|(f, m)| origin.fail(&f, m))?;
+        warnings.extend(ignored_metadata(&so, &origin));
         let triggers: Vec<&str> = (so.spec.triggers.iter()).map(|t| t.kind.as_str()).collect();
         lines.push(format!(
             "ScaledObject {:?}, HPA {}, {} trigger(s): {}",
@@ -273,5 +275,5 @@ pub fn describe_file(text: &str, path: &Path) -> Result<Vec<String>, Error> {
             triggers.join(", ")
         ));
     }
-    Ok(lines)
+    Ok((lines, warnings))
 }

@@ -120,12 +120,16 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
             input_error(location, message)
         })?
     } else {
-        let options = serde_saphyr::options! { with_snippet: false };
+        let options = serde_saphyr::options! { with_snippet: false, budget: yaml_budget(text) };
         serde_saphyr::from_str_with_options(text, options).map_err(|e| {
             let location = e.location().map(|l| Location {
                 line: l.line(),
                 column: l.column(),
             });
+            if let Some(limit) = budget_breach(&e) {
+                // Not a field's fault: the place is where the reader stopped.
+                return input_error(location, limit);
+            }
             let message = strip_yaml_position(&e.to_string());
             let message = match &location {
                 Some(at) => plain_yaml_error(text, at, message),
@@ -134,6 +138,76 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
             input_error(location, message)
         })?
     })
+}
+
+/// serde-saphyr's budget for `text`: its defaults (depth, aliases, anchors, scalar bytes),
+/// but as many nodes and events as the text can hold, so that a file within the size
+/// limit of its kind (`kubectl get hpa -A -o yaml`'s `List` of thousands) is read whole.
+/// The defaults (250 000 nodes, a 12 MB `List` of 200 000 small HPAs is 1.4 million) are a
+/// guard for a server reading strangers' text; here the file's size is the guard. Nodes
+/// a text holds: each takes a byte at least, but an empty value none (`{:}`, `-`), hence
+/// twice the bytes; events: a node's start and end.
+fn yaml_budget(text: &str) -> Option<serde_saphyr::Budget> {
+    let default = serde_saphyr::Budget::default();
+    let nodes = default.max_nodes.max(2 * text.len() + 16);
+    serde_saphyr::budget! {
+        max_nodes: nodes,
+        max_events: default.max_events.max(2 * nodes),
+    }
+}
+
+/// The limit of the YAML reader `e` says the text went past, in words; `None` when `e` is
+/// another error.
+fn budget_breach(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut e = e;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = e
+    {
+        e = error;
+    }
+    let serde_saphyr::Error::Budget { breach, .. } = e else {
+        return None;
+    };
+    let limits = serde_saphyr::Budget::default();
+    let what = match breach {
+        B::Depth { .. } => format!(
+            "the text nests lists and mappings more than {} deep",
+            limits.max_depth
+        ),
+        B::Aliases { .. } => format!(
+            "the text has more than {} aliases (`*name`)",
+            limits.max_aliases
+        ),
+        B::Anchors { .. } => format!(
+            "the text has more than {} anchors (`&name`)",
+            limits.max_anchors
+        ),
+        B::AliasAnchorRatio { .. } => format!(
+            "the text has more than {} aliases (`*name`) per anchor (`&name`)",
+            limits.alias_anchor_ratio_multiplier
+        ),
+        B::MergeKeys { .. } => format!(
+            "the text has more than {} merge keys (`<<`)",
+            limits.max_merge_keys
+        ),
+        B::ScalarBytes { .. } | B::InputBytes { .. } => {
+            "the text's values add up to more than the YAML reader reads".to_string()
+        }
+        B::Documents { .. } => format!("the file has more than {} documents", limits.max_documents),
+        B::Nodes { nodes } => format!(
+            "the text has more than {} values, lists and mappings",
+            nodes.saturating_sub(1)
+        ),
+        B::Events { events } => {
+            format!("the text has more than {} parts", events.saturating_sub(1))
+        }
+        _ => "the text is beyond one of the YAML reader's limits (on nesting, anchors and aliases)"
+            .to_string(),
+    };
+    Some(format!(
+        "too large or too deep to read: {what} (a limit of the YAML reader, which guards it against text that would take it too long or too much memory)"
+    ))
 }
 
 /// serde_json's error in a person's words: the field path on the error's line, and no
@@ -408,7 +482,14 @@ fn strip_yaml_position(message: &str) -> String {
 /// start of a list item. A field the text leaves out (a default) is placed at its nearest
 /// written parent; `None` when the text does not parse as YAML.
 pub(crate) fn locate_field(text: &str, field: &str) -> Option<Location> {
-    let places = field_places(text)?;
+    nearest_place(&field_places(text)?, field)
+}
+
+/// The place of `field` among a text's [`field_places`], or of its nearest written parent.
+pub(super) fn nearest_place(
+    places: &std::collections::HashMap<String, Location>,
+    field: &str,
+) -> Option<Location> {
     let mut path = field;
     loop {
         if let Some(at) = places.get(path) {

@@ -9,7 +9,7 @@
 //! The controller acts on every pod event it watches: here, when the replicas change, a
 //! pod becomes Ready, a pod is gone, and when a pod's `minReadySeconds` have passed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::engine::{Due, Sim, pod_name};
 use super::pods::{Pod, Stage};
@@ -22,12 +22,52 @@ pub(super) struct Ordinals {
     /// Live pods (not gone; terminating ones included, as the controller lists them)
     /// by ordinal: an ordinal is created anew only once its pod is gone.
     live: BTreeMap<u32, usize>,
+    /// The ordinals below `next` with no live pod (a pod gone, a scale-down): the ones a
+    /// pass creates, lowest first, found without visiting the live ones.
+    free: BTreeSet<u32>,
+    /// One past the highest ordinal ever created: every ordinal from it up is free.
+    next: u32,
     /// Each pod's ordinal, by pod index (every pod of the run has one).
     of_pod: Vec<u32>,
     /// The controller is running: a pod gone during it makes it run once more after,
     /// instead of inside itself.
     busy: bool,
     again: bool,
+}
+
+impl Ordinals {
+    /// Pod `i` was created with `ordinal`.
+    fn created(&mut self, ordinal: u32, i: usize) {
+        self.live.insert(ordinal, i);
+        self.free.remove(&ordinal);
+        if ordinal >= self.next {
+            self.free.extend(self.next..ordinal);
+            self.next = ordinal + 1;
+        }
+    }
+
+    /// The pod of `ordinal` is gone: the ordinal is free to create anew.
+    fn gone(&mut self, ordinal: u32) {
+        self.live.remove(&ordinal);
+        self.free.insert(ordinal);
+    }
+
+    /// The lowest ordinal below `replicas` with no live pod.
+    fn lowest_free(&self, replicas: u32) -> Option<u32> {
+        let first = self
+            .free
+            .first()
+            .copied()
+            .unwrap_or(self.next)
+            .min(self.next);
+        (first < replicas).then_some(first)
+    }
+
+    /// Every ordinal below `replicas` with no live pod, lowest first.
+    fn free_below(&self, replicas: u32) -> Vec<u32> {
+        let listed = self.free.range(..replicas).copied();
+        listed.chain(self.next..replicas).collect()
+    }
 }
 
 /// `isRunningAndReady`: phase Running and the Ready condition true.
@@ -68,7 +108,7 @@ impl Sim<'_> {
     /// Pod `i` was created with `ordinal`.
     pub(super) fn ordinal_created(&mut self, ordinal: u32, i: usize) {
         if let Some(o) = &mut self.stateful {
-            o.live.insert(ordinal, i);
+            o.created(ordinal, i);
             o.of_pod.push(ordinal);
             debug_assert_eq!(o.of_pod.len(), i + 1);
         }
@@ -84,7 +124,7 @@ impl Sim<'_> {
             && let Some(&ordinal) = o.of_pod.get(i)
             && o.live.get(&ordinal) == Some(&i)
         {
-            o.live.remove(&ordinal);
+            o.gone(ordinal);
         }
         self.reconcile();
     }
@@ -128,34 +168,52 @@ impl Sim<'_> {
         let min_ready = set.min_ready;
         let now = self.t;
         let replicas = self.followed.max(0) as u32;
-        for ordinal in 0..replicas {
-            self.pod_visits += 1;
-            let pod = self
-                .stateful
-                .as_ref()
-                .and_then(|o| o.live.get(&ordinal).copied());
-            let Some(i) = pod else {
-                // processReplica: "If we find a Pod that has not been created we create
-                // the Pod"; monotonic: "return immediately".
+        // processReplica for each ordinal in [0, replicas): "If we find a Pod that has not
+        // been created we create the Pod". Without monotonic, every missing one at once;
+        // the free ordinals are kept, so a pass visits no pod it has nothing to do with
+        // (scanning from 0 each pass made a scale-up of n pods n² lookups).
+        if !monotonic {
+            let Some(o) = &self.stateful else {
+                return;
+            };
+            for ordinal in o.free_below(replicas) {
+                self.pod_visits += 1;
                 let name = self.new_pod_name(ordinal);
                 let i = self.create_pod(name);
                 self.ordinal_created(ordinal, i);
-                if monotonic {
+            }
+        } else {
+            // Monotonic: the live pods below the lowest missing ordinal in order, each
+            // stopping the pass when not yet Running, Ready and available; then the
+            // missing one is created ("return immediately").
+            let Some(o) = &self.stateful else {
+                return;
+            };
+            let missing = o.lowest_free(replicas);
+            let below = missing.unwrap_or(replicas);
+            let mut blocked = None;
+            for (_, &i) in o.live.range(..below) {
+                self.pod_visits += 1;
+                let p = &self.pods[i];
+                // processReplica: a terminating pod, one not Running and Ready, and one not
+                // yet available each block the ordinals above it.
+                if p.stage == Stage::Terminating || !running_and_ready(p) {
                     return;
                 }
-                continue;
-            };
-            if !monotonic {
-                continue;
+                if !running_and_available(p, min_ready, now) {
+                    blocked = Some(i);
+                    break;
+                }
             }
-            let p = &self.pods[i];
-            // processReplica: a terminating pod, one not Running and Ready, and one not
-            // yet available each block the ordinals above it.
-            if p.stage == Stage::Terminating || !running_and_ready(p) {
+            if let Some(i) = blocked {
+                self.requeue_when_available(i);
                 return;
             }
-            if !running_and_available(p, min_ready, now) {
-                self.requeue_when_available(i);
+            if let Some(ordinal) = missing {
+                self.pod_visits += 1;
+                let name = self.new_pod_name(ordinal);
+                let i = self.create_pod(name);
+                self.ordinal_created(ordinal, i);
                 return;
             }
         }
@@ -207,5 +265,45 @@ impl Sim<'_> {
         if at > self.t {
             self.schedule(at, Due::StatefulSet);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ordinals;
+
+    /// The ordinals a pass creates are the free ones below the replicas, lowest first, as
+    /// `processReplica` finds them walking from 0: after a scale-down (the highest gone)
+    /// and a pod gone in the middle, a scale-up refills the middle one first.
+    #[test]
+    fn a_scale_up_creates_the_lowest_free_ordinals_first() {
+        let mut o = Ordinals::default();
+        // (ordinals created, ordinals gone, replicas, the free ones below them)
+        type Step<'a> = (&'a [u32], &'a [u32], u32, &'a [u32]);
+        let steps: [Step; 5] = [
+            (&[], &[], 3, &[0, 1, 2]),
+            (&[0, 1, 2, 3, 4], &[], 5, &[]),
+            (&[], &[4, 3], 5, &[3, 4]),
+            (&[], &[1], 6, &[1, 3, 4, 5]),
+            (&[1, 3], &[], 6, &[4, 5]),
+        ];
+        let mut pod = 0;
+        for (k, (created, gone, replicas, free)) in steps.into_iter().enumerate() {
+            for &ordinal in created {
+                o.created(ordinal, pod);
+                pod += 1;
+            }
+            for &ordinal in gone {
+                o.gone(ordinal);
+            }
+            assert_eq!(o.free_below(replicas), free, "step {k}");
+            assert_eq!(o.lowest_free(replicas), free.first().copied(), "step {k}");
+            // Below fewer replicas: only those below them.
+            assert!(o.free_below(1).iter().all(|&n| n < 1), "step {k}");
+        }
+        // A gap left when a higher ordinal is created first is free too.
+        let mut o = Ordinals::default();
+        o.created(2, 0);
+        assert_eq!(o.free_below(4), [0, 1, 3]);
     }
 }

@@ -59,6 +59,35 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// A figure's value for the printed summary, by its unit (the name's ending): dollars to
+/// 4 decimals (`$0.1398`: configurations of a short run differ by fractions of a cent,
+/// which `hpasim simulate`'s `$0.14` would hide); as `hpasim simulate` prints them, a
+/// count of seconds whole (`12 s` in violation), a time in seconds to a tenth (`93.0 s`
+/// job wait) and milliseconds whole (`180 ms`); else at most 4 decimals. The csv
+/// files keep every digit ([`num`]), for a program to read.
+fn shown(name: &str, x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    if name.ends_with("Usd") {
+        format!("${x:.4}")
+    } else if name.ends_with("Seconds") {
+        format!("{x:.0} s")
+    } else if name.ends_with('S') {
+        format!("{x:.1} s")
+    } else if name.ends_with("Ms") {
+        format!("{x:.0} ms")
+    } else {
+        let text = format!("{x:.4}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        if text == "-0" {
+            "0".into()
+        } else {
+            text.into()
+        }
+    }
+}
+
 /// The trials assessed: objectives, feasibility; the front and the pick.
 pub struct Assessment {
     /// One point per trial, in the trials' order.
@@ -495,7 +524,10 @@ pub fn write_outputs(
     let _ = writeln!(text, "front ({}):", a.front.len());
     for &i in a.front.iter().take(20) {
         let t = &trials[i];
-        let values: Vec<String> = a.points[i].objectives.iter().map(|x| num(*x)).collect();
+        let values: Vec<String> = (header.objectives.iter())
+            .zip(&a.points[i].objectives)
+            .map(|(o, x)| shown(&o.name, *x))
+            .collect();
         let _ = writeln!(
             text,
             "  {}{} {}  ->  {}",
@@ -612,6 +644,30 @@ mod tests {
         for bad in ["elbow", "weights:", "weights:a=-1", "weights:a"] {
             assert!(parse_pick(bad).is_err(), "{bad}");
         }
+    }
+
+    /// The printed front says each objective in its unit, as `hpasim simulate` does; the
+    /// csv files keep every digit.
+    #[test]
+    fn the_printed_front_rounds_each_figure_by_its_unit() {
+        // (figure, value, as printed)
+        let cases = [
+            ("cost.totalUsd", 0.1398134635416493, "$0.1398"),
+            ("cost.wasteUsd", 12.0, "$12.0000"),
+            ("slo.violationSeconds", 37.0, "37 s"),
+            ("slo.violationSeconds", 36.6, "37 s"),
+            ("durationS", 14400.0, "14400.0 s"),
+            ("queue.waitP95S", 93.035, "93.0 s"),
+            ("latency.worstP95Ms", 182.4371, "182 ms"),
+            ("scaling.scaleUps", 6.0, "6"),
+            ("slo.missedFraction", 0.0012345678, "0.0012"),
+            ("pods.meanReady", 3.25, "3.25"),
+            ("cost.totalUsd", f64::NAN, "-"),
+        ];
+        for (name, x, want) in cases {
+            assert_eq!(shown(name, x), want, "{name} {x}");
+        }
+        assert_eq!(num(0.1398134635416493), "0.1398134635416493");
     }
 
     #[test]

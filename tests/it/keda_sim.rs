@@ -542,3 +542,37 @@ fn scale_counts_include_kedas_writes() {
         );
     }
 }
+
+/// `hpasim validate` on a ScaledObject file shows the warnings a scenario reading that
+/// ScaledObject shows, word for word (one code path): `metricName`, ignored since v2.12.
+#[test]
+fn validate_warns_of_a_scaled_object_file_as_its_scenario_does() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/seeds/neurolake");
+    let scenario = hpasim::scenario::load_scenario(&dir.join("api-keda-daily-cycle.yaml")).unwrap();
+    let from_scenario: Vec<&String> = (scenario.warnings.iter())
+        .filter(|w| w.contains("scaledobject.yaml"))
+        .collect();
+    assert_eq!(from_scenario.len(), 1, "{:?}", scenario.warnings);
+    // (the file validated, the warnings its line must carry)
+    let bare = std::fs::read_to_string(dir.join("scaledobject.yaml"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("metricName"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("scaledobject.yaml"), bare).unwrap();
+    let cases = [
+        (dir.join("scaledobject.yaml"), from_scenario.clone()),
+        (tmp.path().join("scaledobject.yaml"), vec![]),
+    ];
+    for (file, want) in cases {
+        let found = hpasim::commands::validate(std::slice::from_ref(&file)).unwrap();
+        assert!(found.refused.is_empty(), "{:?}", found.refused);
+        let shown: Vec<&str> = (found.text.lines())
+            .filter_map(|l| l.strip_prefix("    warning: "))
+            .collect();
+        let want: Vec<&str> = want.iter().map(|w| w.as_str()).collect();
+        assert_eq!(shown, want, "{}", file.display());
+    }
+}

@@ -282,3 +282,126 @@ fn a_list_of_thousands_is_named_by_its_first_ten_and_a_count() {
         assert!(!err.contains("c10"), "{kind}: {err}");
     }
 }
+
+/// `hpasim validate` on a `List` past the YAML reader's default of 250 000 nodes (40 000
+/// small HPAs here; `kubectl get hpa -A -o yaml` over a big cluster) reads it whole and
+/// names the bad item's own line; a text past one of the reader's guards (nesting,
+/// aliases per anchor) is refused in words naming the file, not in the reader's terms.
+#[test]
+fn a_large_list_is_read_whole_and_a_reader_limit_is_said_in_words() {
+    const ITEMS: usize = 40_000;
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |name: &str, text: &str| -> String {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let found = commands::validate(&[file]).unwrap();
+        assert_eq!(found.refused.len(), 1, "{name}: {}", found.text);
+        found.refused[0].to_string()
+    };
+    // The item given no maxReplicas, at the start, the middle and the end: each item is 2
+    // lines, after the 3 of the List's head.
+    for bad in [0, ITEMS / 2 + 1, ITEMS - 1] {
+        let mut text = String::from("apiVersion: v1\nkind: List\nitems:\n");
+        for k in 0..ITEMS {
+            let max = if k == bad { "" } else { ", maxReplicas: 3" };
+            text.push_str(&format!(
+                "- kind: HorizontalPodAutoscaler\n  spec: {{scaleTargetRef: {{kind: Deployment, name: w}}{max}}}\n"
+            ));
+        }
+        let err = refused("big.yaml", &text);
+        let want = format!(
+            "big.yaml:{}:3: items[{bad}]: missing field `maxReplicas`",
+            4 + 2 * bad
+        );
+        assert!(err.ends_with(&want), "item {bad}: {err}");
+    }
+    let deep = format!(
+        "kind: HorizontalPodAutoscaler\nspec: {}{}\n",
+        "[".repeat(70),
+        "]".repeat(70)
+    );
+    let mut aliases = String::from("kind: List\nitems:\n- &a {kind: HorizontalPodAutoscaler}\n");
+    aliases.push_str(&"- *a\n".repeat(200));
+    // (file, its text, the words that must be said)
+    let cases = [
+        (
+            "deep.yaml",
+            deep,
+            "deep.yaml:2:70: too large or too deep to read: the text nests lists and mappings more than 64 deep",
+        ),
+        (
+            "aliases.yaml",
+            aliases,
+            "aliases.yaml:204:1: too large or too deep to read: the text has more than 10 aliases (`*name`) per anchor",
+        ),
+    ];
+    for (name, text, words) in cases {
+        let err = refused(name, &text);
+        assert!(err.contains(words), "{name}: {err}");
+        for internal in ["budget", "breach", "{", "Nodes", "Depth"] {
+            assert!(!err.contains(internal), "{name}: {err}");
+        }
+    }
+}
+
+/// An HPA of a manifest file is named by its `metadata.name` (`hpasim validate`'s line
+/// shows it quoted, and nothing when it has none); `#NAME` picks a name the file writes,
+/// never the `(unnamed)` a message shows for an object without one.
+#[test]
+fn an_hpa_is_named_by_its_metadata_name_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let hpa = |meta: &str| {
+        format!(
+            "- apiVersion: autoscaling/v2\n  kind: HorizontalPodAutoscaler\n  {meta}\n  spec: {{scaleTargetRef: {{kind: Deployment, name: w}}, maxReplicas: 3}}\n"
+        )
+    };
+    // (the List's items, what validate's line says)
+    let cases = [
+        (
+            hpa("metadata: {name: web}"),
+            "HorizontalPodAutoscaler \"web\", 1 to 3",
+        ),
+        (
+            hpa("metadata: {labels: {a: b}}"),
+            "HorizontalPodAutoscaler, 1 to 3",
+        ),
+        (
+            hpa("metadata: {name: \"\"}"),
+            "HorizontalPodAutoscaler \"\", 1 to 3",
+        ),
+    ];
+    for (items, words) in &cases {
+        let file = dir.path().join("hpas.yaml");
+        std::fs::write(&file, format!("kind: List\nitems:\n{items}")).unwrap();
+        let found = commands::validate(&[file]).unwrap();
+        assert!(found.text.contains(words), "{items}: {}", found.text);
+    }
+    let file = dir.path().join("two.yaml");
+    std::fs::write(
+        &file,
+        format!("kind: List\nitems:\n{}{}", cases[0].0, cases[1].0),
+    )
+    .unwrap();
+    // (the pick, the HPA's maxReplicas or the error's words)
+    let picks: [(&str, Result<i64, &str>); 2] = [
+        ("#web", Ok(3)),
+        (
+            "#(unnamed)",
+            Err(
+                "holds no HorizontalPodAutoscaler named \"(unnamed)\" (its HorizontalPodAutoscalers: web, (unnamed))",
+            ),
+        ),
+    ];
+    for (pick, want) in picks {
+        let got = read_through(
+            dir.path(),
+            "HorizontalPodAutoscaler",
+            &format!("two.yaml{pick}"),
+        );
+        match (&got, want) {
+            (Ok(n), Ok(m)) => assert_eq!(*n, m, "{pick}"),
+            (Err(e), Err(words)) => assert!(e.contains(words), "{pick}: {e}"),
+            _ => panic!("{pick}: got {got:?}, want {want:?}"),
+        }
+    }
+}
