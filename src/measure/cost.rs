@@ -165,6 +165,7 @@ impl<'a> CostSum<'a> {
     }
 
     /// The next entry: `paid_pods` existed, `demand_pods` were needed.
+    #[inline]
     pub fn add(&mut self, paid_pods: f64, demand_pods: f64) {
         let paid = nonneg(paid_pods);
         let demand = nonneg(demand_pods);

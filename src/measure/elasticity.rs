@@ -122,6 +122,7 @@ pub struct ElasticitySum {
 
 impl ElasticitySum {
     /// The next sample: `demand` and `supply` in resource units.
+    #[inline]
     pub fn add(&mut self, demand: f64, supply: f64) {
         let (dt, st) = (units(demand), units(supply));
         self.samples += 1;

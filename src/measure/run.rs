@@ -8,7 +8,7 @@ use super::cost::{self, Cost, CostReport, PodPrice};
 use super::elasticity::{Elasticity, ElasticitySum};
 use super::latency::{Latency, PodQueue, SecondLoad, fraction_slower, second_latency};
 use super::slo::{self, SecondOutcome, Slo, SloReport};
-use crate::sim::{Record, RunSetting};
+use crate::sim::{Record, Row, RunSetting, SecondFigures};
 
 /// What the run's requests met, in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -126,9 +126,6 @@ pub struct Reuse {
     loads: Vec<[LoadBits; LOADS_PER_SECOND]>,
     /// What the loads of `loads` gave, in the same places.
     judged: Vec<[Judged; LOADS_PER_SECOND]>,
-    latencies: Vec<Option<Latency>>,
-    outcomes: Vec<SecondOutcome>,
-    so_far: Vec<f64>,
     orders: Orders,
     slo: slo::SloBuffers,
 }
@@ -153,7 +150,12 @@ pub fn judge_run_reusing(record: &Record, reuse: &mut Reuse) -> Judgement {
         // A worker: its jobs, measured exactly (`queue.rs`), for the requests.
         let objectives = setting.slo.as_ref().map(super::queue::worker_slo);
         let (outcomes, latencies) = super::queue::outcomes(record, jobs, setting.slo.as_ref());
-        let mut j = judge_outcomes(record, &queue, objectives, &latencies, &outcomes, reuse);
+        let (prices, pod) = prices(setting);
+        let mut judging = Judging::new(record, &queue, objectives.as_ref(), (&prices, &pod), reuse);
+        for ((s, latency), outcome) in record.seconds.iter().zip(latencies).zip(&outcomes) {
+            judging.add(s, latency, outcome);
+        }
+        let mut j = judging.finish();
         j.queue = Some(super::queue::judge_queue(jobs, record.summary.duration_s));
         return j;
     }
@@ -172,22 +174,18 @@ pub fn judge_run_reusing(record: &Record, reuse: &mut Reuse) -> Judgement {
         reuse.judged.clear();
         reuse.judged_with = judged_with;
     }
-    let Reuse {
-        across_runs,
-        loads,
-        judged,
-        latencies,
-        outcomes,
-        ..
-    } = reuse;
     let wanted = record.seconds.len().min(REMEMBERED_SECONDS);
-    if *across_runs && loads.len() < wanted {
-        loads.resize(wanted, [NEVER_MET; LOADS_PER_SECOND]);
-        judged.resize(wanted, [(None, 0.0); LOADS_PER_SECOND]);
+    if reuse.across_runs && reuse.loads.len() < wanted {
+        reuse.loads.resize(wanted, [NEVER_MET; LOADS_PER_SECOND]);
+        reuse.judged.resize(wanted, [(None, 0.0); LOADS_PER_SECOND]);
     }
-
-    latencies.clear();
-    outcomes.clear();
+    // Lent out while the rest of `reuse` is judged with, then kept for the next run.
+    let (mut loads, mut judged) = (
+        std::mem::take(&mut reuse.loads),
+        std::mem::take(&mut reuse.judged),
+    );
+    let (prices, pod) = prices(setting);
+    let mut judging = Judging::new(record, &queue, objectives.as_ref(), (&prices, &pod), reuse);
     // Seconds often repeat exactly (no noise, a flat trace): reuse the last answer.
     let mut last: Option<(SecondLoad, Option<Latency>, f64)> = None;
     for (i, s) in record.seconds.iter().enumerate() {
@@ -235,67 +233,206 @@ pub fn judge_run_reusing(record: &Record, reuse: &mut Reuse) -> Judgement {
                 (lat, slow)
             }
         };
-        latencies.push(latency);
-        outcomes.push(SecondOutcome {
+        let outcome = SecondOutcome {
             arrivals: s.arrivals,
             failed: s.failed,
             slow_fraction: slow,
             latency,
             ready: s.ready,
             backlog: 0.0,
-        });
+        };
+        judging.add(s, latency, &outcome);
     }
-    // Lent out while the rest of `reuse` is judged with, then kept for the next run.
-    let (latencies, outcomes) = (std::mem::take(latencies), std::mem::take(outcomes));
-    let judgement = judge_outcomes(record, &queue, objectives, &latencies, &outcomes, reuse);
-    (reuse.latencies, reuse.outcomes) = (latencies, outcomes);
+    let judgement = judging.finish();
+    (reuse.loads, reuse.judged) = (loads, judged);
     judgement
 }
 
-/// The judgement of the run's seconds: objectives, cost, elasticity, the steps.
-fn judge_outcomes(
-    record: &Record,
-    queue: &PodQueue,
-    objectives: Option<Slo>,
-    latencies: &[Option<Latency>],
-    outcomes: &[SecondOutcome],
-    reuse: &mut Reuse,
-) -> Judgement {
-    let setting = &record.setting;
-    let Reuse {
-        so_far,
-        orders,
-        slo: slo_buffers,
-        ..
-    } = reuse;
-    let slo = objectives
-        .as_ref()
-        .map(|o| slo::judge_reusing(o, outcomes, slo_buffers));
+/// A run's seconds judged one at a time, in time order, in one pass: the objectives,
+/// cost and elasticity summed, each timeline row's figures closed as its last second
+/// passes, the latency summary's worst seconds and the seconds its typical figures are
+/// drawn from. Nothing per second is kept beyond those seconds and the SLO's verdicts: a
+/// day's run is read once, not once per figure.
+struct Judging<'a> {
+    queue: &'a PodQueue,
+    slo: Option<slo::SloJudging<'a>>,
+    cost: cost::CostSum<'a>,
+    elasticity: ElasticitySum,
+    /// The timeline's rows: `[from, to)` second ranges, in time order.
+    rows: &'a [Row],
+    seconds: usize,
+    /// The next row to close, its seconds, and the figures of those added so far.
+    next_row: usize,
+    open_span: (usize, usize),
+    step: OpenStep,
+    steps: Vec<StepFigures>,
+    /// The seconds added so far.
+    at: usize,
+    worst_p95: Option<(usize, f64)>,
+    worst_p99: Option<(usize, f64)>,
+    without_service: usize,
+    orders: &'a mut Orders,
+}
+
+/// The maxima of a row's seconds' percentiles (ms), and whether one of its seconds failed
+/// the objectives.
+#[derive(Clone, Copy, Default)]
+struct OpenStep {
+    max_ms: [Option<f64>; 3],
+    bad: bool,
+}
+
+impl<'a> Judging<'a> {
+    fn new(
+        record: &'a Record,
+        queue: &'a PodQueue,
+        objectives: Option<&'a Slo>,
+        (prices, pod): (&'a Cost, &'a PodPrice),
+        reuse: &'a mut Reuse,
+    ) -> Judging<'a> {
+        let Reuse {
+            orders,
+            slo: slo_buffers,
+            ..
+        } = reuse;
+        orders.seconds.clear();
+        let mut judging = Judging {
+            queue,
+            slo: objectives.map(|o| slo::SloJudging::new(o, slo_buffers)),
+            // Supply is the Ready pods, demand the load's pods at the target, rounded up
+            // (module doc of `elasticity`).
+            cost: cost::CostSum::new(prices, pod, 1.0),
+            elasticity: ElasticitySum::default(),
+            rows: &record.timeline,
+            seconds: record.seconds.len(),
+            next_row: 0,
+            open_span: (0, 0),
+            step: OpenStep::default(),
+            steps: Vec::with_capacity(record.timeline.len()),
+            at: 0,
+            worst_p95: None,
+            worst_p99: None,
+            without_service: 0,
+            orders,
+        };
+        judging.open_span = judging.row_span(0);
+        judging
+    }
+
+    /// Row `k`'s seconds, `[from, to)`, within the run's (none past the last row).
+    fn row_span(&self, k: usize) -> (usize, usize) {
+        let Some(row) = self.rows.get(k) else {
+            return (usize::MAX, usize::MAX);
+        };
+        let from = (row.time_s as usize).min(self.seconds);
+        let to = ((row.time_s + row.span_s) as usize).min(self.seconds);
+        (from, to.max(from))
+    }
+
+    /// Closes the rows that end before second `i`: their seconds are all added.
+    fn close_rows_before(&mut self, i: usize) {
+        while self.next_row < self.rows.len() {
+            let (from, to) = self.open_span;
+            if to > i {
+                break;
+            }
+            let step = std::mem::take(&mut self.step);
+            let [p50_ms, p95_ms, p99_ms] = step.max_ms;
+            self.steps.push(StepFigures {
+                p50_ms,
+                p95_ms,
+                p99_ms,
+                slo_ok: self.slo.as_ref().map(|_| !step.bad),
+                // The dollars of the seconds before `to`: all added, no more.
+                cost_so_far_usd: if to > 0 { self.cost.total_usd() } else { 0.0 },
+            });
+            self.next_row += 1;
+            self.open_span = self.row_span(self.next_row);
+            debug_assert!(
+                self.open_span.0 >= from,
+                "the timeline's rows are in time order"
+            );
+        }
+    }
+
+    /// The next second: its figures, its latency and its outcome as the SLO takes it.
+    #[inline]
+    fn add(&mut self, s: &SecondFigures, latency: Option<Latency>, outcome: &SecondOutcome) {
+        let i = self.at;
+        if self.open_span.1 <= i {
+            self.close_rows_before(i);
+        }
+        let bad = self.slo.as_mut().is_some_and(|slo| slo.add(outcome));
+        self.cost.add(f64::from(s.paid), s.demand_pods);
+        self.elasticity
+            .add(s.demand_pods.ceil(), f64::from(s.ready));
+        // The open row takes the second when it is one of its own.
+        if self.open_span.0 <= i {
+            let max = |m: Option<f64>, x: f64| Some(m.map_or(x, |m| m.max(x)));
+            let step = &mut self.step;
+            if let Some(l) = latency {
+                let [a, b, c] = step.max_ms;
+                step.max_ms = [
+                    max(a, l.p50_s * 1000.0),
+                    max(b, l.p95_s * 1000.0),
+                    max(c, l.p99_s * 1000.0),
+                ];
+            }
+            step.bad |= bad;
+        }
+        // The worst p95 and p99: the first second of each maximum.
+        let worse = |m: Option<(usize, f64)>, x: f64| match m {
+            Some((_, best)) if best >= x => m,
+            _ => Some((i, x)),
+        };
+        match latency {
+            Some(l) => {
+                self.worst_p95 = worse(self.worst_p95, l.p95_s * 1000.0);
+                self.worst_p99 = worse(self.worst_p99, l.p99_s * 1000.0);
+                if let Some(r) = ranked(&l, outcome.arrivals) {
+                    self.orders.seconds.push(r);
+                }
+            }
+            None => self.without_service += usize::from(outcome.arrivals > 0.0),
+        }
+        self.at += 1;
+    }
+
+    fn finish(mut self) -> Judgement {
+        self.close_rows_before(usize::MAX);
+        let queue = self.queue;
+        let [typical_p50_ms, typical_p95_ms, typical_p99_ms] = typical(self.orders);
+        let (p95, p99) = (self.worst_p95, self.worst_p99);
+        Judgement {
+            latency: LatencySummary {
+                servers_per_pod: queue.servers,
+                idle_service_ms: if queue.service_rate > 0.0 {
+                    1000.0 / queue.service_rate
+                } else {
+                    0.0
+                },
+                typical_p50_ms,
+                typical_p95_ms,
+                typical_p99_ms,
+                worst_p95_ms: p95.map(|(_, v)| v),
+                worst_p95_at_s: p95.map(|(i, _)| i as f64),
+                worst_p99_ms: p99.map(|(_, v)| v),
+                seconds_without_service: self.without_service,
+            },
+            slo: self.slo.map(slo::SloJudging::finish),
+            cost: self.cost.report(),
+            elasticity: self.elasticity.finish(1.0),
+            queue: None,
+            steps: self.steps,
+        }
+    }
+}
+
+/// The run's prices (Fargate's by default) and its pod's requests as priced.
+fn prices(setting: &RunSetting) -> (Cost, PodPrice) {
     let prices = setting.cost.clone().unwrap_or_else(default_cost);
     let pod = PodPrice::from_requests(setting.requests.get("cpu"), setting.requests.get("memory"));
-    // Cost and elasticity in one pass over the seconds: supply is the Ready pods, demand
-    // the load's pods at the target, rounded up (module doc of `elasticity`).
-    let mut cost = cost::CostSum::new(&prices, &pod, 1.0);
-    let mut elasticity = ElasticitySum::default();
-    so_far.clear();
-    for s in &record.seconds {
-        cost.add(f64::from(s.paid), s.demand_pods);
-        so_far.push(cost.total_usd());
-        elasticity.add(s.demand_pods.ceil(), f64::from(s.ready));
-    }
-    let (cost, elasticity) = (cost.report(), elasticity.finish(1.0));
-
-    // The SLO's per-second verdicts, when it has judged this run.
-    let bad = slo.is_some().then(|| slo_buffers.bad());
-    let steps = steps(record, latencies, bad, so_far);
-    Judgement {
-        latency: summarize_latency(queue, latencies, outcomes, orders),
-        slo,
-        cost,
-        elasticity,
-        queue: None,
-        steps,
-    }
+    (prices, pod)
 }
 
 fn default_cost() -> Cost {
@@ -304,51 +441,6 @@ fn default_cost() -> Cost {
         memory_gib_per_hour: cost::FARGATE_MEMORY_GIB_PER_HOUR,
         node: None,
     }
-}
-
-/// The timeline's rows: each covers the seconds of its step, from its second on. `bad`
-/// holds the SLO's per-second verdicts (true: [`slo::second_ok`] failed), when the
-/// scenario declares objectives.
-fn steps(
-    record: &Record,
-    latencies: &[Option<Latency>],
-    bad: Option<&[bool]>,
-    so_far: &[f64],
-) -> Vec<StepFigures> {
-    record
-        .timeline
-        .iter()
-        .map(|row| {
-            let from = (row.time_s as usize).min(latencies.len());
-            let to = ((row.time_s + row.span_s) as usize).min(latencies.len());
-            let span = from..to.max(from);
-            // The three maxima in one pass over the step's seconds.
-            let max = |m: Option<f64>, x: f64| Some(m.map_or(x, |m| m.max(x)));
-            let [p50_ms, p95_ms, p99_ms] =
-                latencies[span.clone()]
-                    .iter()
-                    .flatten()
-                    .fold([None; 3], |[a, b, c], l| {
-                        [
-                            max(a, l.p50_s * 1000.0),
-                            max(b, l.p95_s * 1000.0),
-                            max(c, l.p99_s * 1000.0),
-                        ]
-                    });
-            StepFigures {
-                p50_ms,
-                p95_ms,
-                p99_ms,
-                slo_ok: bad.map(|bad| !bad[span.clone()].contains(&true)),
-                cost_so_far_usd: span
-                    .end
-                    .checked_sub(1)
-                    .and_then(|i| so_far.get(i))
-                    .copied()
-                    .unwrap_or(0.0),
-            }
-        })
-        .collect()
 }
 
 /// `x`'s place in [`f64::total_cmp`]'s order, as an integer (the same transformation).
@@ -376,6 +468,15 @@ struct Weighted {
 struct Ranked {
     keys: [i64; 3],
     arrivals: f64,
+}
+
+/// A second [`typical`] ranks: one with a latency and arrivals.
+fn ranked(l: &Latency, arrivals: f64) -> Option<Ranked> {
+    let key = |s: f64| total_order_key(s * 1000.0);
+    (arrivals > 0.0).then_some(Ranked {
+        keys: [key(l.p50_s), key(l.p95_s), key(l.p99_s)],
+        arrivals,
+    })
 }
 
 /// [`typical`]'s buffers, kept across a thread's runs.
@@ -406,25 +507,12 @@ const BAND_HALF_WIDTH: f64 = 0.03;
 /// edge, sums out of range, a sample that misled) all the seconds are sorted and summed
 /// as the rule says ([`weighted_median_by_sort`]). Either way the answer is the rule's, to
 /// the bit.
-fn typical(
-    latencies: &[Option<Latency>],
-    outcomes: &[SecondOutcome],
-    orders: &mut Orders,
-) -> [Option<f64>; 3] {
+fn typical(orders: &mut Orders) -> [Option<f64>; 3] {
     let Orders {
         seconds,
         sample,
         band,
     } = orders;
-    seconds.clear();
-    seconds.extend(latencies.iter().zip(outcomes).filter_map(|(l, o)| {
-        let l = l.as_ref()?;
-        let key = |s: f64| total_order_key(s * 1000.0);
-        (o.arrivals > 0.0).then_some(Ranked {
-            keys: [key(l.p50_s), key(l.p95_s), key(l.p99_s)],
-            arrivals: o.arrivals,
-        })
-    }));
     let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
     [0, 1, 2].map(|k| {
         weighted_median_in_band(seconds, k, total, sample, band).or_else(|| {
@@ -537,49 +625,6 @@ fn weighted_median_in_band(
     }
     // The half lies over the band.
     None
-}
-
-fn summarize_latency(
-    queue: &PodQueue,
-    latencies: &[Option<Latency>],
-    outcomes: &[SecondOutcome],
-    orders: &mut Orders,
-) -> LatencySummary {
-    let [typical_p50_ms, typical_p95_ms, typical_p99_ms] = typical(latencies, outcomes, orders);
-    // The worst p95 and p99 (the first second of each maximum) in one pass.
-    let worse = |m: Option<(usize, f64)>, i: usize, x: f64| match m {
-        Some((_, best)) if best >= x => m,
-        _ => Some((i, x)),
-    };
-    let (p95, p99) = latencies
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| l.map(|l| (i, l)))
-        .fold((None, None), |(p95, p99), (i, l)| {
-            (
-                worse(p95, i, l.p95_s * 1000.0),
-                worse(p99, i, l.p99_s * 1000.0),
-            )
-        });
-    LatencySummary {
-        servers_per_pod: queue.servers,
-        idle_service_ms: if queue.service_rate > 0.0 {
-            1000.0 / queue.service_rate
-        } else {
-            0.0
-        },
-        typical_p50_ms,
-        typical_p95_ms,
-        typical_p99_ms,
-        worst_p95_ms: p95.map(|(_, v)| v),
-        worst_p95_at_s: p95.map(|(i, _)| i as f64),
-        worst_p99_ms: p99.map(|(_, v)| v),
-        seconds_without_service: latencies
-            .iter()
-            .zip(outcomes)
-            .filter(|(l, o)| l.is_none() && o.arrivals > 0.0)
-            .count(),
-    }
 }
 
 /// The figures `--runs` spreads over seeds: name, value, and which way is worse.
@@ -730,7 +775,9 @@ mod tests {
             }
             let bits = |a: [Option<f64>; 3]| a.map(|v| v.map(f64::to_bits));
             let expected = bits(typical_by_full_sort(&latencies, &outcomes));
-            let got = bits(typical(&latencies, &outcomes, &mut Orders::default()));
+            let mut orders = Orders::default();
+            orders.seconds.extend(latencies.iter().zip(&outcomes).filter_map(|(l, o)| ranked(l.as_ref()?, o.arrivals)));
+            let got = bits(typical(&mut orders));
             proptest::prop_assert_eq!(got, expected);
         }
     }
@@ -833,6 +880,85 @@ mod tests {
                 assert_eq!(exactly(&judge_run_reusing(&record, &mut reuse)), alone);
             }
         }
+    }
+
+    #[test]
+    fn each_row_holds_the_worst_of_its_seconds_and_the_cost_before_its_end() {
+        // The judgement closes each row as its seconds pass; here each is worked out the
+        // long way from its second range: the seconds' latencies and verdicts one by one,
+        // the cost so far of every second.
+        let mut missed_rows = 0;
+        for (scenario, seed) in [
+            ("feastflow-lunch-rush.yaml", 3),
+            ("spywatcher-spikes.yaml", 4),
+        ] {
+            for record in records(scenario, &[seed]) {
+                let j = judge_run(&record);
+                let queue = pod_queue(&record.setting);
+                let slo = record
+                    .setting
+                    .slo
+                    .as_ref()
+                    .expect("the scenario has objectives");
+                let threshold_s = slo.latency.as_ref().map(|l| l.threshold_s());
+                let (prices, pod) = prices(&record.setting);
+                let paid: Vec<f64> = record.seconds.iter().map(|s| f64::from(s.paid)).collect();
+                let so_far = cost::cost_so_far(&prices, &pod, &paid, 1.0);
+                let second = |s: &SecondFigures| {
+                    let load = SecondLoad {
+                        arrivals: s.arrivals,
+                        serving_pods: f64::from(s.serving),
+                        capacity_per_pod: if s.serving > 0 {
+                            s.capacity_rps / f64::from(s.serving)
+                        } else {
+                            0.0
+                        },
+                        backlog: s.queued,
+                    };
+                    let latency = second_latency(&queue, &load);
+                    let outcome = SecondOutcome {
+                        arrivals: s.arrivals,
+                        failed: s.failed,
+                        slow_fraction: threshold_s
+                            .map_or(0.0, |t| fraction_slower(&queue, &load, t)),
+                        latency,
+                        ready: s.ready,
+                        backlog: 0.0,
+                    };
+                    (latency, slo::second_ok(slo, &outcome))
+                };
+                assert_eq!(j.steps.len(), record.timeline.len());
+                missed_rows += j.steps.iter().filter(|s| s.slo_ok == Some(false)).count();
+                for (row, step) in record.timeline.iter().zip(&j.steps) {
+                    let n = record.seconds.len();
+                    let from = (row.time_s as usize).min(n);
+                    let to = ((row.time_s + row.span_s) as usize).min(n).max(from);
+                    let seconds: Vec<_> = record.seconds[from..to].iter().map(second).collect();
+                    let worst = |f: fn(&Latency) -> f64| {
+                        (seconds.iter().filter_map(|(l, _)| l.as_ref()))
+                            .map(|l| f(l) * 1000.0)
+                            .reduce(f64::max)
+                    };
+                    let want = StepFigures {
+                        p50_ms: worst(|l| l.p50_s),
+                        p95_ms: worst(|l| l.p95_s),
+                        p99_ms: worst(|l| l.p99_s),
+                        slo_ok: Some(seconds.iter().all(|(_, ok)| *ok)),
+                        cost_so_far_usd: to.checked_sub(1).map_or(0.0, |i| so_far[i]),
+                    };
+                    assert_eq!(
+                        format!("{step:?}"),
+                        format!("{want:?}"),
+                        "{scenario} row at {}",
+                        row.time_s
+                    );
+                }
+            }
+        }
+        assert!(
+            missed_rows > 0,
+            "some row has a second that missed the objectives"
+        );
     }
 
     #[test]

@@ -283,14 +283,20 @@ fn episodes(bad: &[bool]) -> Episodes {
     }
 }
 
-/// [`judge_reusing`]'s per-second buffers, kept across a thread's runs (a day of seconds
-/// is some 2 MB: allocating it afresh each run costs page faults). After a judgement,
-/// [`SloBuffers::bad`] holds its per-second verdicts.
+/// [`SloJudging`]'s memory, kept across a thread's runs: the per-second verdicts (after a
+/// judgement, [`SloBuffers::bad`] holds them) and each window's recent running sums.
 #[derive(Default)]
 pub struct SloBuffers {
-    /// Prefix sums of arrivals, missed and failed requests, for the rolling windows.
-    prefix: Vec<(f64, f64, f64)>,
     bad: Vec<bool>,
+    rings: Vec<Ring>,
+}
+
+/// A window's running sums (arrivals, missed, failed) after each of its last `window_s`
+/// seconds; those after second `t` at `t % window_s`, `at` being the next second's place.
+#[derive(Default)]
+struct Ring {
+    sums: Vec<Sums>,
+    at: usize,
 }
 
 impl SloBuffers {
@@ -300,6 +306,9 @@ impl SloBuffers {
     }
 }
 
+/// Running sums of arrivals, missed and failed requests.
+type Sums = (f64, f64, f64);
+
 /// Judges a run, one [`SecondOutcome`] per simulated second (definitions in the module
 /// doc). An empty run meets every objective.
 pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
@@ -308,108 +317,164 @@ pub fn judge(slo: &Slo, seconds: &[SecondOutcome]) -> SloReport {
 
 /// As [`judge`], in `buffers`' memory; leaves the per-second verdicts there.
 pub fn judge_reusing(slo: &Slo, seconds: &[SecondOutcome], buffers: &mut SloBuffers) -> SloReport {
-    let mut by_rule = RuleSeconds {
-        backlog: slo.backlog.as_ref().map(|_| 0),
-        ..RuleSeconds::default()
-    };
-    let SloBuffers { prefix, bad } = buffers;
-    bad.clear();
-    prefix.clear();
-    let (mut requests, mut missed, mut failed) = (0.0, 0.0, 0.0);
-    prefix.push((requests, missed, failed));
+    let mut judging = SloJudging::new(slo, buffers);
     for s in seconds {
+        judging.add(s);
+    }
+    judging.finish()
+}
+
+/// [`judge`] one second at a time, in time order: a run's judgement adds each second as
+/// it reads it, and learns its verdict at once. Rolling windows keep only their last
+/// `window_s` running sums, so nothing grows with the run but one verdict a second.
+pub struct SloJudging<'a> {
+    slo: &'a Slo,
+    by_rule: RuleSeconds,
+    /// Running sums after the seconds added so far.
+    sums: Sums,
+    latency_allowed: Option<f64>,
+    error_allowed: Option<f64>,
+    /// One per window, in the order written (none without latency or error objectives).
+    windows: Vec<WindowBurn>,
+    bad: &'a mut Vec<bool>,
+    rings: &'a mut Vec<Ring>,
+}
+
+impl<'a> SloJudging<'a> {
+    /// Nothing added yet.
+    pub fn new(slo: &'a Slo, buffers: &'a mut SloBuffers) -> SloJudging<'a> {
+        let SloBuffers { bad, rings } = buffers;
+        bad.clear();
+        let latency_allowed = slo.latency.as_ref().map(|l| l.allowed_fraction());
+        let error_allowed = slo.error_rate.as_ref().map(|e| e.below);
+        let windows: Vec<WindowBurn> = if latency_allowed.is_none() && error_allowed.is_none() {
+            Vec::new()
+        } else {
+            (slo.windows.iter())
+                .map(|w| WindowBurn {
+                    window_s: (w.span().as_millis().max(0) as u64).div_ceil(1000).max(1),
+                    seconds_over_budget: 0,
+                    peak_burn_rate: 0.0,
+                    peak_at_s: None,
+                })
+                .collect()
+        };
+        rings.resize_with(windows.len(), Ring::default);
+        for ring in rings.iter_mut() {
+            ring.sums.clear();
+            ring.at = 0;
+        }
+        SloJudging {
+            slo,
+            by_rule: RuleSeconds {
+                backlog: slo.backlog.as_ref().map(|_| 0),
+                ..RuleSeconds::default()
+            },
+            sums: (0.0, 0.0, 0.0),
+            latency_allowed,
+            error_allowed,
+            windows,
+            bad,
+            rings,
+        }
+    }
+
+    /// The next second; true when it failed [`second_ok`].
+    #[inline]
+    pub fn add(&mut self, s: &SecondOutcome) -> bool {
         let c = counts(s);
-        let v = verdicts_of(slo, s, &c);
+        let v = verdicts_of(self.slo, s, &c);
+        let by_rule = &mut self.by_rule;
         by_rule.latency += u64::from(!v.latency);
         by_rule.error_rate += u64::from(!v.errors);
         by_rule.min_ready += u64::from(!v.ready);
         if let Some(b) = &mut by_rule.backlog {
             *b += u64::from(!v.backlog);
         }
-        bad.push(!(v.latency && v.errors && v.ready && v.backlog));
-        requests += c.arrivals;
-        missed += c.missed;
-        failed += c.failed;
-        prefix.push((requests, missed, failed));
-    }
-    let latency_budget = slo
-        .latency
-        .as_ref()
-        .map(|l| budget(l.allowed_fraction(), missed, requests));
-    let error_budget = slo
-        .error_rate
-        .as_ref()
-        .map(|e| budget(e.below, failed, requests));
-    let burn = |&(a0, m0, f0): &(f64, f64, f64), &(a1, m1, f1): &(f64, f64, f64)| {
-        let requests = a1 - a0;
-        if requests <= 0.0 {
-            return 0.0;
+        let bad = !(v.latency && v.errors && v.ready && v.backlog);
+        // The second's index, counted from 0.
+        let t = self.bad.len();
+        self.bad.push(bad);
+        let (requests, missed, failed) = &mut self.sums;
+        *requests += c.arrivals;
+        *missed += c.missed;
+        *failed += c.failed;
+        let to = self.sums;
+        let (latency_allowed, error_allowed) = (self.latency_allowed, self.error_allowed);
+        let burn = |(a0, m0, f0): Sums, (a1, m1, f1): Sums| {
+            let requests = a1 - a0;
+            if requests <= 0.0 {
+                return 0.0;
+            }
+            let latency = latency_allowed.map_or(0.0, |a| burn_rate((m1 - m0) / requests, a));
+            let errors = error_allowed.map_or(0.0, |a| burn_rate((f1 - f0) / requests, a));
+            latency.max(errors)
+        };
+        for (out, ring) in self.windows.iter_mut().zip(self.rings.iter_mut()) {
+            // The window ending at second t runs from the sums before second
+            // t + 1 - window_s (the run's start for the first ones) to those after t.
+            let width = out.window_s as usize;
+            let from = if t < width {
+                (0.0, 0.0, 0.0)
+            } else {
+                ring.sums[ring.at]
+            };
+            let rate = burn(from, to);
+            out.seconds_over_budget += u64::from(rate > 1.0);
+            if rate > out.peak_burn_rate {
+                out.peak_burn_rate = rate;
+                out.peak_at_s = Some(t as u64);
+            }
+            // The sums after second t sit where the window ending at t + width needs them.
+            if t < width {
+                ring.sums.push(to);
+            } else {
+                ring.sums[ring.at] = to;
+            }
+            ring.at = if ring.at + 1 == width { 0 } else { ring.at + 1 };
         }
-        let latency =
-            latency_budget.map_or(0.0, |b| burn_rate((m1 - m0) / requests, b.allowed_fraction));
-        let errors =
-            error_budget.map_or(0.0, |b| burn_rate((f1 - f0) / requests, b.allowed_fraction));
-        latency.max(errors)
-    };
-    let windows = if latency_budget.is_none() && error_budget.is_none() {
-        Vec::new()
-    } else {
-        slo.windows
-            .iter()
-            .map(|w| {
-                let window_s = (w.span().as_millis().max(0) as u64).div_ceil(1000).max(1);
-                let mut out = WindowBurn {
-                    window_s,
-                    seconds_over_budget: 0,
-                    peak_burn_rate: 0.0,
-                    peak_at_s: None,
-                };
-                // The window ending at second t runs from the sums before second
-                // t + 1 - window_s (the run's start for the first ones) to those after t.
-                let width = window_s as usize;
-                let starts = std::iter::repeat_n(&prefix[0], width - 1).chain(prefix.iter());
-                for (t, (from, to)) in starts.zip(&prefix[1..]).enumerate() {
-                    let rate = burn(from, to);
-                    out.seconds_over_budget += u64::from(rate > 1.0);
-                    if rate > out.peak_burn_rate {
-                        out.peak_burn_rate = rate;
-                        out.peak_at_s = Some(t as u64);
-                    }
-                }
-                out
-            })
-            .collect()
-    };
-    let spent = |b: Option<Budget>| b.is_some_and(|b| b.consumed > 1.0);
-    let verdict = if spent(latency_budget)
-        || spent(error_budget)
-        || by_rule.min_ready > 0
-        || by_rule.backlog.is_some_and(|b| b > 0)
-    {
-        Verdict::Violated
-    } else {
-        Verdict::Met
-    };
-    let missed_share = if slo.latency.is_some() {
-        missed
-    } else {
-        failed
-    };
-    SloReport {
-        verdict,
-        seconds: seconds.len() as u64,
-        violation_seconds: bad.iter().filter(|b| **b).count() as u64,
-        violations_by_rule: by_rule,
-        episodes: episodes(bad),
-        requests,
-        missed_fraction: if requests > 0.0 {
-            missed_share / requests
+        bad
+    }
+
+    /// The report over the seconds added.
+    pub fn finish(self) -> SloReport {
+        let slo = self.slo;
+        let (requests, missed, failed) = self.sums;
+        let by_rule = self.by_rule;
+        let latency_budget = (self.latency_allowed).map(|a| budget(a, missed, requests));
+        let error_budget = (self.error_allowed).map(|a| budget(a, failed, requests));
+        let spent = |b: Option<Budget>| b.is_some_and(|b| b.consumed > 1.0);
+        let verdict = if spent(latency_budget)
+            || spent(error_budget)
+            || by_rule.min_ready > 0
+            || by_rule.backlog.is_some_and(|b| b > 0)
+        {
+            Verdict::Violated
         } else {
-            0.0
-        },
-        latency_budget,
-        error_budget,
-        windows,
+            Verdict::Met
+        };
+        let missed_share = if slo.latency.is_some() {
+            missed
+        } else {
+            failed
+        };
+        let bad: &[bool] = self.bad;
+        SloReport {
+            verdict,
+            seconds: bad.len() as u64,
+            violation_seconds: bad.iter().filter(|b| **b).count() as u64,
+            violations_by_rule: by_rule,
+            episodes: episodes(bad),
+            requests,
+            missed_fraction: if requests > 0.0 {
+                missed_share / requests
+            } else {
+                0.0
+            },
+            latency_budget,
+            error_budget,
+            windows: self.windows,
+        }
     }
 }
 

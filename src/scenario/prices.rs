@@ -168,6 +168,7 @@ impl Cost {
 }
 
 /// NaN, negatives and infinities read as 0.
+#[inline]
 pub(crate) fn nonneg(x: f64) -> f64 {
     if x > 0.0 && x.is_finite() { x } else { 0.0 }
 }

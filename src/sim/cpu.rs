@@ -139,16 +139,7 @@ impl Sim<'_> {
         steady_served: f64,
     ) {
         let now = self.t;
-        let startup_cpu = self
-            .sc
-            .file
-            .workload
-            .startup
-            .startup_cpu
-            .as_ref()
-            // The application's; the other containers burn their baselines meanwhile.
-            .map(|q| q.milli() as f64 + self.sidecar_baselines())
-            .unwrap_or(self.serving.baseline_milli);
+        let startup_cpu = self.startup_cpu_milli;
         // A starting pod's CPU beyond its containers' baselines (the application's).
         let startup_extra = startup_cpu.min(self.serving.limit_milli) - self.serving.baseline_milli;
         self.settled.integral += self.settled.cpu_milli * 1000.0;
@@ -236,6 +227,14 @@ impl Sim<'_> {
         p.cpu_integral = integral;
         p.parts = parts;
         p.steady_offset = None;
+    }
+
+    /// CPU a starting pod burns, millicores: `startupCpu` for the application while the
+    /// other containers burn their baselines; without it, the containers' baselines.
+    pub(super) fn startup_cpu(&self) -> f64 {
+        (self.sc.file.workload.startup.startup_cpu.as_ref())
+            .map(|q| q.milli() as f64 + self.sidecar_baselines())
+            .unwrap_or(self.serving.baseline_milli)
     }
 
     /// CPU the containers after the first (the application) burn with no load, millicores.

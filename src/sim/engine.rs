@@ -123,6 +123,8 @@ pub(super) struct Sim<'a> {
     pub(super) last_desired: Option<i32>,
     pub(super) last_observed: Vec<Option<Reading>>,
     pub(super) serving: ServingModel,
+    /// What a starting pod burns ([`Sim::startup_cpu`]), worked out once.
+    pub(super) startup_cpu_milli: f64,
     waiting_requests: f64,
     /// Memory with no load, and per request served per second (milli-bytes).
     pub(super) memory_base: f64,
@@ -237,6 +239,7 @@ impl<'a> Sim<'a> {
             last_desired: None,
             last_observed: vec![],
             serving,
+            startup_cpu_milli: 0.0,
             waiting_requests: 0.0,
             memory_base: sc.pod.baseline_memory() as f64,
             memory_per_request: sc.pod.memory_per_request() as f64,
@@ -264,6 +267,7 @@ impl<'a> Sim<'a> {
                 .map(|r| r.every.span()),
             stateful: sc.stateful.as_ref().map(|_| Default::default()),
         };
+        sim.startup_cpu_milli = sim.startup_cpu();
         sim.timeline_names.clone_from(&sim.metric_names);
         sim.hpa_epochs.push(sim.hpa_epoch());
         // The initial pods ran before the start, serving the load as it was then: give
@@ -422,27 +426,32 @@ impl<'a> Sim<'a> {
         let mut reconnections = self
             .rebalance
             .map(|every| Every::from(every.as_millis(), 0));
+        // The first time one of the periodic steps is due: most seconds come before it,
+        // and need not ask each (`Every::due` is false, and changes nothing, until then).
+        let mut next_periodic = i64::MIN;
 
         while self.t < sc.end {
             let now = self.t;
             let elapsed = now.as_millis() - start;
-            if minutes.due(elapsed)
+            let periodic = elapsed >= next_periodic;
+            if periodic
+                && minutes.due(elapsed)
                 && let Some(watch) = &mut self.watch
             {
                 watch.progress(crate::core::Span::from_millis(elapsed), total);
             }
             self.handle_due();
-            if scrapes.due(elapsed) {
+            if periodic && scrapes.due(elapsed) {
                 self.scrape();
             }
-            let sync_due = syncs.due(elapsed);
+            let sync_due = periodic && syncs.due(elapsed);
             self.keda_poll_if_due(sync_due, &mut totals);
             if sync_due {
                 self.sync(&mut totals);
             }
 
             if let Some(r) = &mut reconnections {
-                if r.due(elapsed) {
+                if periodic && r.due(elapsed) {
                     self.reconnect();
                 }
                 self.reconnect_if_stranded();
@@ -543,13 +552,21 @@ impl<'a> Sim<'a> {
 
             // A row shows the state at its second and the requests of its whole step, from
             // its second to the next row's: it is written when the next one opens.
-            if rows.due(elapsed) {
+            if periodic && rows.due(elapsed) {
                 timeline.extend(open.take().map(|r| acc.close(r, last_queued, now)));
                 open = Some(self.row(&metric_specs));
                 acc = StepTotals::default();
             }
             acc.add(arrivals, second.served, second.failed);
             last_queued = second.queued;
+            if periodic {
+                next_periodic = [&minutes, &scrapes, &syncs, &rows]
+                    .into_iter()
+                    .chain(&reconnections)
+                    .map(Every::next)
+                    .min()
+                    .unwrap_or(i64::MAX);
+            }
             self.t = now.plus(SECOND);
         }
         // The last step, whole or cut short by the run's end.
@@ -596,6 +613,11 @@ impl Every {
             period: period.max(1),
             next: first,
         }
+    }
+
+    /// The first time from which `due` may be true.
+    pub(super) fn next(&self) -> i64 {
+        self.next
     }
 
     pub(super) fn due(&mut self, t: i64) -> bool {
