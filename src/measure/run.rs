@@ -296,6 +296,7 @@ impl<'a> Judging<'a> {
             ..
         } = reuse;
         orders.seconds.clear();
+        orders.total = 0.0;
         let mut judging = Judging {
             queue,
             slo: objectives.map(|o| slo::SloJudging::new(o, slo_buffers)),
@@ -391,6 +392,7 @@ impl<'a> Judging<'a> {
                 self.worst_p99 = worse(self.worst_p99, l.p99_s * 1000.0);
                 if let Some(r) = ranked(&l, outcome.arrivals) {
                     self.orders.seconds.push(r);
+                    self.orders.total += r.arrivals;
                 }
             }
             None => self.without_service += usize::from(outcome.arrivals > 0.0),
@@ -482,14 +484,17 @@ fn ranked(l: &Latency, arrivals: f64) -> Option<Ranked> {
 /// [`typical`]'s buffers, kept across a thread's runs.
 #[derive(Default)]
 struct Orders {
-    /// The seconds with a latency and arrivals, in time order.
+    /// The seconds with a latency and arrivals, in time order, and their arrivals summed
+    /// in that order.
     seconds: Vec<Ranked>,
-    /// A sample of them, then the seconds near the median (or all, to sort them).
+    total: f64,
+    /// A sample of them, then, for each percentile, the seconds near the median (or all,
+    /// to sort them).
     sample: Vec<Weighted>,
-    band: Vec<Weighted>,
+    bands: [Vec<Weighted>; 3],
 }
 
-/// Seconds a sample for [`weighted_median_in_band`] takes, about.
+/// Seconds a sample for [`weighted_medians_in_bands`] takes, about.
 const SAMPLE: usize = 4096;
 
 /// The share of the sample's arrivals either side of its weighted median that the band
@@ -502,7 +507,7 @@ const BAND_HALF_WIDTH: f64 = 0.03;
 /// first value at which the seconds taken in increasing order (ties in time order) carry
 /// half the arrivals, the sums added in that order.
 ///
-/// [`weighted_median_in_band`] finds it from a few thousand seconds when rounding cannot
+/// [`weighted_medians_in_bands`] finds it from a few thousand seconds when rounding cannot
 /// change the answer, which it proves; otherwise (the half within rounding of a value's
 /// edge, sums out of range, a sample that misled) all the seconds are sorted and summed
 /// as the rule says ([`weighted_median_by_sort`]). Either way the answer is the rule's, to
@@ -510,15 +515,20 @@ const BAND_HALF_WIDTH: f64 = 0.03;
 fn typical(orders: &mut Orders) -> [Option<f64>; 3] {
     let Orders {
         seconds,
+        total,
         sample,
-        band,
+        bands,
     } = orders;
-    let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
-    [0, 1, 2].map(|k| {
-        weighted_median_in_band(seconds, k, total, sample, band).or_else(|| {
+    let found = weighted_medians_in_bands(seconds, *total, sample, bands);
+    let mut k = 0;
+    found.map(|found| {
+        let band = &mut bands[k];
+        let at = k;
+        k += 1;
+        found.or_else(|| {
             band.clear();
             band.extend(seconds.iter().map(|s| Weighted {
-                key: s.keys[k],
+                key: s.keys[at],
                 arrivals: s.arrivals,
             }));
             weighted_median_by_sort(band)
@@ -538,14 +548,15 @@ fn weighted_median_by_sort(seconds: &mut [Weighted]) -> Option<f64> {
     })
 }
 
-/// The rule's answer for percentile `k` of `seconds` (their arrivals summing to
-/// `total`), found by sorting only the seconds near the weighted median; None when
+/// The rule's answer for each percentile of `seconds` (their arrivals summing to
+/// `total`), found by sorting only the seconds near the weighted median; None where
 /// rounding might make the rule's sums answer otherwise, or the band missed: the caller
 /// then sorts them all. Arrivals are positive (the seconds without are left out).
 ///
-/// A sample (every `n / SAMPLE`-th second) gives two values bracketing the weighted
-/// median; one pass sums the arrivals under the lower and collects the seconds between
-/// the two (the band), which are sorted and summed on from there.
+/// For each percentile a sample (every `n / SAMPLE`-th second) gives two values
+/// bracketing the weighted median; one pass over the seconds, for all three, sums the
+/// arrivals under the lower and collects the seconds between the two (the band), which
+/// are sorted and summed on from there.
 ///
 /// Why it is the rule's answer: the search ends on a value `v` with `under`, the
 /// arrivals of the seconds under `v`, and `upto`, those at or under `v`, both summed in
@@ -558,73 +569,86 @@ fn weighted_median_by_sort(seconds: &mut [Weighted]) -> Option<f64> {
 /// than a few such bounds, the rule's running sum is still under half before `v`; if
 /// `upto` passes half by as much, it reaches half within `v`'s seconds: the rule's answer
 /// is `v`. Halving is exact for totals far from the subnormal range, which is checked.
-fn weighted_median_in_band(
+fn weighted_medians_in_bands(
     seconds: &[Ranked],
-    k: usize,
     total: f64,
     sample: &mut Vec<Weighted>,
-    band: &mut Vec<Weighted>,
-) -> Option<f64> {
+    bands: &mut [Vec<Weighted>; 3],
+) -> [Option<f64>; 3] {
     let n = seconds.len();
     if n == 0 || !total.is_finite() || total < f64::MIN_POSITIVE * 4.0 {
-        return None;
+        return [None; 3];
     }
     let half = total / 2.0;
     // 4(n+1) ulps of the total: over twice the error of any of the four sums compared
     // (`under`, `upto`, the rule's running sums and totals), each at most (n-1)u of it.
     let margin = total * (n as f64 + 1.0) * f64::EPSILON * 2.0;
-    let at = |s: &Ranked| Weighted {
-        key: s.keys[k],
-        arrivals: s.arrivals,
-    };
 
-    sample.clear();
-    sample.extend(seconds.iter().step_by((n / SAMPLE).max(1)).map(at));
-    sample.sort_unstable_by_key(|s| s.key);
-    let sample_total: f64 = sample.iter().map(|s| s.arrivals).sum();
-    let quantile = |q: f64| {
-        let mut seen = 0.0;
-        let i = sample.iter().position(|s| {
-            seen += s.arrivals;
-            seen >= sample_total * q
-        });
-        sample[i.unwrap_or(sample.len() - 1)].key
-    };
-    let (low, high) = (
-        quantile(0.5 - BAND_HALF_WIDTH),
-        quantile(0.5 + BAND_HALF_WIDTH),
-    );
+    let edges = [0, 1, 2].map(|k| {
+        sample.clear();
+        sample.extend(
+            (seconds.iter().step_by((n / SAMPLE).max(1))).map(|s| Weighted {
+                key: s.keys[k],
+                arrivals: s.arrivals,
+            }),
+        );
+        sample.sort_unstable_by_key(|s| s.key);
+        let sample_total: f64 = sample.iter().map(|s| s.arrivals).sum();
+        let quantile = |q: f64| {
+            let mut seen = 0.0;
+            let i = sample.iter().position(|s| {
+                seen += s.arrivals;
+                seen >= sample_total * q
+            });
+            sample[i.unwrap_or(sample.len() - 1)].key
+        };
+        (
+            quantile(0.5 - BAND_HALF_WIDTH),
+            quantile(0.5 + BAND_HALF_WIDTH),
+        )
+    });
 
-    band.clear();
-    let mut under = 0.0;
+    bands.iter_mut().for_each(Vec::clear);
+    let mut unders = [0.0; 3];
     for s in seconds {
-        let key = s.keys[k];
-        if key < low {
-            under += s.arrivals;
-        } else if key <= high {
-            band.push(at(s));
+        for k in 0..3 {
+            let key = s.keys[k];
+            let (low, high) = edges[k];
+            if key < low {
+                unders[k] += s.arrivals;
+            } else if key <= high {
+                bands[k].push(Weighted {
+                    key,
+                    arrivals: s.arrivals,
+                });
+            }
         }
     }
-    band.sort_unstable_by_key(|s| s.key);
-    let mut i = 0;
-    while i < band.len() {
-        if under + margin >= half {
-            // The half lies under the band, or too near this value's lower edge.
-            return None;
+    let mut k = 0;
+    [(); 3].map(|()| {
+        let (band, mut under) = (&mut bands[k], unders[k]);
+        k += 1;
+        band.sort_unstable_by_key(|s| s.key);
+        let mut i = 0;
+        while i < band.len() {
+            if under + margin >= half {
+                // The half lies under the band, or too near this value's lower edge.
+                return None;
+            }
+            let key = band[i].key;
+            let mut upto = under;
+            while i < band.len() && band[i].key == key {
+                upto += band[i].arrivals;
+                i += 1;
+            }
+            if upto >= half {
+                return (upto >= half + margin).then_some(from_total_order_key(key));
+            }
+            under = upto;
         }
-        let key = band[i].key;
-        let mut upto = under;
-        while i < band.len() && band[i].key == key {
-            upto += band[i].arrivals;
-            i += 1;
-        }
-        if upto >= half {
-            return (upto >= half + margin).then_some(from_total_order_key(key));
-        }
-        under = upto;
-    }
-    // The half lies over the band.
-    None
+        // The half lies over the band.
+        None
+    })
 }
 
 /// The figures `--runs` spreads over seeds: name, value, and which way is worse.
@@ -776,7 +800,12 @@ mod tests {
             let bits = |a: [Option<f64>; 3]| a.map(|v| v.map(f64::to_bits));
             let expected = bits(typical_by_full_sort(&latencies, &outcomes));
             let mut orders = Orders::default();
-            orders.seconds.extend(latencies.iter().zip(&outcomes).filter_map(|(l, o)| ranked(l.as_ref()?, o.arrivals)));
+            for (l, o) in latencies.iter().zip(&outcomes) {
+                if let Some(r) = l.as_ref().and_then(|l| ranked(l, o.arrivals)) {
+                    orders.seconds.push(r);
+                    orders.total += r.arrivals;
+                }
+            }
             let got = bits(typical(&mut orders));
             proptest::prop_assert_eq!(got, expected);
         }
@@ -818,14 +847,18 @@ mod tests {
         ];
         for (seconds, want) in cases {
             let total: f64 = seconds.iter().map(|s| s.arrivals).sum();
-            let (mut sample, mut band) = (vec![], vec![]);
-            let got = weighted_median_in_band(&seconds, 1, total, &mut sample, &mut band);
-            assert_eq!(
-                got.map(f64::to_bits),
-                want.map(f64::to_bits),
-                "{:?}",
-                &seconds[..seconds.len().min(4)]
-            );
+            let (mut sample, mut bands) = (vec![], Default::default());
+            // The three percentiles' seconds are alike here: so are their answers.
+            let [got, p95, p99] =
+                weighted_medians_in_bands(&seconds, total, &mut sample, &mut bands);
+            for got in [got, p95, p99] {
+                assert_eq!(
+                    got.map(f64::to_bits),
+                    want.map(f64::to_bits),
+                    "{:?}",
+                    &seconds[..seconds.len().min(4)]
+                );
+            }
             let mut all: Vec<Weighted> = seconds
                 .iter()
                 .map(|s| Weighted {
