@@ -20,6 +20,7 @@ mod queue;
 pub mod record;
 mod replicaset;
 mod scale_target;
+mod second;
 mod seeds;
 pub mod serving;
 mod shared;

@@ -1,7 +1,7 @@
 //! The clock and the event queue: the run's set-up and what happens, in what order, each
 //! simulated second. The rules of each step live in the sibling files (pods' lifecycle,
 //! the ReplicaSet and nodes, CPU accounting, derived metrics, the core's snapshot,
-//! observation); this file only orders them.
+//! observation, the second's serving in `second.rs`); this file only orders them.
 //!
 //! Each second, in this order: due events (pod transitions, probe ticks, node arrivals,
 //! scheduled actions) in (time, insertion) order; a metrics-server scrape when one is due;
@@ -15,11 +15,12 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
 use super::cpu::SettledGroup;
-use super::derived::{SecondSeries, Series};
-use super::observe::{RunTotals, StepTotals, SurgeTracker};
+use super::derived::Series;
+use super::observe::{RunTotals, StepTotals};
 use super::pods::{Pod, Scrape, Stage};
-use super::record::{Event, HpaEpoch, Marks, Record, RecordedSync, Row, RunWatch, SecondFigures};
+use super::record::{Event, HpaEpoch, Marks, Record, RecordedSync, Row, RunWatch};
 use super::replicaset::{Nodes, pods_per_node};
+use super::second::ServingPass;
 use super::serving::ServingModel;
 use super::shared::{Draw, Shared};
 use crate::core::api::MetricSpec;
@@ -125,7 +126,7 @@ pub(super) struct Sim<'a> {
     pub(super) serving: ServingModel,
     /// What a starting pod burns ([`Sim::startup_cpu`]), worked out once.
     pub(super) startup_cpu_milli: f64,
-    waiting_requests: f64,
+    pub(super) waiting_requests: f64,
     /// Memory with no load, and per request served per second (milli-bytes).
     pub(super) memory_base: f64,
     pub(super) memory_per_request: f64,
@@ -396,10 +397,6 @@ impl<'a> Sim<'a> {
         let mut rows = Every::from(step.as_millis().max(1000), 0);
         let metric_specs = self.metric_specs.clone();
         let metric_names = self.metric_names.clone();
-        // "Enough pods" for surges: at the tolerance's edge, where the controller stops
-        // asking for more; demand (cost waste, elasticity): at the target itself.
-        let capacity_at_edge = self.capacity_at_target(1.0 + sc.file.controller.tolerance);
-        let capacity_at_target = self.capacity_at_target(1.0);
 
         let mut timeline = vec![];
         let length_s = ((sc.end.as_millis() - start) / 1000) as usize;
@@ -417,10 +414,7 @@ impl<'a> Sim<'a> {
         let mut open: Option<Row> = None;
         let mut last_queued = 0.0;
         let mut totals = RunTotals::default();
-        let mut served_warming = vec![];
-        let mut warming_pods = vec![];
-        let mut warming_factors = vec![];
-        let mut surges = SurgeTracker::default();
+        let mut pass = ServingPass::new(&self);
         let total = crate::core::Span::from_millis(sc.end.as_millis() - start);
         let mut minutes = Every::from(60_000, 0);
         let mut reconnections = self
@@ -458,7 +452,7 @@ impl<'a> Sim<'a> {
             }
 
             // Serving for [now, now + 1s).
-            let (rate, mut arrivals) = match &mut draws {
+            let (rate, arrivals) = match &mut draws {
                 Draw::Remembered(seconds) => seconds[(elapsed / 1000) as usize],
                 Draw::Drawing(drawn) => {
                     let d = sc
@@ -470,85 +464,14 @@ impl<'a> Sim<'a> {
                     d
                 }
             };
-            let mut steady = self.settled.pods.len();
-            let ready = self.count(Stage::Ready) as i64;
-            warming_pods.clear();
-            warming_factors.clear();
-            for &i in &self.tracked {
-                let p = &self.pods[i];
-                if p.serves(now) {
-                    let f = self.warm_factor(p, now);
-                    if f > 1.0 {
-                        warming_pods.push(i);
-                        warming_factors.push(f);
-                    } else {
-                        steady += 1;
-                    }
-                }
-            }
-            // A worker's second is its jobs' (`queue.rs`); a server's, its requests'.
-            let job = self.work_second(&mut arrivals, warming_factors.len(), &mut served_warming);
-            let second = match job {
-                Some((second, _)) => second,
-                None => self.serving.second(
-                    self.waiting_requests,
-                    arrivals,
-                    steady,
-                    &warming_factors,
-                    &mut served_warming,
-                ),
-            };
-            self.waiting_requests = second.queued;
-            self.settled.cpu_milli = self.serving.cpu(second.served_per_steady_pod, 1.0);
-            self.settled.served = second.served_per_steady_pod;
-            let serving_pods = steady + warming_pods.len();
-            let per_pod = if serving_pods > 0 {
-                second.served / serving_pods as f64
-            } else {
-                0.0
-            };
-            self.series.push(SecondSeries {
-                arrivals,
-                queued: second.queued,
-                served_per_pod: per_pod,
-                jobs: job.map(|j| j.1),
-            });
-            self.account_cpu(
-                &warming_pods,
-                &warming_factors,
-                &served_warming,
-                second.served_per_steady_pod,
+            let (figures, second) = self.serve_second(&mut pass, rate, arrivals);
+            seconds.push(figures);
+            totals.add_second(
+                figures.arrivals,
+                &second,
+                self.spec,
+                i64::from(figures.ready),
             );
-
-            // Surges: too few Ready pods for the load at the HPA's target.
-            let demand_pods = rate / capacity_at_target;
-            surges.second(self.secs(now), rate / capacity_at_edge, ready);
-
-            let capacity_rps = steady as f64 * self.serving.capacity(1.0)
-                + warming_factors
-                    .iter()
-                    .map(|&f| self.serving.capacity(f))
-                    .sum::<f64>();
-            let paid = [
-                Stage::Starting,
-                Stage::Running,
-                Stage::Ready,
-                Stage::Terminating,
-            ]
-            .map(|st| self.count(st))
-            .iter()
-            .sum::<usize>();
-            seconds.push(SecondFigures {
-                arrivals,
-                failed: second.failed,
-                queued: second.queued,
-                capacity_rps,
-                serving: serving_pods as u32,
-                ready: ready as u32,
-                paid: paid as u32,
-                demand_pods,
-            });
-            totals.add_second(arrivals, &second, self.spec, ready);
 
             // A row shows the state at its second and the requests of its whole step, from
             // its second to the next row's: it is written when the next one opens.
@@ -557,7 +480,7 @@ impl<'a> Sim<'a> {
                 open = Some(self.row(&metric_specs));
                 acc = StepTotals::default();
             }
-            acc.add(arrivals, second.served, second.failed);
+            acc.add(figures.arrivals, second.served, second.failed);
             last_queued = second.queued;
             if periodic {
                 next_periodic = [&minutes, &scrapes, &syncs, &rows]
@@ -582,7 +505,7 @@ impl<'a> Sim<'a> {
         if let (Some(shared), Some(drawn)) = (shared, drawn) {
             shared.remember(&sc.load, seed, sc.start, sc.end, drawn);
         }
-        let summary = self.summary(totals, surges.finish(), seed);
+        let summary = self.summary(totals, pass.surges.finish(), seed);
         Record {
             timeline,
             seconds,
