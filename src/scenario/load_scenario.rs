@@ -263,16 +263,8 @@ pub fn scenario_from_text(
     .map_err(|(f, m)| fail(&f, m))?;
     let pod = &w.pod;
     let node_cpu = (file.capacity.as_ref()).and_then(|c| c.node.get("cpu").map(|q| q.milli()));
-    let mut pod_spec =
+    let pod_spec =
         super::pod_spec::PodSpec::resolve(pod, node_cpu).map_err(|(f, m)| fail(&f, m))?;
-    if let Some(name) = deployment
-        .as_ref()
-        .and_then(|d| d.single_container.as_ref())
-    {
-        // The one-container fields, on the Deployment's container: a ContainerResource
-        // metric names it as on the cluster.
-        pod_spec.rename_single(name);
-    }
     if pod.concurrency == Some(0) {
         return Err(fail(
             "workload.pod.concurrency",
