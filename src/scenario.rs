@@ -17,6 +17,8 @@ pub mod scale_target;
 mod scaled_object;
 mod schema;
 mod snapshot_file;
+#[doc(hidden)]
+pub mod testing;
 pub mod traffic;
 pub mod worker;
 

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::hpasim;
+use hpasim::scenario::testing::TestScenario;
 use hpasim::sim::{Event, Options, Record, run};
 use predicates::prelude::*;
 
@@ -18,27 +19,12 @@ fn scenario(dir: &Path, workload: &str) -> PathBuf {
         true => workload.replacen("  startup:\n", &format!("  startup:\n{startup}\n"), 1),
         false => format!("{workload}\n  startup:\n{startup}"),
     };
-    let text = format!(
-        r#"name: test
-duration: 20m
-seed: 1
-hpa:
-  spec:
-    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
-    minReplicas: 1
-    maxReplicas: 10
-    metrics:
-    - type: Resource
-      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
-workload:
-{workload}
-load:
-- step: {{at: 10m, from: 150, to: 20}}
-"#
-    );
-    let path = dir.join("scenario.yaml");
-    std::fs::write(&path, text).unwrap();
-    path
+    TestScenario::new("test")
+        .duration("20m")
+        .top("seed: 1")
+        .workload(&workload)
+        .load("- step: {at: 10m, from: 150, to: 20}")
+        .write(dir, "scenario.yaml")
 }
 
 /// A Deployment `web` with `spec` lines (under `spec:`), pod lines (under the template's
