@@ -20,7 +20,7 @@ pub fn root() -> PathBuf {
 /// A small scenario written as `dir/FILE` (named `name`): 20 minutes on seed 1, one
 /// Deployment of 2 pods of 250m cpu and 256Mi (limit 500m, 5m a request, 30m at rest)
 /// under an HPA on cpu at 70 % (2 to 10); `startup` lines under `workload.startup:`,
-/// `load` lines under `load:`, then `extra` (top-level keys).
+/// `load` lines under `load:`, and `extra` (top-level keys).
 pub fn cpu_scenario(
     dir: &Path,
     file: &str,
