@@ -6,6 +6,7 @@
 
 mod common;
 
+use hpasim::scenario::testing::TestScenario;
 use hpasim::scenario::{Scenario, load_scenario};
 use hpasim::sim::{Options, run};
 
@@ -85,29 +86,15 @@ fn one_week_poisson_per_second_pass_only(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 3, args = [1_000, 3_000, 10_000])]
 fn two_hours_pods_pending_on_a_full_cluster(bencher: divan::Bencher, n: u32) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("pending.yaml");
-    let yaml = format!(
-        r#"name: pending
-duration: 2h
-hpa:
-  spec:
-    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: d}}
-    minReplicas: {n}
-    maxReplicas: {n}
-    metrics:
-    - type: Resource
-      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 60}}}}
-workload:
-  initialReplicas: 4
-  pod:
-    requests: {{cpu: 500m, memory: 256Mi}}
-    cpuPerRequest: 20m
-capacity: {{node: {{cpu: "2", memory: 8Gi}}, nodes: 3}}
-load:
-- constant: {{rps: 100}}
-"#
-    );
-    std::fs::write(&path, yaml).expect("write scenario");
+    let path = TestScenario::new("pending")
+        .duration("2h")
+        .top(r#"capacity: {node: {cpu: "2", memory: 8Gi}, nodes: 3}"#)
+        .replicas(n, n)
+        .cpu_target(60)
+        .initial_replicas(4)
+        .pod("    requests: {cpu: 500m, memory: 256Mi}\n    cpuPerRequest: 20m")
+        .load("- constant: {rps: 100}")
+        .write(dir.path(), "pending.yaml");
     let sc = load_scenario(&path).expect("scenario loads");
     let opts = Options::default();
     bencher.bench(|| run(divan::black_box(&sc), &opts));

@@ -17,11 +17,14 @@ pub mod scale_target;
 mod scaled_object;
 mod schema;
 mod snapshot_file;
+#[doc(hidden)]
+pub mod testing;
 pub mod traffic;
 pub mod worker;
 
 pub use deployment::describe_file as describe_deployments;
 pub(crate) use hpa_patches::{check_patch_file, is_patch_file};
+pub(crate) use load_scenario::validate_hpa_file;
 pub use load_scenario::{
     BuildLoad, MAX_MANIFEST_BYTES, MAX_RUNS, Scenario, apply_patch, describe_hpas, load_hpa,
     load_scenario, parse_scenario, read_manifest, scenario_from_text, scenario_value,

@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use hpasim::scenario::testing::TestScenario;
+
 /// Writes `seconds` of the daily cycle to `dir/<name>.csv` and a scenario around it to
 /// `dir/<name>.yaml` (its path returned): `extra` is added to the top level and `load`
 /// to the load list.
@@ -20,42 +22,24 @@ pub fn daily_cycle(dir: &Path, name: &str, seconds: i64, extra: &str, load: &str
         writeln!(f, "{s},{:.1}", 300.0 + 6_000.0 * shape + wobble).expect("write");
     }
     drop(f);
-    let yaml = dir.join(format!("{name}.yaml"));
-    let text = format!(
-        r#"
-name: {name}
-duration: {seconds}s
-{extra}
-hpa:
-  apiVersion: autoscaling/v2
-  kind: HorizontalPodAutoscaler
-  metadata: {{name: web}}
-  spec:
-    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
-    minReplicas: 10
-    maxReplicas: 250
-    metrics:
-    - type: Resource
-      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
-workload:
-  initialReplicas: 12
-  pod:
-    requests: {{cpu: 500m, memory: 512Mi}}
-    limits: {{cpu: "1", memory: 1Gi}}
+    let startup = "    scheduling: {uniform: [1s, 3s]}
+    imagePull: {lognormal: {median: 5s, p99: 20s}}
+    containerStart: {fixed: 1s}
+    appStart: {fixed: 8s}
+    readinessProbe: {initialDelaySeconds: 5, periodSeconds: 5}
+    warmup: {duration: 60s, cpuFactor: 1.5}";
+    TestScenario::new(name)
+        .duration(&format!("{seconds}s"))
+        .top(extra)
+        .replicas(10, 250)
+        .initial_replicas(12)
+        .pod(
+            "    requests: {cpu: 500m, memory: 512Mi}
+    limits: {cpu: \"1\", memory: 1Gi}
     cpuPerRequest: 10m
-    baseline: {{cpu: 50m, memory: 200Mi}}
-  startup:
-    scheduling: {{uniform: [1s, 3s]}}
-    imagePull: {{lognormal: {{median: 5s, p99: 20s}}}}
-    containerStart: {{fixed: 1s}}
-    appStart: {{fixed: 8s}}
-    readinessProbe: {{initialDelaySeconds: 5, periodSeconds: 5}}
-    warmup: {{duration: 60s, cpuFactor: 1.5}}
-load:
-- trace: {{file: {name}.csv}}
-{load}
-"#
-    );
-    std::fs::write(&yaml, text).expect("write scenario");
-    yaml
+    baseline: {cpu: 50m, memory: 200Mi}",
+        )
+        .startup(startup)
+        .load(&format!("- trace: {{file: {name}.csv}}\n{load}"))
+        .write(dir, &format!("{name}.yaml"))
 }

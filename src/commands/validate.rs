@@ -160,16 +160,10 @@ fn validate_one(path: &Path) -> Result<String, Error> {
             location: None,
             message: "a list, but not of JSON patch operations (each with `op` and `path`)".into(),
         }),
-        // Every HPA of the file, each as `hpaFile: FILE#NAME` reads it.
-        Kind::Hpa => match crate::scenario::describe_hpas(&text, path) {
-            Ok(lines) => Ok(lines.join("; ")),
-            // A kustomize overlay's patch: checked as a patch, not refused for what it
-            // leaves to the HPA it patches.
-            Err(_) if crate::scenario::is_patch_file(&text, path) => {
-                crate::scenario::check_patch_file(path)
-            }
-            Err(e) => Err(e),
-        },
+        // Every HPA of the file, each as `hpaFile: FILE#NAME` reads it; a kustomize
+        // overlay's patch checked as a patch, not refused for what it leaves to the HPA it
+        // patches.
+        Kind::Hpa => crate::scenario::validate_hpa_file(&text, path),
     }
 }
 

@@ -80,8 +80,6 @@ pub(super) struct Merged {
     /// For each merged container (the manifest's order), its index under the scenario's
     /// `workload.pod.containers`, if it is there.
     listed_at: Vec<Option<usize>>,
-    /// The name of the one container, when the scenario writes the one-container fields.
-    pub single_container: Option<String>,
     /// Warnings for the run (a probe not simulated, a sidecar not modelled).
     pub warnings: Vec<String>,
 }
@@ -194,7 +192,6 @@ pub(super) fn merge(
         |i: usize, what: &str| format!("spec.template.spec.containers[{i}].resources.{what}");
     let pod = &mut w.pod;
     let mut listed_at = vec![];
-    let mut single_container = None;
     match &pod.containers {
         None => {
             let [c] = m.containers.as_slice() else {
@@ -227,7 +224,19 @@ pub(super) fn merge(
                 *ours = theirs.clone();
                 given.push((format!("workload.pod.{what}"), resources_at(0, what)));
             }
-            single_container = Some(c.name.clone());
+            // The container keeps its name (a ContainerResource metric names it), also in
+            // the workload `inline` writes back for a sweep.
+            if pod.name.is_some() {
+                return Err(both(
+                    "workload.pod.name",
+                    "spec.template.spec.containers[0].name",
+                ));
+            }
+            pod.name = Some(c.name.clone());
+            given.push((
+                "workload.pod.name".into(),
+                "spec.template.spec.containers[0].name".into(),
+            ));
         }
         Some(list) => {
             let names: Vec<&str> = m.containers.iter().map(|c| c.name.as_str()).collect();
@@ -334,7 +343,6 @@ pub(super) fn merge(
         origin: m.origin,
         given,
         listed_at,
-        single_container,
         warnings: m.warnings,
     }))
 }

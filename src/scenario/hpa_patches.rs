@@ -387,10 +387,12 @@ fn apply_one(hpa: &mut Value, r: &PatchRef, dir: &Path) -> Result<Applied, Error
 /// all `kind: HorizontalPodAutoscaler`, one of them without `spec.scaleTargetRef` or
 /// `spec.maxReplicas` (what a kustomize overlay's patch leaves to its base).
 pub(crate) fn is_patch_file(text: &str, path: &Path) -> bool {
-    let Ok(docs) = split_documents(text, path) else {
-        return false;
-    };
-    if let [doc] = docs.as_slice()
+    split_documents(text, path).is_ok_and(|docs| is_patch(&docs))
+}
+
+/// [`is_patch_file`] of its documents already parsed.
+pub(super) fn is_patch(docs: &[Doc]) -> bool {
+    if let [doc] = docs
         && let Value::Array(ops) = &doc.value
     {
         return !ops.is_empty()

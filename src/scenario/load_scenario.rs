@@ -263,16 +263,8 @@ pub fn scenario_from_text(
     .map_err(|(f, m)| fail(&f, m))?;
     let pod = &w.pod;
     let node_cpu = (file.capacity.as_ref()).and_then(|c| c.node.get("cpu").map(|q| q.milli()));
-    let mut pod_spec =
+    let pod_spec =
         super::pod_spec::PodSpec::resolve(pod, node_cpu).map_err(|(f, m)| fail(&f, m))?;
-    if let Some(name) = deployment
-        .as_ref()
-        .and_then(|d| d.single_container.as_ref())
-    {
-        // The one-container fields, on the Deployment's container: a ContainerResource
-        // metric names it as on the cluster.
-        pod_spec.rename_single(name);
-    }
     if pod.concurrency == Some(0) {
         return Err(fail(
             "workload.pod.concurrency",
@@ -559,8 +551,31 @@ fn read_hpa(path: &Path) -> Result<HorizontalPodAutoscaler, Error> {
 /// Checks every HPA of a manifest file (`hpasim validate`), each as `hpaFile: FILE#NAME`
 /// reads it: one line for each, or the first error at its file, line and field.
 pub fn describe_hpas(text: &str, path: &Path) -> Result<Vec<String>, Error> {
+    describe_hpa_docs(super::hpa_patches::split_documents(text, path)?, path)
+}
+
+/// `hpasim validate` of a file that names HorizontalPodAutoscaler: each HPA in a line (as
+/// [`describe_hpas`]), or, when they do not all read as whole HPAs and the file is a patch
+/// of one (a kustomize overlay's), the patch checked as such. The documents are parsed
+/// once: whether they are a patch is read from them before they are described (which
+/// takes a `List`'s items apart), not by parsing again a file that failed (a `List` of
+/// 40,000 HPAs with one bad, never a patch: 1.8 s, 1.3 s without the second parse).
+pub(crate) fn validate_hpa_file(text: &str, path: &Path) -> Result<String, Error> {
+    let docs = super::hpa_patches::split_documents(text, path)?;
+    let patch = super::hpa_patches::is_patch(&docs);
+    match describe_hpa_docs(docs, path) {
+        Ok(lines) => Ok(lines.join("; ")),
+        Err(_) if patch => super::hpa_patches::check_patch_file(path),
+        Err(e) => Err(e),
+    }
+}
+
+fn describe_hpa_docs(
+    docs: Vec<super::hpa_patches::Doc>,
+    path: &Path,
+) -> Result<Vec<String>, Error> {
     let mut lines = vec![];
-    for (value, origin) in super::manifest::all_of(text, path, &super::manifest::HPA)? {
+    for (value, origin) in super::manifest::all_of_docs(docs, path, &super::manifest::HPA)? {
         let name = (super::manifest::name_of(&value))
             .map(|n| format!(" {n:?}"))
             .unwrap_or_default();

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use super::hpa_patches::Doc;
 use crate::error::{Error, Location};
 
 /// `autoscaling.MetricSpecsAnnotation`: the v1 object's non-CPU metrics, v2beta1-shaped.
@@ -199,8 +200,13 @@ fn is_list(v: &Value) -> bool {
 /// The objects of a manifest file, each with its place: every YAML document (`---`
 /// between them), and every item of a document that is a `List`.
 pub(crate) fn objects(text: &str, path: &Path) -> Result<Vec<(Value, Origin)>, Error> {
+    objects_of(super::hpa_patches::split_documents(text, path)?, path)
+}
+
+/// [`objects`] of documents already parsed.
+fn objects_of(docs: Vec<Doc>, path: &Path) -> Result<Vec<(Value, Origin)>, Error> {
     let mut out = vec![];
-    for mut doc in super::hpa_patches::split_documents(text, path)? {
+    for mut doc in docs {
         let shared = Document::new(std::mem::take(&mut doc.text), doc.first_line);
         let origin = |prefix: String| Origin {
             path: path.to_path_buf(),
@@ -233,7 +239,20 @@ pub(crate) fn all_of(
     path: &Path,
     wanted: &Wanted,
 ) -> Result<Vec<(Value, Origin)>, Error> {
-    let objects = objects(text, path)?;
+    all_of_docs(
+        super::hpa_patches::split_documents(text, path)?,
+        path,
+        wanted,
+    )
+}
+
+/// [`all_of`] of documents already parsed.
+pub(super) fn all_of_docs(
+    docs: Vec<Doc>,
+    path: &Path,
+    wanted: &Wanted,
+) -> Result<Vec<(Value, Origin)>, Error> {
+    let objects = objects_of(docs, path)?;
     let of_kind = |(v, _): &(Value, Origin)| kind_of(v) == wanted.kind;
     if !objects.iter().any(of_kind) {
         return Err(none_of_kind(objects, path, wanted));

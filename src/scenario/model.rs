@@ -218,12 +218,17 @@ pub enum ServiceTime {
     Uniform([Duration; 2]),
 }
 
-/// Resources and what one request costs: one container by the fields below (named `app`),
-/// or several under `containers:` (then give none of `requests`, `limits`, `baseline`,
-/// `cpuPerRequest` and `memoryPerRequest` here).
+/// Resources and what one request costs: one container by the fields below (named `app`
+/// unless `name` says otherwise), or several under `containers:` (then give none of `name`,
+/// `requests`, `limits`, `baseline`, `cpuPerRequest` and `memoryPerRequest` here).
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodModel {
+    /// The one container's name (default `app`): a ContainerResource metric names it. With a
+    /// `deploymentFile`, its container's name (`hpasim sweep` writes it here when it reads
+    /// the manifest into `workload`).
+    #[serde(default)]
+    pub name: Option<String>,
     /// The container's resource requests, e.g. `{cpu: 250m, memory: 256Mi}`: utilization is
     /// a percentage of them. Without a `cpu` request the pod runs, and an HPA on cpu
     /// utilization fails as on a cluster ("missing request for cpu").

@@ -51,7 +51,8 @@ pub struct PodResources {
     pub limits: BTreeMap<String, Quantity>,
 }
 
-/// The name of the one container a pod written without `containers:` has.
+/// The name of the one container a pod written without `containers:` has, unless
+/// `workload.pod.name` gives another.
 pub const SINGLE_CONTAINER: &str = "app";
 
 /// The resources pod-level requests may set (`IsSupportedPodLevelResource`).
@@ -84,7 +85,8 @@ pub struct Container {
 /// The pod resolved: its containers in the order written, its pod-level resources.
 #[derive(Clone, Debug)]
 pub struct PodSpec {
-    /// Written with `containers:` (else the one-container fields, one container `app`).
+    /// Written with `containers:` (else the one-container fields, one container `app` or
+    /// `workload.pod.name`).
     pub listed: bool,
     /// The containers; the first is the application (a starting pod's `startupCpu` is its).
     pub containers: Vec<Container>,
@@ -122,7 +124,7 @@ impl PodSpec {
                     ));
                 };
                 vec![ContainerModel {
-                    name: SINGLE_CONTAINER.into(),
+                    name: (pod.name.as_deref()).unwrap_or(SINGLE_CONTAINER).into(),
                     requests: pod.requests.clone(),
                     limits: pod.limits.clone(),
                     baseline: pod.baseline.clone(),
@@ -132,6 +134,7 @@ impl PodSpec {
             }
             Some(list) => {
                 let given = [
+                    ("name", pod.name.is_some()),
                     ("requests", !pod.requests.is_empty()),
                     ("limits", !pod.limits.is_empty()),
                     ("baseline", !pod.baseline.is_empty()),
@@ -157,7 +160,8 @@ impl PodSpec {
                 true => field(&format!("containers[{i}].{f}")),
                 false => field(f),
             };
-            if listed && (c.name.is_empty() || c.name.contains('/')) {
+            // `/` would split its sample keys (`NAME/cpu`).
+            if c.name.is_empty() || c.name.contains('/') {
                 return Err((at("name"), format!("{:?} is not a container name", c.name)));
             }
             if resolved.iter().any(|r| r.name == c.name) {
@@ -327,16 +331,6 @@ impl PodSpec {
         })
     }
 
-    /// Names the one container of a pod written with the one-container fields (`app` by
-    /// default) as its Deployment does.
-    pub fn rename_single(&mut self, name: &str) {
-        if let [c] = self.containers.as_mut_slice() {
-            c.name = name.to_string();
-            c.cpu_key = format!("{name}/cpu");
-            c.memory_key = format!("{name}/memory");
-        }
-    }
-
     /// Several containers or pod-level requests: samples per container, requests per
     /// container (else the one container `app`, as a one-container pod always was).
     pub fn is_plain(&self) -> bool {
@@ -492,6 +486,42 @@ mod tests {
         let spec = resolve(&limited, None).unwrap();
         assert!((spec.cpu_limit - 400.0).abs() < 1e-9, "{}", spec.cpu_limit);
         assert!(resolve("requests: {memory: 1Gi}\ncpuPerRequest: 5m", None).is_err());
+    }
+
+    #[test]
+    fn the_one_container_is_app_unless_named_and_its_samples_carry_its_name() {
+        // (pod, the container's name and cpu sample key, or the field refused)
+        let cases = [
+            (
+                "requests: {cpu: 500m}\ncpuPerRequest: 5m",
+                Ok(("app", "app/cpu")),
+            ),
+            (
+                "name: web-server\nrequests: {cpu: 500m}\ncpuPerRequest: 5m",
+                Ok(("web-server", "web-server/cpu")),
+            ),
+            // A `/` would split the sample key.
+            (
+                "name: a/b\nrequests: {cpu: 500m}\ncpuPerRequest: 5m",
+                Err("workload.pod.name"),
+            ),
+            (
+                "name: ''\nrequests: {cpu: 500m}\ncpuPerRequest: 5m",
+                Err("workload.pod.name"),
+            ),
+            // With `containers:`, each names itself.
+            (&format!("name: web\n{SIDECAR}"), Err("workload.pod.name")),
+        ];
+        for (yaml, want) in cases {
+            let got = resolve(yaml, None).map(|p| p.containers[0].clone());
+            match (got, want) {
+                (Ok(c), Ok((name, key))) => {
+                    assert_eq!((c.name.as_str(), c.cpu_key.as_str()), (name, key), "{yaml}")
+                }
+                (Err((field, _)), Err(want)) => assert_eq!(field, want, "{yaml}"),
+                (got, want) => panic!("{yaml}: {got:?}, expected {want:?}"),
+            }
+        }
     }
 
     #[test]

@@ -329,9 +329,10 @@ fn describe(header: &Header, t: &Trial) -> String {
 }
 
 /// How the pick compares with the baseline, objective by objective: "$0.41/day cheaper,
-/// 0 s more violation". Cost is per day for runs of a day or more; a shorter run's
-/// difference is the run's own ("$0.02 cheaper over the 4h run"), not scaled up to a day
-/// the run does not show.
+/// 0 s more violation, worst(queue.waitP95S) 35.2 s less". Cost is per day for runs of a
+/// day or more; a shorter run's difference is the run's own ("$0.02 cheaper over the 4h
+/// run"), not scaled up to a day the run does not show. Every other difference is rounded
+/// by its unit as the printed front rounds its figures ([`shown`]).
 fn versus(header: &Header, trials: &[Trial], a: &Assessment, pick: usize) -> Option<String> {
     let base = trials.iter().position(|t| t.baseline)?;
     if !a.points[base].valid {
@@ -351,25 +352,26 @@ fn versus(header: &Header, trials: &[Trial], a: &Assessment, pick: usize) -> Opt
         .enumerate()
         .map(|(k, o)| {
             let d = a.points[pick].objectives[k] - a.points[base].objectives[k];
-            let less = if d <= 0.0 { "less" } else { "more" };
-            match o.name.as_str() {
-                "cost.totalUsd" => cost_versus(d, duration_s),
-                "slo.violationSeconds" => format!(
-                    "{} s {} violation",
-                    short(d.abs()),
-                    if d < 0.0 { "less" } else { "more" }
-                ),
-                _ => format!("{o} {} {less}", short(d.abs())),
-            }
+            difference(o, d, duration_s)
         })
         .collect();
     Some(parts.join(", "))
 }
 
-/// A difference for a sentence: at most three decimals (`194.199`, not the sum's
-/// `194.19899999999998`); trials.csv keeps every digit.
-fn short(x: f64) -> String {
-    num((x * 1000.0).round() / 1000.0)
+/// Objective `o`'s difference `d` (the pick's less the baseline's) as [`versus`] words it.
+fn difference(o: &super::figures::Figure, d: f64, duration_s: Option<f64>) -> String {
+    let shown = shown(&o.name, d.abs());
+    match o.name.as_str() {
+        "cost.totalUsd" => cost_versus(d, duration_s),
+        // `shown` says "0 s": no difference is "0 s more violation", as it always read.
+        "slo.violationSeconds" => {
+            format!(
+                "{shown} {} violation",
+                if d < 0.0 { "less" } else { "more" }
+            )
+        }
+        _ => format!("{o} {shown} {}", if d <= 0.0 { "less" } else { "more" }),
+    }
 }
 
 /// A cost difference `d` (dollars over a run of `duration_s`) as [`versus`] words it.
@@ -628,6 +630,57 @@ mod tests {
         ];
         for (d, duration_s, words) in cases {
             assert_eq!(cost_versus(d, duration_s), words, "{d} over {duration_s:?}");
+        }
+    }
+
+    /// The pick's sentence rounds each difference by its unit, as the printed front does
+    /// (trials.csv keeps every digit); cost keeps its per-day words.
+    #[test]
+    fn the_pick_sentence_rounds_each_difference_by_its_unit() {
+        use super::super::figures::{Figure, Stat};
+        // (figure, the pick's less the baseline's, run's seconds, words)
+        let cases = [
+            ("cost.totalUsd", -0.41, Some(86_400.0), "$0.41/day cheaper"),
+            ("slo.violationSeconds", 0.0, None, "0 s more violation"),
+            ("slo.violationSeconds", -12.4, None, "12 s less violation"),
+            (
+                "queue.waitP95S",
+                -35.187999999999995,
+                None,
+                "worst(queue.waitP95S) 35.2 s less",
+            ),
+            (
+                "queue.waitP95S",
+                194.19899999999998,
+                None,
+                "worst(queue.waitP95S) 194.2 s more",
+            ),
+            (
+                "latency.worstP95Ms",
+                -182.4371,
+                None,
+                "worst(latency.worstP95Ms) 182 ms less",
+            ),
+            ("scaleUps", -52.0, None, "worst(scaleUps) 52 less"),
+            (
+                "cost.wasteUsd",
+                0.01234567,
+                None,
+                "worst(cost.wasteUsd) $0.0123 more",
+            ),
+            (
+                "slo.missedFraction",
+                -0.0012345678,
+                None,
+                "worst(slo.missedFraction) 0.0012 less",
+            ),
+        ];
+        for (name, d, duration_s, words) in cases {
+            let o = Figure {
+                stat: Stat::Worst,
+                name: name.into(),
+            };
+            assert_eq!(difference(&o, d, duration_s), words, "{name} {d}");
         }
     }
 

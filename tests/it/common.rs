@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use hpasim::scenario::testing::TestScenario;
 
 /// The built `hpasim` binary, run without the CI variables that change `check`'s writes.
 pub fn hpasim() -> Command {
@@ -19,7 +20,7 @@ pub fn root() -> PathBuf {
 /// A small scenario written as `dir/FILE` (named `name`): 20 minutes on seed 1, one
 /// Deployment of 2 pods of 250m cpu and 256Mi (limit 500m, 5m a request, 30m at rest)
 /// under an HPA on cpu at 70 % (2 to 10); `startup` lines under `workload.startup:`,
-/// `load` lines under `load:`, then `extra` (top-level keys).
+/// `load` lines under `load:`, and `extra` (top-level keys).
 pub fn cpu_scenario(
     dir: &Path,
     file: &str,
@@ -28,34 +29,22 @@ pub fn cpu_scenario(
     load: &str,
     extra: &str,
 ) -> PathBuf {
-    let text = format!(
-        r#"name: {name}
-duration: 20m
-seed: 1
-hpa:
-  spec:
-    minReplicas: 2
-    maxReplicas: 10
-    metrics:
-    - type: Resource
-      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
-workload:
-  initialReplicas: 2
-  pod:
-    requests: {{cpu: 250m, memory: 256Mi}}
-    limits: {{cpu: 500m}}
-    cpuPerRequest: 5m
-    baseline: {{cpu: 30m}}
-  startup:
-{startup}
-load:
-{load}
-{extra}"#
-    );
-    let path = dir.join(file);
-    std::fs::write(&path, text).unwrap();
-    path
+    TestScenario::new(name)
+        .duration("20m")
+        .top("seed: 1")
+        .top(extra)
+        .replicas(2, 10)
+        .pod(CPU_POD)
+        .startup(startup)
+        .load(load)
+        .write(dir, file)
 }
+
+/// `workload.pod` of [`cpu_scenario`].
+const CPU_POD: &str = "    requests: {cpu: 250m, memory: 256Mi}
+    limits: {cpu: 500m}
+    cpuPerRequest: 5m
+    baseline: {cpu: 30m}";
 
 /// Runs `file` with `--snapshots` and replays every snapshot it wrote through the core:
 /// each decides as the run did. What `simulate` printed, and how many snapshots.

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::hpasim;
+use hpasim::scenario::testing::TestScenario;
 use hpasim::sim::{Event, Options, Record, run};
 use predicates::prelude::*;
 
@@ -18,27 +19,12 @@ fn scenario(dir: &Path, workload: &str) -> PathBuf {
         true => workload.replacen("  startup:\n", &format!("  startup:\n{startup}\n"), 1),
         false => format!("{workload}\n  startup:\n{startup}"),
     };
-    let text = format!(
-        r#"name: test
-duration: 20m
-seed: 1
-hpa:
-  spec:
-    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
-    minReplicas: 1
-    maxReplicas: 10
-    metrics:
-    - type: Resource
-      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
-workload:
-{workload}
-load:
-- step: {{at: 10m, from: 150, to: 20}}
-"#
-    );
-    let path = dir.join("scenario.yaml");
-    std::fs::write(&path, text).unwrap();
-    path
+    TestScenario::new("test")
+        .duration("20m")
+        .top("seed: 1")
+        .workload(&workload)
+        .load("- step: {at: 10m, from: 150, to: 20}")
+        .write(dir, "scenario.yaml")
 }
 
 /// A Deployment `web` with `spec` lines (under `spec:`), pod lines (under the template's
@@ -514,6 +500,11 @@ fn bad_manifests_are_refused_at_their_file_line_and_field() {
             "workload.pod.limits",
             "deploy.yaml:19 spec.template.spec.containers[0].resources.limits",
         ),
+        (
+            "  pod:\n    name: web\n    cpuPerRequest: 5m",
+            "workload.pod.name",
+            "deploy.yaml:14 spec.template.spec.containers[0].name",
+        ),
     ];
     for (extra, ours, theirs) in both {
         let cost = if extra.contains("pod:") { "" } else { COST };
@@ -576,4 +567,79 @@ fn a_sweep_sees_the_manifests_fields_in_the_workload() {
     assert_eq!(w["initialReplicas"], 2);
     assert_eq!(w["pod"]["requests"]["cpu"], "500m");
     assert_eq!(w["startup"]["startupProbe"]["failureThreshold"], 30);
+}
+
+/// A sweep reads the manifest into `workload` and keeps its one container's name: each
+/// trial, and best-scenario.yaml re-simulated, read a ContainerResource metric on that
+/// container (a container lost to `app` would leave the HPA without its metric, never
+/// scaling), and the pick's figures in pareto.csv are the re-simulated run's.
+#[test]
+fn a_sweep_keeps_the_deployments_container_name() {
+    let path = "hpa.spec.metrics[0].containerResource.target.averageUtilization";
+    // (the container's name)
+    for name in ["web-server", "app"] {
+        let dir = tempfile::tempdir().unwrap();
+        let container = "        resources: {requests: {cpu: 250m}, limits: {cpu: 500m}}";
+        let manifest = deployment("  replicas: 2", "", container)
+            .replace("- name: app", &format!("- name: {name}"));
+        std::fs::write(dir.path().join("deploy.yaml"), manifest).unwrap();
+        let sc = scenario(
+            dir.path(),
+            &format!("  deploymentFile: deploy.yaml\n{COST}"),
+        );
+        let metric = format!(
+            "- type: ContainerResource\n      containerResource: {{name: cpu, container: {name}, target: {{type: Utilization, averageUtilization: 70}}}}"
+        );
+        let text = std::fs::read_to_string(&sc).unwrap();
+        let from = "- type: Resource\n      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}";
+        assert!(text.contains(from));
+        // A sweep judges by the SLO.
+        let text = format!("{}slo:\n  minReady: 2\n", text.replace(from, &metric));
+        std::fs::write(&sc, text).unwrap();
+        let out = dir.path().join("sweep");
+        hpasim()
+            .args(["sweep", "--jobs", "1", "-L", path, "50,80", "--out"])
+            .arg(&out)
+            .arg(&sc)
+            .assert()
+            .success();
+        let best = hpasim::scenario::load_scenario(&out.join("best-scenario.yaml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(best.pod.containers[0].name, name);
+        let sim = dir.path().join("sim");
+        hpasim()
+            .args(["simulate", "--charts", "none", "--out"])
+            .arg(&sim)
+            .arg(out.join("best-scenario.yaml"))
+            .assert()
+            .success();
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(sim.join("summary.json")).unwrap()).unwrap();
+        let mut r = csv::Reader::from_path(out.join("pareto.csv")).unwrap();
+        let head = r.headers().unwrap().clone();
+        let pick = (r.records().map(Result::unwrap))
+            .find(|row| {
+                head.iter()
+                    .zip(row.iter())
+                    .any(|(h, c)| h == "pick" && c == "true")
+            })
+            .expect("a pick");
+        let mut compared = 0;
+        for (col, cell) in head.iter().zip(pick.iter()) {
+            let Some(figure) = col.strip_prefix("mean(").and_then(|c| c.strip_suffix(')')) else {
+                continue;
+            };
+            let want = summary
+                .pointer(&format!("/{}", figure.replace('.', "/")))
+                .and_then(serde_json::Value::as_f64);
+            assert_eq!(cell.parse::<f64>().ok(), want, "{name}: {figure}");
+            compared += 1;
+        }
+        assert!(compared > 30, "only {compared} figures compared");
+        // The load needs more than the 2 pods: the HPA read its container and scaled up.
+        let ups = summary
+            .pointer("/scaleUps")
+            .and_then(serde_json::Value::as_u64);
+        assert!(ups.is_some_and(|n| n > 0), "{name}: scaleUps {ups:?}");
+    }
 }

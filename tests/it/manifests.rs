@@ -405,3 +405,87 @@ fn an_hpa_is_named_by_its_metadata_name_or_not_at_all() {
         }
     }
 }
+
+/// `hpasim validate` of a file naming HorizontalPodAutoscaler: whole HPAs are described,
+/// a patch of one (a kustomize overlay's, or RFC 6902 operations) is checked as a patch,
+/// anything else is refused at its line; whether the file is a patch is told from the
+/// documents as first parsed, and each says what it said when it was told by parsing a
+/// failed file again.
+#[test]
+fn validate_tells_a_patch_from_a_bad_hpa_as_before() {
+    let hpa = "kind: HorizontalPodAutoscaler\nmetadata: {name: a}\n";
+    let list = "apiVersion: v1\nkind: List\nitems:\n- kind: HorizontalPodAutoscaler\n  metadata: {name: a}\n";
+    let target = "scaleTargetRef: {kind: Deployment, name: w}";
+    // (file, its text, `ok` and the line, or the refusal)
+    let cases = [
+        (
+            "list-bad.yaml",
+            format!("{list}  spec: {{{target}, maxReplicas: -1}}\n"),
+            Err("list-bad.yaml:6:55: spec.maxReplicas: -1 must be at least 1"),
+        ),
+        // Not a patch: a List is never one, whatever its items leave out.
+        (
+            "list-min.yaml",
+            format!("{list}  spec: {{minReplicas: 2}}\n"),
+            Err("list-min.yaml:4:3: items[0]: missing field `maxReplicas`"),
+        ),
+        (
+            "docs-bad.yaml",
+            format!(
+                "{hpa}spec: {{{target}, maxReplicas: 3}}\n---\n{hpa}spec: {{{target}, maxReplicas: 3, minReplicas: 0}}\n"
+            ),
+            Err(
+                "docs-bad.yaml:7:69: spec.minReplicas: 0 is allowed only with at least one Object or External metric",
+            ),
+        ),
+        (
+            "syntax.yaml",
+            "kind: HorizontalPodAutoscaler\nspec: {maxReplicas: [\n".into(),
+            Err("syntax.yaml:2:21: spec.maxReplicas: unclosed bracket '['"),
+        ),
+        // An overlay's patch, whole enough to read as an HPA: described as one.
+        (
+            "patch.yaml",
+            format!("{hpa}spec: {{maxReplicas: 7}}\n"),
+            Ok("HorizontalPodAutoscaler \"a\", 1 to 7 replicas on 1 metric(s)"),
+        ),
+        // Not whole: checked as a patch.
+        (
+            "patch-min.yaml",
+            format!("{hpa}spec: {{minReplicas: 2}}\n"),
+            Ok("HorizontalPodAutoscaler patch (strategic merge) for a"),
+        ),
+        (
+            "patch-bad.yaml",
+            format!("apiVersion: autoscaling/v2\n{hpa}spec: {{maxReplicas: seven}}\n"),
+            Err(
+                "patch-bad.yaml:4:8: spec.maxReplicas: \"seven\" is not of the HPA's type here (integer)",
+            ),
+        ),
+        (
+            "ops.yaml",
+            "- {op: replace, path: /spec/maxReplicas, value: 5}\n".into(),
+            Ok("JSON patch (RFC 6902) of a HorizontalPodAutoscaler, 1 operation(s)"),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, want) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, &text).unwrap();
+        let found = commands::validate(&[file]).unwrap();
+        let got = match found.refused.as_slice() {
+            [] => Ok(found.text.clone()),
+            [e] => Err(e.to_string()),
+            more => panic!("{name}: {more:?}"),
+        };
+        match (&got, want) {
+            (Ok(line), Ok(says)) => {
+                assert!(line.ends_with(&format!(": {says}\n")), "{name}: {line}")
+            }
+            (Err(err), Err(says)) => {
+                assert!(err.contains(says), "{name}: {err}")
+            }
+            _ => panic!("{name}: {got:?}, expected {want:?}"),
+        }
+    }
+}

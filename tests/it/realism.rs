@@ -5,48 +5,27 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use hpasim::scenario::testing::{TestScenario, cpu_metric};
 use hpasim::scenario::{Scenario, load_scenario};
 use hpasim::sim::{Options, Record};
 
-/// A scenario: two pods at 30 rps (200m of a 500m request: 40 % cpu), a new pod Ready 20 s
-/// after its creation,
-/// the HPA's `metrics` list, and more top-level YAML (`metrics:`, `actions:`).
+/// The shared small scenario (two pods at 30 rps: 200m of a 500m request, 40 % cpu), a new
+/// pod Ready 20 s after its creation, the HPA's `metrics` list, and more top-level YAML
+/// (`metrics:`, `actions:`).
 fn write(dir: &Path, hpa_metrics: &str, top: &str) -> PathBuf {
-    let pod = "    requests: {cpu: 500m, memory: 512Mi}
-    cpuPerRequest: 10m
-    baseline: {cpu: 50m, memory: 200Mi}";
-    write_pod(dir, hpa_metrics, pod, top)
+    scenario(hpa_metrics, top).write(dir, "s.yaml")
 }
 
 /// `write` with the body of `workload.pod` given.
 fn write_pod(dir: &Path, hpa_metrics: &str, pod: &str, top: &str) -> PathBuf {
-    let path = dir.join("s.yaml");
-    let yaml = format!(
-        r#"
-name: realism
-duration: 10m
-{top}
-hpa:
-  apiVersion: autoscaling/v2
-  kind: HorizontalPodAutoscaler
-  metadata: {{name: web}}
-  spec:
-    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
-    minReplicas: 1
-    maxReplicas: 10
-    metrics:
-{hpa_metrics}
-workload:
-  initialReplicas: 2
-  pod:
-{pod}
-  startup: {{readinessProbe: {{initialDelaySeconds: 20, periodSeconds: 5}}}}
-load:
-- constant: {{rps: 30}}
-"#
-    );
-    std::fs::write(&path, yaml).unwrap();
-    path
+    scenario(hpa_metrics, top).pod(pod).write(dir, "s.yaml")
+}
+
+fn scenario(hpa_metrics: &str, top: &str) -> TestScenario {
+    TestScenario::new("realism")
+        .top(top)
+        .metrics(hpa_metrics)
+        .startup("    readinessProbe: {initialDelaySeconds: 20, periodSeconds: 5}")
 }
 
 fn run(sc: &Scenario) -> Record {
@@ -316,42 +295,42 @@ fn bad_metric_entries_and_actions_are_refused_naming_file_line_and_field() {
     for (top, line, says) in [
         (
             "metrics:\n  queue_depth: {source: queueDepth, value: 3}",
-            5,
+            4,
             "metrics.queue_depth: give one of",
         ),
         (
             "metrics:\n  queue_depth: {}",
-            5,
+            4,
             "metrics.queue_depth: give one of",
         ),
         (
             "metrics:\n  queue_depth: {source: queueDepth, perPod: true}",
-            5,
+            4,
             "`perPod` goes with",
         ),
         (
             "metrics:\n  queue_depth: {shape: [{constant: {rps: 3}}, {noise: {poisson: true}}]}",
-            5,
+            4,
             "metrics.queue_depth: `noise`",
         ),
         (
             "metrics:\n  queue_depth: {value: 3}\nactions:\n- {at: 1m, setMetric: {queue_dept: 4}}",
-            7,
+            6,
             "actions[0].setMetric.queue_dept: no metric \"queue_dept\" under `metrics:` to set; did you mean \"queue_depth\"?",
         ),
         (
             "metrics:\n  queue_depth: {value: 3}\nactions:\n- {at: 1m, metricOutage: {metric: cpus, for: 1m}}",
-            7,
+            6,
             "actions[0].metricOutage.metric: \"cpus\" is neither",
         ),
         (
             "metrics:\n  queue_depth: {value: 3}\nactions:\n- {at: 1m, metricOutage: {metric: cpu, for: 0s}}",
-            7,
+            6,
             "actions[0].metricOutage.for: must be at least 1s",
         ),
         (
             "metrics:\n  queue_depth: {value: 3}\nactions:\n- {at: 1m, scale: 3, setMetric: {queue_depth: 4}}",
-            7,
+            6,
             "actions[0]: give exactly one of",
         ),
     ] {
@@ -398,13 +377,6 @@ const SIDECAR_POD: &str = "    containers:
     - {name: app, requests: {cpu: 500m, memory: 512Mi}, baseline: {cpu: 50m, memory: 200Mi}, cpuPerRequest: 10m}
     - {name: envoy, requests: {cpu: 20m, memory: 64Mi}, limits: {cpu: 200m}, baseline: {cpu: 10m, memory: 40Mi}, cpuPerRequest: 2m}";
 
-fn cpu_target(percent: u32) -> String {
-    format!(
-        "    - type: Resource
-      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: {percent}}}}}"
-    )
-}
-
 fn app_cpu_target(percent: u32) -> String {
     format!(
         "    - type: ContainerResource
@@ -428,7 +400,7 @@ fn pod_cpu_utilization_sums_the_containers_and_a_container_resource_reads_one() 
     // Pod: 240m x 100 / 520m = 46 % (integer), over a 40 % target 1.15: ceil(2 x 1.15) =
     // 3. App: 200m x 100 / 500m = 40 %, exactly its target: hold at 2.
     for (metric, want) in [
-        (cpu_target(40), (Some(3), 3, "46%")),
+        (cpu_metric(40), (Some(3), 3, "46%")),
         (app_cpu_target(40), (Some(2), 2, "40%")),
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -464,7 +436,7 @@ fn a_container_without_a_cpu_request_fails_cpu_utilization_as_kubernetes_does() 
     for (pod, metric, failure) in [
         (
             no_request,
-            cpu_target(40),
+            cpu_metric(40),
             Some((
                 "FailedGetResourceMetric",
                 "missing request for cpu in container envoy of Pod pod-00001",
@@ -473,7 +445,7 @@ fn a_container_without_a_cpu_request_fails_cpu_utilization_as_kubernetes_does() 
         (no_request, app_cpu_target(40), None),
         (
             one_container,
-            cpu_target(40),
+            cpu_metric(40),
             Some((
                 "FailedGetResourceMetric",
                 "missing request for cpu in container app of Pod pod-00001",
@@ -519,42 +491,42 @@ fn bad_containers_are_refused_naming_file_line_and_field() {
     for (pod, line, says) in [
         (
             "    requests: {cpu: 1}\n    containers: [{name: app, cpuPerRequest: 1m}]",
-            19,
+            17,
             "workload.pod.requests: goes under each of `containers:`",
         ),
         (
             "    containers:\n    - {name: app, requests: {cpu: 1}, cpuPerRequest: 1m}\n    - {name: app, requests: {cpu: 1}}",
-            21,
+            19,
             "workload.pod.containers[1].name: \"app\" appears twice in the pod",
         ),
         (
             "    containers:\n    - {name: app, requests: {cpu: 1}}",
-            19,
+            17,
             "workload.pod.containers: no container has a `cpuPerRequest`",
         ),
         (
             "    containers:\n    - {name: app, requests: {cpu: 1}, cpuPerRequest: 1m}\n    - {name: envoy, cpuPerRequest: 1m}",
-            21,
+            19,
             "workload.pod.containers[1].limits: container \"envoy\" has no cpu limit nor request",
         ),
         (
             "    containers: []",
-            19,
+            17,
             "workload.pod.containers: lists no container",
         ),
         (
             "    requests: {cpu: 1}\n    cpuPerRequest: 1m\n    resources: {requests: {ephemeral-storage: 1Gi}}",
-            21,
+            19,
             "workload.pod.resources.requests: \"ephemeral-storage\" cannot be set at pod level",
         ),
         (
             "    requests: {cpu: 500m}",
-            18,
+            16,
             "workload.pod: missing field `cpuPerRequest`",
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let file = write_pod(dir.path(), &cpu_target(70), pod, "");
+        let file = write_pod(dir.path(), &cpu_metric(70), pod, "");
         let err = load_scenario(&file).unwrap_err().to_string();
         let place = format!("{}:{line}:", file.display());
         assert!(
@@ -571,8 +543,8 @@ fn pod_level_requests_are_what_pod_cpu_utilization_is_a_percentage_of() {
     // sync). A ContainerResource metric still reads its container: 40 % of 500m.
     let pod_level = format!("{SIDECAR_POD}\n    resources: {{requests: {{cpu: 300m}}}}");
     for (pod, metric, want) in [
-        (SIDECAR_POD.to_string(), cpu_target(70), (Some(2), 2, "46%")),
-        (pod_level.clone(), cpu_target(70), (Some(3), 3, "80%")),
+        (SIDECAR_POD.to_string(), cpu_metric(70), (Some(2), 2, "46%")),
+        (pod_level.clone(), cpu_metric(70), (Some(3), 3, "80%")),
         (pod_level, app_cpu_target(40), (Some(2), 2, "40%")),
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -649,11 +621,11 @@ fn a_rebalance_of_less_than_a_second_is_refused_naming_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(
         dir.path(),
-        &cpu_target(70),
+        &cpu_metric(70),
         "traffic: {rebalance: {every: 0s}}",
     );
     let err = load_scenario(&file).unwrap_err().to_string();
-    let place = format!("{}:4:", file.display());
+    let place = format!("{}:3:", file.display());
     assert!(
         err.starts_with(&place) && err.contains("traffic.rebalance.every: must be at least 1s"),
         "{err}"
@@ -700,7 +672,7 @@ fn a_custom_target_s_pods_follow_its_replicas_after_the_operator_delay_or_never(
 #[test]
 fn an_operator_delay_on_a_deployment_is_refused_naming_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), &cpu_target(70), "");
+    let file = write(dir.path(), &cpu_metric(70), "");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(
         &file,
@@ -708,7 +680,7 @@ fn an_operator_delay_on_a_deployment_is_refused_naming_file_line_and_field() {
     )
     .unwrap();
     let err = load_scenario(&file).unwrap_err().to_string();
-    let place = format!("{}:17:", file.display());
+    let place = format!("{}:15:", file.display());
     assert!(
         err.starts_with(&place) && err.contains("workload.operatorDelay: goes with `kind: Custom`"),
         "{err}"
