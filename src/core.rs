@@ -13,7 +13,9 @@ mod replicas;
 pub mod snapshot;
 pub mod time;
 
-pub use decide::{Condition, Decision, Path, decide, decide_validated};
+pub use decide::{
+    Condition, Decision, Path, Spare, decide, decide_validated, decide_validated_reusing,
+};
 pub use normalize::{PolicyBound, RateLimit, Stabilization};
 pub use quantity::Quantity;
 pub use replicas::{MetricOutcome, PodGroups, Reading, Tolerances};

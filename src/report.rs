@@ -9,6 +9,7 @@ mod chart_data;
 mod charts;
 mod comparison;
 mod explain;
+mod figure_names;
 mod html;
 mod output;
 mod run_charts;

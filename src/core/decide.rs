@@ -116,6 +116,38 @@ pub fn decide(snap: &Snapshot) -> Result<Decision, InvalidField> {
 /// would cost as much as the rest of a small decision. Its recorded snapshots are
 /// validated when they are replayed (`tests/it/simulate.rs`).
 pub fn decide_validated(snap: &Snapshot) -> Decision {
+    decide_validated_reusing(snap, Spare::default())
+}
+
+/// The buffers of a decision no longer read, for the next one to fill: a simulator
+/// deciding every sync allocates its lists once instead of at each sync. Only their room
+/// is kept; what they held is cleared first.
+#[derive(Debug, Default)]
+pub struct Spare {
+    history: History,
+    conditions: Vec<Condition>,
+    metrics: Vec<MetricOutcome>,
+}
+
+impl Spare {
+    /// The lists of `decision`, a decision no longer read.
+    pub fn from(decision: Decision) -> Spare {
+        Spare {
+            history: decision.history,
+            conditions: decision.conditions,
+            metrics: decision.metrics,
+        }
+    }
+}
+
+/// [`decide_validated`], filling the lists of `spare` instead of new ones: the same
+/// decision.
+pub fn decide_validated_reusing(snap: &Snapshot, spare: Spare) -> Decision {
+    let Spare {
+        history: room,
+        mut conditions,
+        metrics: mut outcomes,
+    } = spare;
     let now = snap.now;
     let current = snap.current_replicas;
     let min = snap.min_replicas();
@@ -124,11 +156,12 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
     // A copy with room for what this sync may add (a recommendation, a scale event):
     // it never reallocates.
     let mut history = History {
-        recommendations: with_room(&snap.history.recommendations),
-        scale_up_events: with_room(&snap.history.scale_up_events),
-        scale_down_events: with_room(&snap.history.scale_down_events),
+        recommendations: with_room(&snap.history.recommendations, room.recommendations),
+        scale_up_events: with_room(&snap.history.scale_up_events, room.scale_up_events),
+        scale_down_events: with_room(&snap.history.scale_down_events, room.scale_down_events),
     };
-    let mut conditions = Vec::with_capacity(3);
+    conditions.clear();
+    conditions.reserve(3);
     set_condition(
         &mut conditions,
         "AbleToScale",
@@ -180,10 +213,9 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
         // computeReplicasForMetrics.
         let tol = Tolerances::for_snapshot(snap);
         let specs = snap.metric_specs();
-        decision.metrics = specs
-            .iter()
-            .map(|m| replicas::evaluate(snap, m, tol))
-            .collect();
+        outcomes.clear();
+        outcomes.extend(specs.iter().map(|m| replicas::evaluate(snap, m, tol)));
+        decision.metrics = outcomes;
         let mut proposal = 0;
         let mut best_metric = None;
         let mut invalid = 0;
@@ -294,9 +326,10 @@ pub fn decide_validated(snap: &Snapshot) -> Decision {
     decision
 }
 
-/// A copy of `items` with room for one more.
-fn with_room<T: Clone>(items: &[T]) -> Vec<T> {
-    let mut copy = Vec::with_capacity(items.len() + 1);
-    copy.extend_from_slice(items);
-    copy
+/// A copy of `items` with room for one more, in `room`'s memory.
+fn with_room<T: Clone>(items: &[T], mut room: Vec<T>) -> Vec<T> {
+    room.clear();
+    room.reserve(items.len() + 1);
+    room.extend_from_slice(items);
+    room
 }

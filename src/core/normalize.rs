@@ -315,7 +315,7 @@ fn scale_up_limit(
         SelectPolicy::Max => (i32::MIN, std::cmp::max),
     };
     let mut bounds = vec![];
-    for p in &rules.policies {
+    for p in rules.policies {
         let start = period_start(history, now, current, p.period_seconds);
         let allows = match p.kind {
             PolicyType::Pods => start.wrapping_add(p.value),
@@ -347,7 +347,7 @@ fn scale_down_limit(
         SelectPolicy::Max => (i32::MAX, std::cmp::min),
     };
     let mut bounds = vec![];
-    for p in &rules.policies {
+    for p in rules.policies {
         let start = period_start(history, now, current, p.period_seconds);
         let allows = match p.kind {
             PolicyType::Pods => start.wrapping_sub(p.value),

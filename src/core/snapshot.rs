@@ -12,8 +12,8 @@ use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::api::{
-    Behavior, HorizontalPodAutoscaler, MetricSourceType, MetricSpec, MetricTarget, PolicyType,
-    ScalingPolicy, ScalingRules, SelectPolicy, TargetType,
+    HorizontalPodAutoscaler, MetricSourceType, MetricSpec, MetricTarget, PolicyType, ScalingPolicy,
+    ScalingRules, SelectPolicy, TargetType,
 };
 use super::quantity::Quantity;
 use super::time::{Span, Time};
@@ -297,27 +297,49 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> InvalidField
 
 /// The resolved scaling rules of one direction (`HPAScalingRules` after API defaulting).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Rules {
+pub struct Rules<'a> {
     /// Stabilization window, whole seconds.
     pub stabilization_window_seconds: i64,
     /// How the policies combine.
     pub select_policy: SelectPolicy,
-    /// The rate limits.
-    pub policies: Vec<ScalingPolicy>,
+    /// The rate limits: the HPA's own, or the API's defaults (borrowed: resolved at
+    /// every sync, they are not copied).
+    pub policies: &'a [ScalingPolicy],
 }
 
 /// The two directions' rules of an HPA that has a behavior.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ResolvedBehavior {
+pub struct ResolvedBehavior<'a> {
     /// Scale up.
-    pub scale_up: Rules,
+    pub scale_up: Rules<'a>,
     /// Scale down.
-    pub scale_down: Rules,
+    pub scale_down: Rules<'a>,
 }
+
+/// The API's scale-up policies: Pods 4 and Percent 100, each per 15 s.
+const DEFAULT_SCALE_UP_POLICIES: [ScalingPolicy; 2] = [
+    ScalingPolicy {
+        kind: PolicyType::Pods,
+        value: 4,
+        period_seconds: 15,
+    },
+    ScalingPolicy {
+        kind: PolicyType::Percent,
+        value: 100,
+        period_seconds: 15,
+    },
+];
+
+/// The API's scale-down policy: Percent 100 per 15 s.
+const DEFAULT_SCALE_DOWN_POLICIES: [ScalingPolicy; 1] = [ScalingPolicy {
+    kind: PolicyType::Percent,
+    value: 100,
+    period_seconds: 15,
+}];
 
 /// `GenerateHPAScaleUpRules` (pkg/apis/autoscaling/v2/defaults.go): what the user gave,
 /// field by field, over Pods 4 / 15 s and Percent 100 / 15 s, Max, window 0.
-fn scale_up_rules(given: Option<&ScalingRules>) -> Rules {
+fn scale_up_rules(given: Option<&ScalingRules>) -> Rules<'_> {
     Rules {
         stabilization_window_seconds: given
             .and_then(|g| g.stabilization_window_seconds)
@@ -325,26 +347,15 @@ fn scale_up_rules(given: Option<&ScalingRules>) -> Rules {
         select_policy: given
             .and_then(|g| g.select_policy)
             .unwrap_or(SelectPolicy::Max),
-        policies: given.and_then(|g| g.policies.clone()).unwrap_or_else(|| {
-            vec![
-                ScalingPolicy {
-                    kind: PolicyType::Pods,
-                    value: 4,
-                    period_seconds: 15,
-                },
-                ScalingPolicy {
-                    kind: PolicyType::Percent,
-                    value: 100,
-                    period_seconds: 15,
-                },
-            ]
-        }),
+        policies: given
+            .and_then(|g| g.policies.as_deref())
+            .unwrap_or(&DEFAULT_SCALE_UP_POLICIES),
     }
 }
 
 /// `GenerateHPAScaleDownRules` then `maybeInitScaleDownStabilizationWindow`: Percent 100
 /// / 15 s, Max, and a window taken from the controller's downscale-stabilization flag.
-fn scale_down_rules(given: Option<&ScalingRules>, flag: Span) -> Rules {
+fn scale_down_rules(given: Option<&ScalingRules>, flag: Span) -> Rules<'_> {
     Rules {
         stabilization_window_seconds: given
             .and_then(|g| g.stabilization_window_seconds)
@@ -353,13 +364,9 @@ fn scale_down_rules(given: Option<&ScalingRules>, flag: Span) -> Rules {
         select_policy: given
             .and_then(|g| g.select_policy)
             .unwrap_or(SelectPolicy::Max),
-        policies: given.and_then(|g| g.policies.clone()).unwrap_or_else(|| {
-            vec![ScalingPolicy {
-                kind: PolicyType::Percent,
-                value: 100,
-                period_seconds: 15,
-            }]
-        }),
+        policies: given
+            .and_then(|g| g.policies.as_deref())
+            .unwrap_or(&DEFAULT_SCALE_DOWN_POLICIES),
     }
 }
 
@@ -380,20 +387,17 @@ impl Snapshot {
     }
 
     /// The behavior with the API defaults filled in, or `None` for the legacy path.
-    pub fn behavior(&self) -> Option<ResolvedBehavior> {
-        let default;
+    pub fn behavior(&self) -> Option<ResolvedBehavior<'_>> {
+        // Without a behavior, the API's defaults are those of a behavior with no rules.
         let given = match (&self.hpa.spec.behavior, self.controller.behavior_defaults) {
-            (Some(b), _) => b,
-            (None, true) => {
-                default = Behavior::default();
-                &default
-            }
+            (Some(b), _) => Some(b),
+            (None, true) => None,
             (None, false) => return None,
         };
         Some(ResolvedBehavior {
-            scale_up: scale_up_rules(given.scale_up.as_ref()),
+            scale_up: scale_up_rules(given.and_then(|b| b.scale_up.as_ref())),
             scale_down: scale_down_rules(
-                given.scale_down.as_ref(),
+                given.and_then(|b| b.scale_down.as_ref()),
                 self.controller.downscale_stabilization,
             ),
         })

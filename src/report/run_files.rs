@@ -282,42 +282,16 @@ pub fn summary_figures(
     summary: &Summary,
     judgement: &Judgement,
 ) -> Result<BTreeMap<String, f64>, Error> {
-    fn walk(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<String, f64>) {
-        let name = |key: &str| {
-            if prefix.is_empty() {
-                key.to_string()
-            } else {
-                format!("{prefix}.{key}")
-            }
-        };
-        if let serde_json::Value::Object(map) = value {
-            for (key, v) in map {
-                match v {
-                    serde_json::Value::Number(n) => {
-                        out.insert(name(key), n.as_f64().unwrap_or(f64::NAN));
-                    }
-                    serde_json::Value::Null => {
-                        out.insert(name(key), f64::NAN);
-                    }
-                    // The shortfall a run starts with goes with the surges, not the
-                    // figures: some runs have it and some not, and every run must name
-                    // the same figures (sweeps and --runs line them up by name).
-                    serde_json::Value::Object(_) if prefix.is_empty() && key == "shortAtStart" => {}
-                    serde_json::Value::Object(_) => walk(&name(key), v, out),
-                    _ => {}
-                }
-            }
-        }
-    }
     let report = RunReport {
         summary,
         judgement,
         spread: None,
     };
-    let value = serde_json::to_value(&report).map_err(|e| Error::Output(e.to_string()))?;
-    let mut out = BTreeMap::new();
-    walk("", &value, &mut out);
-    Ok(out)
+    // The shortfall a run starts with goes with the surges, not the figures: some runs
+    // have it and some not, and every run must name the same figures (sweeps and --runs
+    // line them up by name).
+    super::figure_names::figures_by_name(&report, "shortAtStart")
+        .map_err(|e| Error::Output(e.to_string()))
 }
 
 /// Writes timeline.csv, events.jsonl and summary.json into `dir`, and with `snapshots`

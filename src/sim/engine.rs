@@ -139,6 +139,8 @@ pub(super) struct Sim<'a> {
     /// The actions and rescales the charts mark, kept whatever happens to the events.
     pub(super) marks: Marks,
     pub(super) syncs: Vec<RecordedSync>,
+    /// The last decision's lists, for the next sync to fill (when nothing kept it).
+    pub(super) spare_decision: crate::core::Spare,
     pub(super) keep_snapshots: bool,
     pub(super) keep_events: bool,
     /// The HPA's limits and targets, from the start and after each patch.
@@ -257,6 +259,7 @@ impl<'a> Sim<'a> {
             watch: None,
             marks: Marks::default(),
             syncs: vec![],
+            spare_decision: crate::core::Spare::default(),
             keep_snapshots: opts.keep_snapshots,
             keep_events: opts.keep_events,
             hpa_epochs: vec![],

@@ -94,7 +94,8 @@ impl Sim<'_> {
         let recorded = self.keep_snapshots.then(|| self.expanded_snapshot());
         // The scenario, its patches in the order they apply, and the pods the engine lists
         // are valid by construction: the core need not re-check them at every sync.
-        let mut decision = crate::core::decide_validated(&self.core);
+        let spare = std::mem::take(&mut self.spare_decision);
+        let mut decision = crate::core::decide_validated_reusing(&self.core, spare);
         self.return_entries();
         totals.syncs += 1;
         if decision.desired_replicas > self.spec {
@@ -105,10 +106,12 @@ impl Sim<'_> {
         self.keda_after_sync(keda_reads, &decision);
         // The controller's memory for the next sync: the decision's own, unless the
         // decision is kept whole (an event, a recorded sync).
-        if self.takes_events() || recorded.is_some() {
+        let kept = self.takes_events() || recorded.is_some();
+        if kept {
             self.core.history.clone_from(&decision.history);
         } else {
-            self.core.history = std::mem::take(&mut decision.history);
+            // The memory it replaces lends its room to the next sync's.
+            std::mem::swap(&mut self.core.history, &mut decision.history);
         }
         if let Some(snapshot) = recorded {
             self.syncs.push(RecordedSync {
@@ -130,6 +133,9 @@ impl Sim<'_> {
                 t: self.secs(self.t),
                 decision: Box::new(decision),
             });
+        } else if !kept {
+            // Its history holds the memory the decision's replaced (swapped above).
+            self.spare_decision = crate::core::Spare::from(decision);
         }
         if rescale {
             self.spec = desired;

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use hpasim::core::{Decision, Snapshot, decide};
+use hpasim::core::{Decision, Snapshot, Spare, decide, decide_validated_reusing};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -249,6 +249,17 @@ proptest! {
         grouped.pods[i].count = k;
         let (a, b) = (decide(&grouped), decide(&listed));
         prop_assert_eq!(serde_json::to_value(a.unwrap()).unwrap(), serde_json::to_value(b.unwrap()).unwrap());
+    }
+
+    /// The simulator hands each sync the lists of the last decision to fill: whatever they
+    /// held (here another random snapshot's decision), the decision is the same.
+    #[test]
+    fn a_decision_filling_a_spare_is_the_fresh_one(v in snapshot(), w in snapshot()) {
+        let (snap, other) = (parse(&v).unwrap(), parse(&w).unwrap());
+        let spare = Spare::from(decide(&other).unwrap());
+        let fresh = decide(&snap).unwrap();
+        let reused = decide_validated_reusing(&snap, spare);
+        prop_assert_eq!(serde_json::to_value(reused).unwrap(), serde_json::to_value(fresh).unwrap());
     }
 
     /// Any text, any bytes: the snapshot reader answers with a value or an error, never a panic.
