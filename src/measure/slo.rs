@@ -98,11 +98,13 @@ struct Verdicts {
 }
 
 fn verdicts(slo: &Slo, s: &SecondOutcome) -> Verdicts {
-    verdicts_of(slo, s, &counts(s))
+    let latency_allowed = slo.latency.as_ref().map(|l| l.allowed_fraction());
+    verdicts_of(slo, latency_allowed, s, &counts(s))
 }
 
-/// As [`verdicts`], with the second's [`counts`] already made.
-fn verdicts_of(slo: &Slo, s: &SecondOutcome, c: &Counts) -> Verdicts {
+/// As [`verdicts`], with the second's [`counts`] and the latency objective's allowed
+/// fraction already worked out.
+fn verdicts_of(slo: &Slo, latency_allowed: Option<f64>, s: &SecondOutcome, c: &Counts) -> Verdicts {
     let share = |x: f64| {
         if c.arrivals > 0.0 {
             x / c.arrivals
@@ -111,10 +113,7 @@ fn verdicts_of(slo: &Slo, s: &SecondOutcome, c: &Counts) -> Verdicts {
         }
     };
     Verdicts {
-        latency: slo
-            .latency
-            .as_ref()
-            .is_none_or(|l| share(c.missed) <= l.allowed_fraction()),
+        latency: latency_allowed.is_none_or(|allowed| share(c.missed) <= allowed),
         errors: slo
             .error_rate
             .as_ref()
@@ -383,7 +382,7 @@ impl<'a> SloJudging<'a> {
     #[inline]
     pub fn add(&mut self, s: &SecondOutcome) -> bool {
         let c = counts(s);
-        let v = verdicts_of(self.slo, s, &c);
+        let v = verdicts_of(self.slo, self.latency_allowed, s, &c);
         let by_rule = &mut self.by_rule;
         by_rule.latency += u64::from(!v.latency);
         by_rule.error_rate += u64::from(!v.errors);
