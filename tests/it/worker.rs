@@ -8,52 +8,46 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use hpasim::measure::judge_run;
 use hpasim::scenario::load_scenario;
+use hpasim::scenario::testing::TestScenario;
 use hpasim::sim::{Event, Options, Record};
 
-/// A worker scenario: one HPA pinned at `replicas` (min = max) on a queue-depth metric,
-/// `worker` the body of `workload.worker`, `load` the load entries, `top` more YAML.
-fn write(dir: &Path, replicas: u32, worker: &str, load: &str, top: &str) -> PathBuf {
-    let path = dir.join("w.yaml");
-    let yaml = format!(
-        r#"name: worker
-duration: {duration}
-seed: 11
-hpa:
-  apiVersion: autoscaling/v2
-  kind: HorizontalPodAutoscaler
-  metadata: {{name: worker}}
-  spec:
-    scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: worker}}
-    minReplicas: {replicas}
-    maxReplicas: {replicas}
-    metrics:
-    - type: External
+/// The HPA's one metric: the queue's depth, 50 jobs a pod.
+const QUEUE_DEPTH: &str = "    - type: External
       external:
-        metric: {{name: queue_depth}}
-        target: {{type: AverageValue, averageValue: "50"}}
-metrics:
-  queue_depth: {{source: queueDepth}}
-workload:
-  initialReplicas: {initial}
+        metric: {name: queue_depth}
+        target: {type: AverageValue, averageValue: \"50\"}";
+
+/// A worker scenario: one HPA pinned at `replicas` (min = max) on a queue-depth metric,
+/// `initial` pods at the start, `worker` the body of `workload.worker`, `more` the YAML
+/// after it (a `termination` block, or top-level keys), `load` the load entries.
+fn worker_scenario(
+    replicas: u32,
+    initial: u32,
+    worker: &str,
+    more: &str,
+    load: &str,
+) -> TestScenario {
+    TestScenario::new("worker")
+        .duration("2m")
+        .top("seed: 11")
+        .top("metrics:\n  queue_depth: {source: queueDepth}")
+        .replicas(replicas, replicas)
+        .metrics(QUEUE_DEPTH)
+        .workload(&format!(
+            "  initialReplicas: {initial}
   pod:
-    requests: {{cpu: "1", memory: 1Gi}}
+    requests: {{cpu: \"1\", memory: 1Gi}}
     cpuPerRequest: 200m
   worker:
 {worker}
-{top}
-load:
-{load}
-"#,
-        duration = if top.contains("duration") { "" } else { "2m" },
-        initial = if top.contains("initialTwo") {
-            2
-        } else {
-            replicas
-        },
-    );
-    let yaml = yaml.replace("duration: \n", "").replace("initialTwo", "");
-    std::fs::write(&path, yaml).unwrap();
-    path
+{more}"
+        ))
+        .load(load)
+}
+
+/// [`worker_scenario`] with `replicas` pods from the start, written to `dir/w.yaml`.
+fn write(dir: &Path, replicas: u32, worker: &str, load: &str, more: &str) -> PathBuf {
+    worker_scenario(replicas, replicas, worker, more, load).write(dir, "w.yaml")
 }
 
 fn run(path: &Path) -> Record {
@@ -227,13 +221,15 @@ fn a_long_m_m_c_run_keeps_littles_law_and_meets_erlang_c() {
     // One pod of 4 slots, exponential service of mean 2 s, Poisson arrivals of 1.5 a
     // second: c = 4, a = 3 Erlangs, utilisation 0.75, over a day (about 130,000 jobs).
     let dir = tempfile::tempdir().unwrap();
-    let path = write(
-        dir.path(),
+    let path = worker_scenario(
+        1,
         1,
         "    serviceTime: {exponential: {mean: 2s}}\n    concurrency: 4",
+        "",
         "- constant: {rps: 1.5}\n- noise: {poisson: true}",
-        "duration: 24h",
-    );
+    )
+    .duration("24h")
+    .write(dir.path(), "w.yaml");
     let r = run(&path);
     let q = judge_run(&r).queue.unwrap();
     let lambda = q.arrived as f64 / r.summary.duration_s;
@@ -270,13 +266,14 @@ fn a_long_m_m_c_run_keeps_littles_law_and_meets_erlang_c() {
 /// max = 1) deletes one at its first sync, 15 s, with the given grace period.
 fn two_workers_one_deleted(grace: u32) -> Record {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(
-        dir.path(),
+    let path = worker_scenario(
         1,
+        2,
         "    serviceTime: {fixed: 20s}\n    concurrency: 1",
+        &format!("  termination: {{gracePeriodSeconds: {grace}}}"),
         "- spike: {at: '00:00:00', duration: 1s, height: 2}",
-        &format!("  termination: {{gracePeriodSeconds: {grace}}}\ninitialTwo"),
-    );
+    )
+    .write(dir.path(), "w.yaml");
     run(&path)
 }
 
@@ -347,13 +344,14 @@ fn a_deleted_worker_abandons_its_job_when_the_grace_period_ends_and_it_is_redeli
 #[test]
 fn an_idle_worker_exits_as_soon_as_it_is_deleted() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(
-        dir.path(),
+    let path = worker_scenario(
         1,
+        2,
         "    serviceTime: {fixed: 1s}",
+        "  termination: {gracePeriodSeconds: 30}",
         "- constant: {rps: 0}",
-        "  termination: {gracePeriodSeconds: 30}\ninitialTwo",
-    );
+    )
+    .write(dir.path(), "w.yaml");
     let (gone, _) = exits(&run(&path));
     assert_eq!(gone.len(), 1);
     assert_eq!(gone[0].0, 15.0);
