@@ -129,9 +129,9 @@ pub struct Spare {
     metrics: Vec<MetricOutcome>,
 }
 
-impl Spare {
+impl From<Decision> for Spare {
     /// The lists of `decision`, a decision no longer read.
-    pub fn from(decision: Decision) -> Spare {
+    fn from(decision: Decision) -> Spare {
         Spare {
             history: decision.history,
             conditions: decision.conditions,
