@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use serde::Serialize;
-use serde::ser::{self, Impossible};
+use serde::ser;
 
 /// Why a value could not be read (a map key that is not text or a number).
 #[derive(Debug)]
@@ -111,7 +111,7 @@ impl ser::SerializeMap for Object<'_, '_> {
     type Ok = ();
     type Error = NotFigures;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), NotFigures> {
-        self.key = Some(key.serialize(Key)?);
+        self.key = Some(key_text(key)?);
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), NotFigures> {
@@ -123,82 +123,53 @@ impl ser::SerializeMap for Object<'_, '_> {
     }
 }
 
-impl ser::SerializeStruct for Object<'_, '_> {
-    type Ok = ();
-    type Error = NotFigures;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), NotFigures> {
-        self.member(key, value)
-    }
-    fn end(self) -> Result<(), NotFigures> {
-        Ok(())
-    }
+/// A struct's (or a struct variant's) fields: members of the object.
+macro_rules! fields_are_members {
+    ($($compound:ident),*) => {$(
+        impl ser::$compound for Object<'_, '_> {
+            type Ok = ();
+            type Error = NotFigures;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), NotFigures> {
+                self.member(key, value)
+            }
+            fn end(self) -> Result<(), NotFigures> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for Object<'_, '_> {
-    type Ok = ();
-    type Error = NotFigures;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), NotFigures> {
-        self.member(key, value)
-    }
-    fn end(self) -> Result<(), NotFigures> {
-        Ok(())
-    }
-}
+fields_are_members!(SerializeStruct, SerializeStructVariant);
 
 /// A list's items: not figures.
 struct Skip;
 
-impl ser::SerializeSeq for Skip {
-    type Ok = ();
-    type Error = NotFigures;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), NotFigures> {
-        Ok(())
-    }
-    fn end(self) -> Result<(), NotFigures> {
-        Ok(())
-    }
+/// Each kind of list takes its items and drops them.
+macro_rules! items_are_skipped {
+    ($($compound:ident::$item:ident),*) => {$(
+        impl ser::$compound for Skip {
+            type Ok = ();
+            type Error = NotFigures;
+            fn $item<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), NotFigures> {
+                Ok(())
+            }
+            fn end(self) -> Result<(), NotFigures> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Skip {
-    type Ok = ();
-    type Error = NotFigures;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), NotFigures> {
-        Ok(())
-    }
-    fn end(self) -> Result<(), NotFigures> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Skip {
-    type Ok = ();
-    type Error = NotFigures;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), NotFigures> {
-        Ok(())
-    }
-    fn end(self) -> Result<(), NotFigures> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Skip {
-    type Ok = ();
-    type Error = NotFigures;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), NotFigures> {
-        Ok(())
-    }
-    fn end(self) -> Result<(), NotFigures> {
-        Ok(())
-    }
-}
+items_are_skipped!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl<'o, 's> ser::Serializer for At<'o, 's> {
     type Ok = ();
@@ -328,149 +299,16 @@ impl<'o, 's> ser::Serializer for At<'o, 's> {
     }
 }
 
-/// A map key as serde_json takes it: text, or a number written as text.
-struct Key;
-
-impl Key {
-    fn text(v: impl Display) -> Result<String, NotFigures> {
-        Ok(v.to_string())
-    }
-    fn refused<T>() -> Result<T, NotFigures> {
-        Err(NotFigures(
-            "a map key that is neither text nor a number".into(),
-        ))
-    }
-}
-
-impl ser::Serializer for Key {
-    type Ok = String;
-    type Error = NotFigures;
-    type SerializeSeq = Impossible<String, NotFigures>;
-    type SerializeTuple = Impossible<String, NotFigures>;
-    type SerializeTupleStruct = Impossible<String, NotFigures>;
-    type SerializeTupleVariant = Impossible<String, NotFigures>;
-    type SerializeMap = Impossible<String, NotFigures>;
-    type SerializeStruct = Impossible<String, NotFigures>;
-    type SerializeStructVariant = Impossible<String, NotFigures>;
-
-    fn serialize_bool(self, v: bool) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_i8(self, v: i8) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_f32(self, _: f32) -> Result<String, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_f64(self, _: f64) -> Result<String, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_char(self, v: char) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_str(self, v: &str) -> Result<String, NotFigures> {
-        Key::text(v)
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<String, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_none(self) -> Result<String, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_unit(self) -> Result<String, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<String, NotFigures> {
-        Key::text(variant)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<String, NotFigures> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<String, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, NotFigures> {
-        Key::refused()
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, NotFigures> {
-        Key::refused()
+/// A map key as serde_json writes it: text, or a number or a boolean as text (a map
+/// holds few keys: serde_json's own rules, through its value, rather than a copy of them).
+fn key_text<T: Serialize + ?Sized>(key: &T) -> Result<String, NotFigures> {
+    match serde_json::to_value(key) {
+        Ok(serde_json::Value::String(text)) => Ok(text),
+        Ok(serde_json::Value::Number(n)) => Ok(n.to_string()),
+        Ok(serde_json::Value::Bool(b)) => Ok(b.to_string()),
+        _ => Err(NotFigures(
+            "a map key that is neither text, a number nor a boolean".into(),
+        )),
     }
 }
 
@@ -624,21 +462,15 @@ mod tests {
             let judgement = crate::measure::judge_run(&record);
             let report = super::super::run_files::summary_figures(&record.summary, &judgement)
                 .expect("figures");
-            #[derive(Serialize)]
-            struct Both<'a> {
-                #[serde(flatten)]
-                summary: &'a crate::sim::Summary,
-                #[serde(flatten)]
-                judgement: &'a crate::measure::Judgement,
-            }
-            let both = Both {
+            let run_report = super::super::run_files::RunReport {
                 summary: &record.summary,
                 judgement: &judgement,
+                spread: None,
             };
             assert!(report.len() > 40, "{name}: {} figures", report.len());
             assert_eq!(
                 bits(&report),
-                bits(&by_json_walk(&both, "shortAtStart")),
+                bits(&by_json_walk(&run_report, "shortAtStart")),
                 "{name}"
             );
         }

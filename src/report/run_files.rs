@@ -27,13 +27,13 @@ pub struct SpreadReport {
 
 /// summary.json: the simulator's figures and the measurement's, side by side.
 #[derive(Serialize)]
-struct RunReport<'a> {
+pub(super) struct RunReport<'a> {
     #[serde(flatten)]
-    summary: &'a Summary,
+    pub(super) summary: &'a Summary,
     #[serde(flatten)]
-    judgement: &'a Judgement,
+    pub(super) judgement: &'a Judgement,
     #[serde(skip_serializing_if = "Option::is_none")]
-    spread: Option<&'a SpreadReport>,
+    pub(super) spread: Option<&'a SpreadReport>,
 }
 
 /// One run's results as the report files take them.
